@@ -1,0 +1,27 @@
+// Jest runs in ESM mode (jose 6 is ESM-only): ts-jest's ESM preset, node --experimental-vm-modules,
+// and the .js-suffix mapper from the ts-jest ESM guide. Type checking is done once by `tsc` in `npm test`,
+// so ts-jest only transpiles (isolatedModules in tsconfig.json).
+const shared = {
+  preset: 'ts-jest/presets/default-esm',
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+};
+
+/** @type {import('jest').Config} */
+export default {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['<rootDir>/test/integration/'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+    },
+  ],
+};
