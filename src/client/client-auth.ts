@@ -1,0 +1,113 @@
+/**
+ * Client authentication at the token endpoint, as strategy values: each factory validates its input once and
+ * returns a {@link ClientAuth} function that edits the request body and headers.
+ */
+import { randomUUID } from 'node:crypto'
+import { SignJWT } from 'jose'
+import { assertNonEmptyString } from './options.js'
+import { signingAlgFor, toPrivateKeyObject } from './signing-alg.js'
+import type { PrivateKeyInput } from './signing-alg.js'
+
+/** What a client authentication strategy may need to know about the request it authenticates. */
+export interface ClientAuthContext {
+  /** The client's `client_id`. */
+  readonly clientId: string
+  /** The provider's issuer identifier, when known. */
+  readonly issuer: string | undefined
+  /** The token endpoint URL the request goes to. */
+  readonly tokenEndpoint: string
+  /** The current time in milliseconds since the epoch, by the client's clock. */
+  readonly now: number
+}
+
+/**
+ * A client authentication strategy: adds the client's credentials to a token request's form body or headers.
+ * Build one with {@link clientSecretBasic}, {@link clientSecretPost} or {@link privateKeyJwt}.
+ */
+export type ClientAuth = (
+  context: ClientAuthContext,
+  body: URLSearchParams,
+  headers: Headers,
+) => void | Promise<void>
+
+/** Options of {@link privateKeyJwt}. */
+export interface PrivateKeyJwtOptions {
+  /** The JWS algorithm; by default RS256 for RSA keys, ES256/ES384/ES512 by curve, EdDSA for Ed25519. */
+  readonly alg?: string
+  /** The `kid` header, naming the key in the client's registered JWKS; by default the JWK's own `kid`. */
+  readonly kid?: string
+  /** Lifetime of each assertion in seconds (default 60). */
+  readonly lifetimeSeconds?: number
+}
+
+/** RFC 6749 §2.3.1: the id and secret are form-encoded (application/x-www-form-urlencoded) before Basic. */
+function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1)
+}
+
+/**
+ * `client_secret_basic` (the default of RFC 6749 §2.3.1 and of Keycloak's "Client secret"):
+ * HTTP Basic with the form-encoded client id and secret.
+ *
+ * @example
+ * const auth = clientSecretBasic(await readFile('secret.txt', 'utf8'))
+ */
+export function clientSecretBasic(secret: string): ClientAuth {
+  assertNonEmptyString('secret', secret)
+  return (context, _body, headers) => {
+    const credentials = `${formEncode(context.clientId)}:${formEncode(secret)}`
+    headers.set('authorization', `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`)
+  }
+}
+
+/**
+ * `client_secret_post`: the client id and secret as `client_id` and `client_secret` form parameters.
+ *
+ * @example
+ * const auth = clientSecretPost(secret)
+ */
+export function clientSecretPost(secret: string): ClientAuth {
+  assertNonEmptyString('secret', secret)
+  return (context, body) => {
+    body.set('client_id', context.clientId)
+    body.set('client_secret', secret)
+  }
+}
+
+/**
+ * `private_key_jwt` (RFC 7523 §2.2; Keycloak's "Signed JWT"): a short-lived JWT signed with the client's own
+ * private key, whose `iss` and `sub` are the client id and whose `aud` is the issuer identifier.
+ *
+ * OpenID Connect Core §9 (errata set 2): "The Audience value MUST be the OP's Issuer Identifier passed as a
+ * string, and not a single-element array." Keycloak 26.2+ accepts the issuer or the token endpoint as the
+ * single audience; the token endpoint is used only when the issuer is unknown.
+ *
+ * @example
+ * const auth = privateKeyJwt(createPrivateKey(pem), { kid: 'client-key-1' })
+ */
+export function privateKeyJwt(key: PrivateKeyInput, options: PrivateKeyJwtOptions = {}): ClientAuth {
+  const keyObject = toPrivateKeyObject(key)
+  const alg = signingAlgFor(keyObject, options.alg)
+  const jwkKid = (key as { kid?: unknown }).kid
+  const kid = options.kid ?? (typeof jwkKid === 'string' ? jwkKid : undefined)
+  if (kid !== undefined) assertNonEmptyString('kid', kid)
+  const lifetime = options.lifetimeSeconds ?? 60
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 600) {
+    throw new TypeError('"lifetimeSeconds" must be an integer from 1 to 600')
+  }
+  return async (context, body) => {
+    const iat = Math.floor(context.now / 1000)
+    const assertion = await new SignJWT({})
+      .setProtectedHeader(kid === undefined ? { alg } : { alg, kid })
+      .setIssuer(context.clientId)
+      .setSubject(context.clientId)
+      .setAudience(context.issuer ?? context.tokenEndpoint)
+      .setJti(randomUUID())
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + lifetime)
+      .sign(keyObject)
+    body.set('client_id', context.clientId)
+    body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
+    body.set('client_assertion', assertion)
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The immutable client configuration that every operation takes as its first argument.
+ */
+import type { ClientAuth } from './client-auth.js'
+import {
+  assertNonEmptyString,
+  assertOptionalBoolean,
+  assertOptionalNumber,
+  parseHttpUrl,
+} from './options.js'
+
+/** A validated, frozen client configuration. Build it with {@link discovery} or {@link createConfiguration}. */
+export interface ClientConfiguration {
+  /** The provider's issuer identifier, when known (used as the `private_key_jwt` audience and in cache keys). */
+  readonly issuer: string | undefined
+  /** The token endpoint URL. */
+  readonly tokenEndpoint: string
+  /** The client's `client_id`. */
+  readonly clientId: string
+  /** How the client authenticates at the token endpoint. */
+  readonly clientAuth: ClientAuth
+  /** Timeout of each request to the provider, in milliseconds. */
+  readonly timeoutMs: number
+}
+
+/** Settings shared by {@link createConfiguration} and {@link discovery}. */
+export interface ClientSettings {
+  /** The client's `client_id`. */
+  readonly clientId: string
+  /** The client authentication strategy: {@link clientSecretBasic}, {@link clientSecretPost} or {@link privateKeyJwt}. */
+  readonly clientAuth: ClientAuth
+  /** Timeout of each request to the provider, in milliseconds (default 5000). */
+  readonly timeoutMs?: number
+  /** Allow plain `http://` URLs for hosts other than loopback. Off by default: credentials and tokens would travel in clear. */
+  readonly allowInsecureHttp?: boolean
+}
+
+/** Options of {@link createConfiguration}: the token endpoint is given, so nothing is discovered. */
+export interface ConfigurationOptions extends ClientSettings {
+  /** The token endpoint URL. */
+  readonly tokenEndpoint: string | URL
+  /** The issuer identifier, if known. */
+  readonly issuer?: string | URL
+}
+
+const DEFAULT_TIMEOUT_MS = 5000
+
+/** Validates the settings common to both constructors; throws `TypeError` naming the option. */
+export function validateSettings(settings: ClientSettings): { timeoutMs: number; allowInsecureHttp: boolean } {
+  if (typeof settings !== 'object' || settings === null) throw new TypeError('"options" must be an object')
+  assertNonEmptyString('clientId', settings.clientId)
+  if (typeof settings.clientAuth !== 'function') {
+    throw new TypeError('"clientAuth" must be a client authentication strategy (e.g. clientSecretBasic(secret))')
+  }
+  assertOptionalNumber('timeoutMs', settings.timeoutMs, 1, 600_000)
+  assertOptionalBoolean('allowInsecureHttp', settings.allowInsecureHttp)
+  return {
+    timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    allowInsecureHttp: settings.allowInsecureHttp ?? false,
+  }
+}
+
+/** Returns the issuer identifier as a string, exactly as given (issuers are compared as strings). */
+export function issuerString(issuer: string | URL, allowInsecureHttp: boolean): string {
+  const url = parseHttpUrl('issuer', issuer, allowInsecureHttp)
+  if (url.search !== '') throw new TypeError('"issuer" must not contain a query')
+  return typeof issuer === 'string' ? issuer : url.href
+}
+
+/**
+ * Builds a configuration for a known token endpoint, without any network request.
+ *
+ * @example
+ * const config = createConfiguration({
+ *   tokenEndpoint: 'https://id.example.com/realms/myorg/protocol/openid-connect/token',
+ *   clientId: 'test_api_client',
+ *   clientAuth: clientSecretBasic(secret),
+ * })
+ */
+export function createConfiguration(options: ConfigurationOptions): ClientConfiguration {
+  const { timeoutMs, allowInsecureHttp } = validateSettings(options)
+  const tokenEndpoint = parseHttpUrl('tokenEndpoint', options.tokenEndpoint, allowInsecureHttp).href
+  const issuer = options.issuer === undefined ? undefined : issuerString(options.issuer, allowInsecureHttp)
+  return Object.freeze({
+    issuer,
+    tokenEndpoint,
+    clientId: options.clientId,
+    clientAuth: options.clientAuth,
+    timeoutMs,
+  })
+}
