@@ -1,0 +1,39 @@
+import type { JWTHeaderParameters, JWTPayload } from 'jose';
+import { InvalidTokenError } from './errors.js';
+
+/** A compact JWS split and decoded, not yet verified. */
+export interface DecodedJws {
+  readonly header: JWTHeaderParameters;
+  readonly payload: JWTPayload;
+}
+
+/** Three base64url parts, no padding, no stray characters (RFC 7515 §7.1, RFC 7519 §7.2). */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+function decodeJsonObject(part: string, what: 'header' | 'payload'): Record<string, unknown> {
+  if (part.length % 4 === 1) throw new InvalidTokenError(`token ${what} is not valid base64url`);
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidTokenError(`token ${what} is not valid JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidTokenError(`token ${what} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Splits and decodes a compact JWS without verifying it: anything else (a JWE's five parts, padding, stray
+ * characters, a header or payload that is not a JSON object, an over-long token) is an {@link InvalidTokenError}.
+ */
+export function decodeCompactJws(token: string, maxLength: number): DecodedJws {
+  if (token.length > maxLength) throw new InvalidTokenError(`token is longer than ${maxLength} characters`);
+  if (!COMPACT_JWS.test(token)) throw new InvalidTokenError('token is not a compact JWS (three base64url parts)');
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  const header = decodeJsonObject(token.slice(0, first), 'header');
+  const payload = decodeJsonObject(token.slice(first + 1, second), 'payload');
+  return { header: header as JWTHeaderParameters, payload: payload as JWTPayload };
+}

@@ -1,0 +1,71 @@
+/** Why a metadata or key fetch failed; every kind means "the provider cannot be relied on right now". */
+export class FetchFailedError extends Error {
+  readonly status: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; status?: number }) {
+    super(message, options);
+    this.name = 'FetchFailedError';
+    this.status = options?.status;
+  }
+}
+
+/** Limits of one fetch. */
+export interface FetchLimits {
+  readonly timeout: number;
+  readonly maxResponseBytes: number;
+  readonly fetch: typeof fetch;
+}
+
+async function readCapped(response: Response, maxBytes: number, url: string): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    throw new FetchFailedError(`response from ${url} is larger than ${maxBytes} bytes`);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new FetchFailedError(`response from ${url} is larger than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * GETs a JSON object with a timeout covering the whole exchange (headers and body) and a cap on the body
+ * size. Any failure — network, timeout, redirect loop, non-2xx, oversize, not a JSON object — is a
+ * {@link FetchFailedError}; a 404 keeps its status so discovery can fall back.
+ */
+export async function fetchJsonObject(url: string, limits: FetchLimits): Promise<Record<string, unknown>> {
+  const signal = AbortSignal.timeout(limits.timeout);
+  let text: string;
+  try {
+    const response = await limits.fetch(url, { signal, headers: { accept: 'application/json' }, redirect: 'follow' });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new FetchFailedError(`${url} answered HTTP ${response.status}`, { status: response.status });
+    }
+    text = await readCapped(response, limits.maxResponseBytes, url);
+  } catch (error) {
+    if (error instanceof FetchFailedError) throw error;
+    const reason = signal.aborted ? `timed out after ${limits.timeout} ms` : 'could not be fetched';
+    throw new FetchFailedError(`${url} ${reason}`, { cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new FetchFailedError(`${url} did not answer JSON`, { cause: error });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new FetchFailedError(`${url} did not answer a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,195 @@
+import { ASYMMETRIC_ALGORITHMS, isAlgorithm, type Algorithm } from './algorithms.js';
+
+/** One trusted issuer (realm). */
+export interface IssuerOptions {
+  /** The exact `iss` value of its tokens, e.g. `https://sso.example.com/realms/myorg`. */
+  readonly issuer: string;
+  /**
+   * Where metadata and keys are fetched from when that differs from the issuer (e.g.
+   * `http://keycloak:8080/realms/myorg` inside docker compose). `iss` must still equal `issuer`.
+   */
+  readonly discoveryUrl?: string;
+  /** The JWKS URL, skipping discovery. */
+  readonly jwksUri?: string;
+}
+
+/** Timings and limits of key fetching. */
+export interface KeySetOptions {
+  /** Keys are refreshed in the background once older than this (ms). Default 10 minutes. */
+  readonly maxAge?: number;
+  /** After a refetch that did not find an unknown `kid` (or failed), no other refetch for this long (ms). Default 10 s. */
+  readonly cooldown?: number;
+  /** A fetch of metadata or keys is abandoned after this long (ms). Default 5 s. */
+  readonly timeout?: number;
+  /** A metadata or JWKS response larger than this is refused (bytes). Default 512 KiB. */
+  readonly maxResponseBytes?: number;
+}
+
+/** Options of {@link createAuth}. Read once: changing the object afterwards changes nothing. */
+export interface AuthOptions {
+  /** The trusted issuer, or several (each with its own keys). */
+  readonly issuer: string | IssuerOptions | ReadonlyArray<string | IssuerOptions>;
+  /**
+   * The audience every token's `aud` must contain (one of, when several). Required: pass `false` to turn the
+   * check off explicitly, knowing that any token of the realm then passes.
+   */
+  readonly audience: string | readonly string[] | false;
+  /** Accepted algorithms. Default: every asymmetric one (RS*, PS*, ES*, EdDSA). */
+  readonly algorithms?: readonly Algorithm[];
+  /** Leeway for `exp`, `nbf` and `iat` in seconds. Default 30. */
+  readonly clockTolerance?: number;
+  /** Refuse tokens issued longer ago than this (seconds, by `iat`). Default: no limit. */
+  readonly maxTokenAge?: number;
+  /** Only tokens whose `azp` (or `client_id`) is one of these pass. Default: any client. */
+  readonly allowedClients?: readonly string[];
+  /** Refuse ID, refresh and other non-access tokens (Keycloak `typ`, RFC 9068 header `typ`). Default true. */
+  readonly requireAccessToken?: boolean;
+  /** Longest token accepted, in characters. Default 16384. */
+  readonly maxTokenLength?: number;
+  /** The `realm` of the `WWW-Authenticate` challenge. Default `"api"`. */
+  readonly realm?: string;
+  /** Allow `http://` issuers, discovery and JWKS URLs on hosts other than loopback. Default false. */
+  readonly allowInsecureHttp?: boolean;
+  /** Key fetching timings and limits. */
+  readonly keys?: KeySetOptions;
+  /** The clock, in milliseconds since the epoch. Default `Date.now`. For tests. */
+  readonly now?: () => number;
+  /** The fetch implementation. Default the global `fetch`. */
+  readonly fetch?: typeof fetch;
+}
+
+/** One issuer after validation. */
+export interface ResolvedIssuer {
+  readonly issuer: string;
+  readonly discoveryUrl: string;
+  readonly jwksUri: string | undefined;
+}
+
+/** {@link AuthOptions} after validation, defaults merged and frozen. */
+export interface ResolvedOptions {
+  readonly issuers: readonly ResolvedIssuer[];
+  readonly audience: readonly string[] | false;
+  readonly algorithms: ReadonlySet<string>;
+  readonly clockTolerance: number;
+  readonly maxTokenAge: number | undefined;
+  readonly allowedClients: ReadonlySet<string> | undefined;
+  readonly requireAccessToken: boolean;
+  readonly maxTokenLength: number;
+  readonly realm: string;
+  readonly keys: Required<KeySetOptions>;
+  readonly now: () => number;
+  readonly fetch: typeof fetch;
+}
+
+const KEY_DEFAULTS: Required<KeySetOptions> = {
+  maxAge: 10 * 60_000,
+  cooldown: 10_000,
+  timeout: 5_000,
+  maxResponseBytes: 512 * 1024,
+};
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function assertUrl(value: unknown, name: string, allowInsecureHttp: boolean): asserts value is string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`"${name}" must be a URL, got ${describe(value)}`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`"${name}" must be a URL, got "${value}"`);
+  }
+  if (url.protocol === 'https:') return;
+  if (url.protocol !== 'http:') throw new TypeError(`"${name}" must be an http(s) URL, got "${value}"`);
+  const loopback = LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.');
+  if (!loopback && !allowInsecureHttp) {
+    throw new TypeError(`"${name}" uses http:// on a non-loopback host; use https:// or set "allowInsecureHttp"`);
+  }
+}
+
+function describe(value: unknown): string {
+  return value === undefined ? 'nothing' : typeof value === 'string' ? `"${value}"` : typeof value;
+}
+
+function assertPositive(value: unknown, name: string, allowZero = false): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new TypeError(`"${name}" must be a ${allowZero ? 'non-negative' : 'positive'} number`);
+  }
+}
+
+function stringList(value: unknown, name: string): readonly string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) {
+    throw new TypeError(`"${name}" must be a non-empty string or a non-empty array of them`);
+  }
+  return Object.freeze([...(list as string[])]);
+}
+
+function resolveIssuer(entry: unknown, allowInsecureHttp: boolean): ResolvedIssuer {
+  const spec: IssuerOptions = typeof entry === 'string' ? { issuer: entry } : (entry as IssuerOptions);
+  if (typeof spec !== 'object' || spec === null) throw new TypeError('"issuer" must be a URL or { issuer, discoveryUrl?, jwksUri? }');
+  assertUrl(spec.issuer, 'issuer', allowInsecureHttp);
+  const discoveryUrl = spec.discoveryUrl ?? spec.issuer;
+  assertUrl(discoveryUrl, 'discoveryUrl', allowInsecureHttp);
+  if (spec.jwksUri !== undefined) assertUrl(spec.jwksUri, 'jwksUri', allowInsecureHttp);
+  return Object.freeze({ issuer: spec.issuer, discoveryUrl: discoveryUrl.replace(/\/+$/, ''), jwksUri: spec.jwksUri });
+}
+
+/**
+ * Validates options once, at start-up: a configuration mistake throws a `TypeError` naming the option.
+ *
+ * @example
+ * resolveOptions({ issuer: 'http://localhost:8080/realms/myorg', audience: 'test-api' })
+ */
+export function resolveOptions(options: AuthOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  const allowInsecureHttp = options.allowInsecureHttp === true;
+  if (options.issuer === undefined) throw new TypeError('"issuer" is required');
+  const entries: unknown[] = Array.isArray(options.issuer) ? [...options.issuer] : [options.issuer];
+  if (entries.length === 0) throw new TypeError('"issuer" must name at least one issuer');
+  const issuers = entries.map((e) => resolveIssuer(e, allowInsecureHttp));
+  if (new Set(issuers.map((i) => i.issuer)).size !== issuers.length) throw new TypeError('"issuer" lists an issuer twice');
+
+  if (options.audience === undefined) {
+    throw new TypeError('"audience" is required; pass audience: false to accept any token of the issuer');
+  }
+  const audience = options.audience === false ? false : stringList(options.audience, 'audience');
+
+  const algorithms = options.algorithms ?? ASYMMETRIC_ALGORITHMS;
+  if (!Array.isArray(algorithms) || algorithms.length === 0) throw new TypeError('"algorithms" must be a non-empty array');
+  for (const alg of algorithms) {
+    if (!isAlgorithm(alg)) {
+      throw new TypeError(`"algorithms" holds unknown or unsafe algorithm ${describe(alg)}; use ${ASYMMETRIC_ALGORITHMS.join(', ')}`);
+    }
+  }
+
+  const clockTolerance = options.clockTolerance ?? 30;
+  assertPositive(clockTolerance, 'clockTolerance', true);
+  if (options.maxTokenAge !== undefined) assertPositive(options.maxTokenAge, 'maxTokenAge');
+  const maxTokenLength = options.maxTokenLength ?? 16384;
+  assertPositive(maxTokenLength, 'maxTokenLength');
+  const realm = options.realm ?? 'api';
+  if (typeof realm !== 'string' || realm === '') throw new TypeError('"realm" must be a non-empty string');
+
+  const keys = { ...KEY_DEFAULTS, ...options.keys };
+  for (const [name, value] of Object.entries(keys)) assertPositive(value, `keys.${name}`);
+
+  const now = options.now ?? Date.now;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  if (typeof now !== 'function') throw new TypeError('"now" must be a function');
+  if (typeof fetchImpl !== 'function') throw new TypeError('"fetch" must be a function');
+
+  return Object.freeze({
+    issuers: Object.freeze(issuers),
+    audience,
+    algorithms: new Set<string>(algorithms),
+    clockTolerance,
+    maxTokenAge: options.maxTokenAge,
+    allowedClients: options.allowedClients === undefined ? undefined : new Set(stringList(options.allowedClients, 'allowedClients')),
+    requireAccessToken: options.requireAccessToken ?? true,
+    maxTokenLength,
+    realm,
+    keys: Object.freeze(keys),
+    now,
+    fetch: fetchImpl,
+  });
+}

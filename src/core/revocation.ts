@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import type { VerifiedToken } from './verified-token.js';
+
+/**
+ * Where revocations are kept. Entries carry their own expiry (the token's `exp`): once a token would have
+ * expired anyway its revocation can be forgotten, so no clean-up job is needed.
+ */
+export interface RevocationStore {
+  /** Marks a token revoked until `expiresAt` (seconds since the epoch). */
+  revoke(id: string, expiresAt: number): Promise<void> | void;
+  /** True when the token was revoked. May reject when the store cannot be reached. */
+  isRevoked(id: string): Promise<boolean> | boolean;
+}
+
+/** The revocation key of a token: `jti` with its issuer when present, else a SHA-256 digest of the token. */
+export function revocationId(token: VerifiedToken): string {
+  const jti = token.payload.jti;
+  if (typeof jti === 'string' && jti !== '') return `jti:${token.issuer} ${jti}`;
+  return `sha256:${createHash('sha256').update(token.token).digest('base64url')}`;
+}
+
+/**
+ * The default store: one process's memory. Expired entries are swept whenever the map has doubled since
+ * the last sweep, so it stays within twice the number of revoked tokens still alive.
+ */
+export class MemoryRevocationStore implements RevocationStore {
+  private readonly entries = new Map<string, number>();
+  private sweepAt = 1024;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  revoke(id: string, expiresAt: number): void {
+    const nowSeconds = this.now() / 1000;
+    if (this.entries.size >= this.sweepAt) {
+      for (const [key, exp] of this.entries) if (exp <= nowSeconds) this.entries.delete(key);
+      this.sweepAt = Math.max(1024, this.entries.size * 2);
+    }
+    if (expiresAt > nowSeconds) this.entries.set(id, expiresAt);
+  }
+
+  isRevoked(id: string): boolean {
+    const exp = this.entries.get(id);
+    return exp !== undefined && exp > this.now() / 1000;
+  }
+}

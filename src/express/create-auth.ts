@@ -1,0 +1,121 @@
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { extractBearerToken, type BearerSources } from '../core/bearer.js';
+import {
+  requireAnyScope,
+  requireClaim,
+  requireClientRoles,
+  requireRealmRoles,
+  requireScopes,
+  type TokenCheck,
+  type TokenPredicate,
+} from '../core/checks.js';
+import { InvalidTokenError, MissingCredentialsError, ProviderUnavailableError } from '../core/errors.js';
+import type { KeySetStatus } from '../core/key-set.js';
+import { resolveOptions, type AuthOptions } from '../core/options.js';
+import { MemoryRevocationStore, revocationId, type RevocationStore } from '../core/revocation.js';
+import type { VerifiedToken } from '../core/verified-token.js';
+import { createTokenVerifier } from '../core/verify-token.js';
+import { createGuardDecorator, type GuardDecorator } from './decorator.js';
+import { createErrorHandler } from './error-response.js';
+import { toHandler, type GuardContext } from './guard.js';
+
+/** Options of {@link createAuth}: the verification options plus how Express requests are read and answered. */
+export interface ExpressAuthOptions extends AuthOptions {
+  /** Token places besides the `Authorization` header. Both off by default. */
+  readonly tokenSources?: Partial<BearerSources>;
+  /**
+   * A custom token extractor replacing the default one: return the raw token, or `undefined` for "no
+   * credentials". It may throw this library's errors (e.g. `InvalidRequestError`).
+   */
+  readonly getToken?: (req: Request) => string | undefined;
+  /** Pass errors to `next(err)` (with `status` and `headers` set) instead of answering them. Default false. */
+  readonly passErrors?: boolean;
+  /** Where revocations are kept. Default: this process's memory. */
+  readonly revocations?: RevocationStore;
+}
+
+/** The guards and helpers of one configuration. */
+export interface Auth {
+  /** Any valid access token; with scopes, all of them (`requireAuth('a')`, `requireAuth(['a', 'b'])`), then any further checks. */
+  requireAuth(scopes?: string | readonly string[], ...checks: TokenCheck[]): RequestHandler;
+  /** At least one of the scopes. */
+  requireAnyScope(scopes: string | readonly string[]): RequestHandler;
+  /** Every one of these Keycloak realm roles. */
+  requireRole(roles: string | readonly string[]): RequestHandler;
+  /** Every one of these client roles of `clientId` (`resource_access[clientId].roles`). */
+  requireClientRole(clientId: string, roles: string | readonly string[]): RequestHandler;
+  /** A custom predicate over the verified token; `description` is what a refused caller is told. */
+  requireClaim(predicate: TokenPredicate, description?: string): RequestHandler;
+  /** Anonymous callers pass with `req.auth` undefined; a token, if sent, must be valid and pass the checks. */
+  optionalAuth(...checks: TokenCheck[]): RequestHandler;
+  /** The same guard as a method decorator for class-based controllers. */
+  decorator(scopes?: string | readonly string[], ...checks: TokenCheck[]): GuardDecorator;
+  /** Verifies a raw token (for non-Express callers). */
+  verify(token: string): Promise<VerifiedToken>;
+  /** Revokes a verified token until it would have expired anyway. */
+  revoke(token: VerifiedToken): Promise<void>;
+  /** Error middleware for `passErrors: true`. */
+  errorHandler(): ErrorRequestHandler;
+  /** Fetches every issuer's keys now; rejects if one cannot be fetched. Await it at start-up to fail fast. */
+  ready(): Promise<void>;
+  /** The key state of every issuer, for a readiness probe. */
+  status(): KeySetStatus[];
+}
+
+/**
+ * Creates the guards for one configuration. Options are validated once: a mistake throws a `TypeError`.
+ *
+ * @example
+ * const auth = createAuth({ issuer: 'http://localhost:8080/realms/myorg', audience: 'test-api' })
+ * app.get('/api/private-scoped', auth.requireAuth('test_api_access'), handler)
+ */
+export function createAuth(options: ExpressAuthOptions): Auth {
+  const resolved = resolveOptions(options);
+  const verifier = createTokenVerifier(resolved);
+  const sources: BearerSources = { query: options.tokenSources?.query === true, body: options.tokenSources?.body === true };
+  const getToken = options.getToken;
+  if (getToken !== undefined && typeof getToken !== 'function') throw new TypeError('"getToken" must be a function');
+  const revocations = options.revocations ?? new MemoryRevocationStore(resolved.now);
+
+  async function isRevoked(token: VerifiedToken): Promise<boolean> {
+    try {
+      return await revocations.isRevoked(revocationId(token));
+    } catch (error) {
+      throw new ProviderUnavailableError('the revocation store cannot be reached', 5, { cause: error });
+    }
+  }
+
+  async function authenticate(req: Request): Promise<VerifiedToken> {
+    const raw = getToken ? getToken(req) : extractBearerToken(req, sources);
+    if (raw === undefined) throw new MissingCredentialsError();
+    const token = await verifier.verify(raw);
+    if (await isRevoked(token)) throw new InvalidTokenError('token has been revoked');
+    return token;
+  }
+
+  const context: GuardContext = { authenticate, realm: resolved.realm, passErrors: options.passErrors === true };
+  const scopeChecks = (scopes: string | readonly string[] | undefined): TokenCheck[] =>
+    scopes === undefined ? [] : [requireScopes(scopes)];
+
+  return Object.freeze({
+    requireAuth: (scopes?: string | readonly string[], ...checks: TokenCheck[]) => toHandler(context, [...scopeChecks(scopes), ...checks]),
+    requireAnyScope: (scopes: string | readonly string[]) => toHandler(context, [requireAnyScope(scopes)]),
+    requireRole: (roles: string | readonly string[]) => toHandler(context, [requireRealmRoles(roles)]),
+    requireClientRole: (clientId: string, roles: string | readonly string[]) => toHandler(context, [requireClientRoles(clientId, roles)]),
+    requireClaim: (predicate: TokenPredicate, description?: string) => toHandler(context, [requireClaim(predicate, description)]),
+    optionalAuth: (...checks: TokenCheck[]) => toHandler(context, checks, true),
+    decorator: (scopes?: string | readonly string[], ...checks: TokenCheck[]) => createGuardDecorator(context, [...scopeChecks(scopes), ...checks]),
+    verify: async (token: string) => {
+      const verified = await verifier.verify(token);
+      if (await isRevoked(verified)) throw new InvalidTokenError('token has been revoked');
+      return verified;
+    },
+    revoke: async (token: VerifiedToken) => {
+      const exp = typeof token.payload.exp === 'number' ? token.payload.exp : Math.floor(resolved.now() / 1000);
+      await revocations.revoke(revocationId(token), exp + resolved.clockTolerance);
+    },
+    errorHandler: () => createErrorHandler(resolved.realm),
+    ready: () => verifier.warmUp(),
+    status: () => verifier.status(),
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * bearer-guard: a scope-aware bearer-token guard for Express, for Keycloak and any OIDC provider.
+ *
+ * Layers point one way: `core/` (transport, verification, checks; no Express) ← `express/` (glue).
+ */
+export { createAuth } from './express/create-auth.js';
+export type { Auth, ExpressAuthOptions } from './express/create-auth.js';
+export type { GuardDecorator, RouteMethod } from './express/decorator.js';
+export { sendAuthError } from './express/error-response.js';
+export {
+  requireAnyScope,
+  requireClaim,
+  requireClientRoles,
+  requireRealmRoles,
+  requireScopes,
+} from './core/checks.js';
+export type { TokenCheck, TokenPredicate } from './core/checks.js';
+export {
+  AuthError,
+  InsufficientScopeError,
+  InvalidRequestError,
+  InvalidTokenError,
+  isAuthError,
+  MissingCredentialsError,
+  ProviderUnavailableError,
+} from './core/errors.js';
+export type { AuthErrorCode } from './core/errors.js';
+export { extractBearerToken } from './core/bearer.js';
+export type { BearerRequest, BearerSources } from './core/bearer.js';
+export { ASYMMETRIC_ALGORITHMS } from './core/algorithms.js';
+export type { Algorithm } from './core/algorithms.js';
+export type { AuthOptions, IssuerOptions, KeySetOptions } from './core/options.js';
+export type { KeySetStatus, KeyState } from './core/key-set.js';
+export { MemoryRevocationStore } from './core/revocation.js';
+export type { RevocationStore } from './core/revocation.js';
+export type { KeycloakClaims, VerifiedToken } from './core/verified-token.js';
