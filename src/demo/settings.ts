@@ -1,0 +1,53 @@
+/** The demo server's settings (shared/demo-contract.md). The only reader of `process.env` under src/. */
+export interface DemoSettings {
+  readonly issuerUrl: string;
+  /** `false` when AUDIENCE=none. */
+  readonly audience: string | false;
+  readonly discoveryUrl: string;
+  readonly host: string;
+  readonly port: number;
+  readonly redisUrl: string | undefined;
+}
+
+/** A setting that cannot be used; the server exits non-zero with this message. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+function url(name: string, value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new SettingsError(`${name} must be a URL, got "${value}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new SettingsError(`${name} must be an http(s) URL, got "${value}"`);
+  return value;
+}
+
+/** Reads and checks the settings; throws {@link SettingsError} on a bad one. */
+export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const issuerUrl = url('ISSUER_URL', get('ISSUER_URL') ?? 'http://localhost:8080/realms/myorg');
+  const discoveryUrl = url('DISCOVERY_URL', get('DISCOVERY_URL') ?? issuerUrl);
+  const audienceSetting = get('AUDIENCE') ?? 'test-api';
+  const portSetting = get('PORT') ?? '50100';
+  if (!/^\d+$/.test(portSetting) || Number(portSetting) > 65535) {
+    throw new SettingsError(`PORT must be a port number (0-65535), got "${portSetting}"`);
+  }
+  const redisUrl = get('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new SettingsError(`REDIS_URL must be a redis:// or rediss:// URL, got "${redisUrl}"`);
+  }
+  return {
+    issuerUrl,
+    audience: audienceSetting.toLowerCase() === 'none' ? false : audienceSetting,
+    discoveryUrl,
+    host: get('HOST') ?? '127.0.0.1',
+    port: Number(portSetting),
+    redisUrl,
+  };
+}
