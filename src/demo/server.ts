@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { RevocationStore } from '../index.js';
 import { createDemoApp } from './app.js';
 import { readSettings, SettingsError } from './settings.js';
 
@@ -13,8 +14,14 @@ try {
 } catch (error) {
   fail(error instanceof SettingsError ? error.message : String(error));
 }
+let revocations: RevocationStore | undefined;
 if (settings.redisUrl !== undefined) {
-  fail('REDIS_URL is set, but this build keeps revocations in memory only');
+  const { RedisRevocationStore } = await import('../redis/index.js');
+  try {
+    revocations = await RedisRevocationStore.connect(settings.redisUrl, { onOutage: settings.redisOnOutage ?? 'fail-closed' });
+  } catch (error) {
+    fail(`cannot reach REDIS_URL ${settings.redisUrl}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 if (settings.audience === false) {
   console.warn('demo server: WARNING: AUDIENCE=none turns the audience check off: any token of the realm passes');
@@ -22,7 +29,7 @@ if (settings.audience === false) {
 
 let app;
 try {
-  app = createDemoApp(settings);
+  app = createDemoApp(settings, revocations ? { revocations } : {});
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }

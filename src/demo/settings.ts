@@ -7,6 +7,8 @@ export interface DemoSettings {
   readonly host: string;
   readonly port: number;
   readonly redisUrl: string | undefined;
+  /** REDIS_ON_OUTAGE: what a guarded request gets while Redis is down. Default `fail-closed` (503). */
+  readonly redisOnOutage?: 'fail-closed' | 'fail-open';
 }
 
 /** A setting that cannot be used; the server exits non-zero with this message. */
@@ -42,6 +44,10 @@ export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new SettingsError(`REDIS_URL must be a redis:// or rediss:// URL, got "${redisUrl}"`);
   }
+  const redisOnOutage = get('REDIS_ON_OUTAGE') ?? 'fail-closed';
+  if (redisOnOutage !== 'fail-closed' && redisOnOutage !== 'fail-open') {
+    throw new SettingsError(`REDIS_ON_OUTAGE must be fail-closed or fail-open, got "${redisOnOutage}"`);
+  }
   return {
     issuerUrl,
     audience: audienceSetting.toLowerCase() === 'none' ? false : audienceSetting,
@@ -49,5 +55,6 @@ export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
     host: get('HOST') ?? '127.0.0.1',
     port: Number(portSetting),
     redisUrl,
+    redisOnOutage,
   };
 }
