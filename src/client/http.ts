@@ -1,6 +1,7 @@
 /**
  * The client's only door to the network, and the one place where axios errors become {@link ClientError}s.
  */
+import { isNativeError } from 'node:util/types'
 import axios, { isAxiosError } from 'axios'
 import { ProviderUnreachableError, TimeoutError, UnexpectedResponseError } from './errors.js'
 
@@ -65,7 +66,8 @@ export async function sendToProvider(request: ProviderRequest): Promise<Provider
  */
 function translate(error: unknown, request: ProviderRequest): never {
   if (!isAxiosError(error)) throw error
-  const options = error.cause instanceof Error ? { cause: error.cause } : undefined
+  // isNativeError, not instanceof: the Node error may come from another realm (a vm context, jest).
+  const options = isNativeError(error.cause) ? { cause: error.cause } : undefined
   switch (error.code) {
     case 'ETIMEDOUT':
     case 'ECONNABORTED':
