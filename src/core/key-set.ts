@@ -61,6 +61,9 @@ export class RemoteKeySet {
   private pending: Promise<void> | undefined;
   private cooldownUntil = 0;
   private readonly limits: FetchLimits;
+  private publishedKeys = '';
+  /** Changes whenever the published keys change: tokens verified under another generation are verified again. */
+  generation = 0;
 
   constructor(
     readonly issuer: ResolvedIssuer,
@@ -81,6 +84,11 @@ export class RemoteKeySet {
     try {
       const jwksUri = await discoverJwksUri(this.issuer, this.limits);
       const jwks = publicKeysOnly(await fetchJsonObject(jwksUri, this.limits));
+      const published = JSON.stringify(jwks.keys);
+      if (published !== this.publishedKeys) {
+        this.publishedKeys = published;
+        this.generation++;
+      }
       this.resolver = createLocalJWKSet(jwks);
       this.keyCount = jwks.keys.length;
       this.fetchedAt = this.options.now();

@@ -1,4 +1,5 @@
 import { ASYMMETRIC_ALGORITHMS, isAlgorithm, type Algorithm } from './algorithms.js';
+import type { TokenCacheOptions } from './verified-token-cache.js';
 
 /** One trusted issuer (realm). */
 export interface IssuerOptions {
@@ -52,6 +53,8 @@ export interface AuthOptions {
   readonly allowInsecureHttp?: boolean;
   /** Key fetching timings and limits. */
   readonly keys?: KeySetOptions;
+  /** The verified-token cache: a token seen before skips the signature check. On by default. */
+  readonly cache?: TokenCacheOptions;
   /** The clock, in milliseconds since the epoch. Default `Date.now`. For tests. */
   readonly now?: () => number;
   /** The fetch implementation. Default the global `fetch`. */
@@ -77,6 +80,7 @@ export interface ResolvedOptions {
   readonly maxTokenLength: number;
   readonly realm: string;
   readonly keys: Required<KeySetOptions>;
+  readonly cache: Required<TokenCacheOptions>;
   readonly now: () => number;
   readonly fetch: typeof fetch;
 }
@@ -173,6 +177,11 @@ export function resolveOptions(options: AuthOptions): ResolvedOptions {
   const keys = { ...KEY_DEFAULTS, ...options.keys };
   for (const [name, value] of Object.entries(keys)) assertPositive(value, `keys.${name}`);
 
+  const cache = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, ...options.cache };
+  assertPositive(cache.maxEntries, 'cache.maxEntries', true);
+  assertPositive(cache.maxBytes, 'cache.maxBytes');
+  if (!Number.isInteger(cache.maxEntries)) throw new TypeError('"cache.maxEntries" must be a whole number');
+
   const now = options.now ?? Date.now;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof now !== 'function') throw new TypeError('"now" must be a function');
@@ -189,6 +198,7 @@ export function resolveOptions(options: AuthOptions): ResolvedOptions {
     maxTokenLength,
     realm,
     keys: Object.freeze(keys),
+    cache: Object.freeze(cache),
     now,
     fetch: fetchImpl,
   });

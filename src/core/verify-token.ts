@@ -1,11 +1,12 @@
-import { compactVerify, errors } from 'jose';
 import { assertAccessToken } from './access-token.js';
-import { checkClaims, clientIdOf } from './claims.js';
+import { checkClaims, clientIdOf, type ClaimRules } from './claims.js';
 import { decodeCompactJws } from './compact-jws.js';
-import { AuthError, InvalidTokenError } from './errors.js';
-import { RemoteKeySet, type KeySetStatus, type ResolvedKey } from './key-set.js';
+import { InvalidTokenError } from './errors.js';
+import { RemoteKeySet, type KeySetStatus } from './key-set.js';
 import { clientRolesOf, realmRolesOf, scopesOf } from './keycloak-claims.js';
 import type { ResolvedOptions } from './options.js';
+import { verifySignature } from './signature.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 import type { VerifiedToken } from './verified-token.js';
 
 /** Verifies tokens against the configured issuers; one per {@link createAuth}. */
@@ -18,40 +19,41 @@ export interface TokenVerifier {
   status(): KeySetStatus[];
 }
 
-function signatureError(error: unknown): AuthError {
-  if (error instanceof AuthError) return error;
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new InvalidTokenError('token signature is invalid');
-  if (error instanceof errors.JOSEAlgNotAllowed) return new InvalidTokenError('token "alg" is not allowed');
-  if (error instanceof errors.JOSENotSupported) return new InvalidTokenError('token uses an unsupported JOSE feature');
-  if (error instanceof errors.JWSInvalid) return new InvalidTokenError('token is not a valid JWS');
-  return new InvalidTokenError('token "alg" does not fit the issuer\'s key', { cause: error });
-}
-
-async function verifySignature(token: string, alg: string, keys: ResolvedKey[]): Promise<void> {
-  let last: unknown;
-  for (const key of keys) {
-    try {
-      await compactVerify(token, key, { algorithms: [alg] });
-      return;
-    } catch (error) {
-      last = error;
-      if (!(error instanceof errors.JWSSignatureVerificationFailed)) break;
-    }
-  }
-  throw signatureError(last);
-}
-
 /**
- * Builds the verifier. Every cheap check (format, `alg`, `crit`, issuer, access-token type, times,
- * audience, client) runs before any key is fetched, so a forged token costs no network; then the key is
- * chosen by `kid` and the signature checked by jose.
+ * Builds the verifier. A token seen before is answered from the verified-token cache after its claims are
+ * checked again against the clock. Any other token gets every cheap check (format, `alg`, `crit`, issuer,
+ * access-token type, times, audience, client) before any key is fetched, so a forged token costs no
+ * network; then its key is chosen by `kid` and the signature checked.
  */
 export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
   const keySets = new Map(options.issuers.map((issuer) => [issuer.issuer, new RemoteKeySet(issuer, options)]));
+  const cache = new VerifiedTokenCache(options.cache);
+  const rules = (): ClaimRules => ({
+    now: Math.floor(options.now() / 1000),
+    clockTolerance: options.clockTolerance,
+    maxTokenAge: options.maxTokenAge,
+    audience: options.audience,
+    allowedClients: options.allowedClients,
+  });
 
-  async function verify(token: string): Promise<VerifiedToken> {
-    const decoded = decodeCompactJws(token, options.maxTokenLength);
-    const { header, payload } = decoded;
+  function fromCache(token: string): VerifiedToken | undefined {
+    const hit = cache.get(token);
+    if (hit === undefined) return undefined;
+    if (keySets.get(hit.verified.issuer)!.generation !== hit.generation) {
+      cache.delete(token); // its key set changed: the key may be gone, verify again
+      return undefined;
+    }
+    try {
+      checkClaims(hit.verified.payload, rules());
+    } catch (error) {
+      cache.delete(token);
+      throw error;
+    }
+    return hit.verified;
+  }
+
+  async function verifyFully(token: string): Promise<VerifiedToken> {
+    const { header, payload } = decodeCompactJws(token, options.maxTokenLength);
     if (typeof header.alg !== 'string' || !options.algorithms.has(header.alg)) {
       throw new InvalidTokenError('token "alg" is not allowed; only asymmetric signatures are accepted');
     }
@@ -59,18 +61,18 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
     if (header.kid !== undefined && typeof header.kid !== 'string') throw new InvalidTokenError('token "kid" must be a string');
     const keySet = typeof payload.iss === 'string' ? keySets.get(payload.iss) : undefined;
     if (keySet === undefined) throw new InvalidTokenError('token "iss" is not a trusted issuer');
-    if (options.requireAccessToken) assertAccessToken(decoded);
-    checkClaims(payload, {
-      now: Math.floor(options.now() / 1000),
-      clockTolerance: options.clockTolerance,
-      maxTokenAge: options.maxTokenAge,
-      audience: options.audience,
-      allowedClients: options.allowedClients,
-    });
+    if (options.requireAccessToken) assertAccessToken({ header, payload });
+    checkClaims(payload, rules());
     const scopes = scopesOf(payload);
     const keys = await keySet.getKeys(header);
-    await verifySignature(token, header.alg, keys);
-    return {
+    const generation = keySet.generation;
+    const dot = token.lastIndexOf('.');
+    const signature = Buffer.from(token.slice(dot + 1), 'base64url');
+    const signingInput = token.slice(0, dot);
+    if (!keys.some((key) => verifySignature(header.alg!, key, signingInput, signature))) {
+      throw new InvalidTokenError('token signature is invalid');
+    }
+    const verified: VerifiedToken = {
       header,
       payload,
       token,
@@ -80,10 +82,12 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
       clientRoles: clientRolesOf(payload),
       clientId: clientIdOf(payload),
     };
+    cache.set(token, { verified, generation });
+    return verified;
   }
 
   return {
-    verify,
+    verify: async (token: string) => fromCache(token) ?? verifyFully(token),
     warmUp: async () => {
       await Promise.all([...keySets.values()].map((k) => k.refresh()));
     },
