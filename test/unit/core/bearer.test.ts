@@ -1,0 +1,134 @@
+import { describe, expect, test } from '@jest/globals';
+import { extractBearerToken, type BearerRequest, type BearerSources } from '../../../src/core/bearer.js';
+import { InvalidRequestError, MissingCredentialsError } from '../../../src/core/errors.js';
+
+const HEADER_ONLY: BearerSources = { query: false, body: false };
+const ALL: BearerSources = { query: true, body: true };
+
+/** A request as Node builds it: `headers` keeps only the first `Authorization`, `rawHeaders` keeps all. */
+function request(rawHeaders: string[], url = '/api/private', body?: unknown): BearerRequest {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    headers[name] ??= rawHeaders[i + 1]!;
+  }
+  return { url, rawHeaders, headers, body };
+}
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('extractBearerToken', () => {
+  test('returns the token of "Authorization: Bearer <token>"', () => {
+    expect(extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi']), HEADER_ONLY)).toBe('abc.def.ghi');
+  });
+
+  test.each(['bearer', 'BEARER', 'BeArEr'])('reads the scheme case-insensitively (%s)', (scheme) => {
+    expect(extractBearerToken(request(['authorization', `${scheme} abc.def.ghi`]), HEADER_ONLY)).toBe('abc.def.ghi');
+  });
+
+  test('tolerates extra spaces around the token', () => {
+    expect(extractBearerToken(request(['Authorization', '  Bearer   abc.def.ghi  ']), HEADER_ONLY)).toBe('abc.def.ghi');
+  });
+
+  test('treats no Authorization header as no credentials', () => {
+    const error = thrown(() => extractBearerToken(request(['Host', 'x']), HEADER_ONLY));
+    expect(error).toBeInstanceOf(MissingCredentialsError);
+    expect(error).toMatchObject({ code: 'unauthorized', status: 401, message: 'authentication required: send "Authorization: Bearer <access token>"' });
+  });
+
+  test.each(['Basic dXNlcjpwYXNz', 'JWT abc.def.ghi', 'Token abc', 'Bearerabc.def.ghi', ''])(
+    'treats credentials of another scheme as no credentials (RFC 6750 §3.1): %p',
+    (value) => {
+      const error = thrown(() => extractBearerToken(request(['Authorization', value]), HEADER_ONLY));
+      expect(error).toBeInstanceOf(MissingCredentialsError);
+    },
+  );
+
+  test.each(['Bearer', 'Bearer ', 'bearer    '])('refuses "Bearer" with no token as invalid_request: %p', (value) => {
+    const error = thrown(() => extractBearerToken(request(['Authorization', value]), HEADER_ONLY));
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error).toMatchObject({ code: 'invalid_request', status: 400, message: '"Authorization: Bearer" carries no token' });
+  });
+
+  test('refuses two Authorization headers, read from the raw headers, as invalid_request', () => {
+    const error = thrown(() =>
+      extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi', 'authorization', 'Bearer other.def.ghi']), HEADER_ONLY),
+    );
+    expect(error).toMatchObject({ code: 'invalid_request', message: 'more than one "Authorization" header' });
+  });
+
+  test('refuses two Authorization headers even when the second is of another scheme', () => {
+    const error = thrown(() => extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi', 'Authorization', 'Basic eA==']), HEADER_ONLY));
+    expect(error).toMatchObject({ code: 'invalid_request', message: 'more than one "Authorization" header' });
+  });
+
+  describe('with query and body tokens off (the default)', () => {
+    test('treats a token only in the query as no credentials', () => {
+      const error = thrown(() => extractBearerToken(request([], '/api/private?access_token=abc.def.ghi'), HEADER_ONLY));
+      expect(error).toBeInstanceOf(MissingCredentialsError);
+    });
+
+    test('refuses a token in the query and the header as invalid_request', () => {
+      const error = thrown(() =>
+        extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi'], '/api/private?access_token=abc.def.ghi'), HEADER_ONLY),
+      );
+      expect(error).toMatchObject({ code: 'invalid_request', message: 'the token was sent in more than one place' });
+    });
+
+    test('refuses a token in the body and the header as invalid_request', () => {
+      const error = thrown(() => extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi'], '/', { access_token: 'x' }), HEADER_ONLY));
+      expect(error).toMatchObject({ code: 'invalid_request', message: 'the token was sent in more than one place' });
+    });
+
+    test('treats a token only in the body as no credentials', () => {
+      const error = thrown(() => extractBearerToken(request([], '/', { access_token: 'abc.def.ghi' }), HEADER_ONLY));
+      expect(error).toBeInstanceOf(MissingCredentialsError);
+    });
+
+    test('ignores other query parameters', () => {
+      expect(extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi'], '/x?token=1&a=b'), HEADER_ONLY)).toBe('abc.def.ghi');
+    });
+  });
+
+  describe('with query and body tokens on', () => {
+    test('returns the access_token query parameter (RFC 6750 §2.3)', () => {
+      expect(extractBearerToken(request([], '/x?a=1&access_token=abc.def.ghi'), ALL)).toBe('abc.def.ghi');
+    });
+
+    test('returns the access_token field of a parsed form body (RFC 6750 §2.2)', () => {
+      expect(extractBearerToken(request([], '/x', { access_token: 'abc.def.ghi' }), ALL)).toBe('abc.def.ghi');
+    });
+
+    test('refuses two access_token query parameters', () => {
+      const error = thrown(() => extractBearerToken(request([], '/x?access_token=a&access_token=b'), ALL));
+      expect(error).toMatchObject({ code: 'invalid_request', message: 'more than one "access_token" query parameter' });
+    });
+
+    test('refuses an empty access_token query parameter', () => {
+      const error = thrown(() => extractBearerToken(request([], '/x?access_token='), ALL));
+      expect(error).toMatchObject({ code: 'invalid_request', message: '"access_token" query parameter is empty' });
+    });
+
+    test('refuses a token in the query and the body', () => {
+      const error = thrown(() => extractBearerToken(request([], '/x?access_token=a', { access_token: 'b' }), ALL));
+      expect(error).toMatchObject({ code: 'invalid_request', message: 'the token was sent in more than one place' });
+    });
+
+    test('refuses a body access_token that is not a string', () => {
+      const error = thrown(() => extractBearerToken(request([], '/x', { access_token: ['a', 'b'] }), ALL));
+      expect(error).toMatchObject({ code: 'invalid_request', message: '"access_token" body field is not a token' });
+    });
+
+    test('reads only an own access_token of the body', () => {
+      const body = Object.create({ access_token: 'inherited' }) as object;
+      expect(thrown(() => extractBearerToken(request([], '/x', body), ALL))).toBeInstanceOf(MissingCredentialsError);
+    });
+  });
+});

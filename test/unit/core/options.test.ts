@@ -1,0 +1,117 @@
+import { describe, expect, test } from '@jest/globals';
+import { ASYMMETRIC_ALGORITHMS } from '../../../src/core/algorithms.js';
+import { resolveOptions, type AuthOptions } from '../../../src/core/options.js';
+
+const ISSUER = 'http://localhost:8080/realms/myorg';
+
+function configError(options: unknown): unknown {
+  try {
+    resolveOptions(options as AuthOptions);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('resolveOptions', () => {
+  test('merges the defaults', () => {
+    const resolved = resolveOptions({ issuer: ISSUER, audience: 'test-api' });
+    expect(resolved).toMatchObject({
+      issuers: [{ issuer: ISSUER, discoveryUrl: ISSUER, jwksUri: undefined }],
+      audience: ['test-api'],
+      clockTolerance: 30,
+      maxTokenAge: undefined,
+      allowedClients: undefined,
+      requireAccessToken: true,
+      maxTokenLength: 16384,
+      realm: 'api',
+      keys: { maxAge: 600_000, cooldown: 10_000, timeout: 5_000, maxResponseBytes: 524_288 },
+    });
+    expect([...resolved.algorithms]).toEqual([...ASYMMETRIC_ALGORITHMS]);
+    expect(resolved.now).toBe(Date.now);
+    expect(Object.isFrozen(resolved)).toBe(true);
+    expect(Object.isFrozen(resolved.keys)).toBe(true);
+  });
+
+  test('keeps the issuer exactly, and strips trailing slashes of the discovery URL only', () => {
+    const resolved = resolveOptions({ issuer: { issuer: `${ISSUER}/`, discoveryUrl: 'http://keycloak:8080/realms/myorg/' }, audience: false, allowInsecureHttp: true });
+    expect(resolved.issuers[0]).toEqual({ issuer: `${ISSUER}/`, discoveryUrl: 'http://keycloak:8080/realms/myorg', jwksUri: undefined });
+    expect(resolved.audience).toBe(false);
+  });
+
+  test('accepts several issuers, each with its own settings', () => {
+    const resolved = resolveOptions({
+      issuer: [ISSUER, { issuer: 'https://sso.example/realms/b', jwksUri: 'https://sso.example/keys' }],
+      audience: ['a', 'b'],
+    });
+    expect(resolved.issuers.map((i) => i.issuer)).toEqual([ISSUER, 'https://sso.example/realms/b']);
+    expect(resolved.issuers[1]!.jwksUri).toBe('https://sso.example/keys');
+  });
+
+  test('reads options once: changing the object afterwards changes nothing', () => {
+    const issuers = [ISSUER];
+    const audience = ['test-api'];
+    const algorithms: Array<(typeof ASYMMETRIC_ALGORITHMS)[number]> = ['RS256'];
+    const keys = { cooldown: 1000 };
+    const allowedClients = ['a'];
+    const options = { issuer: issuers, audience, algorithms, keys, allowedClients, clockTolerance: 5 };
+    const resolved = resolveOptions(options);
+    issuers.push('https://evil.example/realms/x');
+    audience.push('other');
+    algorithms.push('ES256');
+    keys.cooldown = 1;
+    allowedClients.push('b');
+    options.clockTolerance = 500;
+    expect(resolved.issuers).toHaveLength(1);
+    expect(resolved.audience).toEqual(['test-api']);
+    expect([...resolved.algorithms]).toEqual(['RS256']);
+    expect(resolved.keys.cooldown).toBe(1000);
+    expect([...resolved.allowedClients!]).toEqual(['a']);
+    expect(resolved.clockTolerance).toBe(5);
+  });
+
+  const mistakes: Array<[string, unknown, string]> = [
+    ['options that are not an object', undefined, 'options must be an object'],
+    ['no issuer', { audience: 'a' }, '"issuer" is required'],
+    ['an empty issuer list', { issuer: [], audience: 'a' }, '"issuer" must name at least one issuer'],
+    ['an issuer that is not a URL', { issuer: 'myorg', audience: 'a' }, '"issuer" must be a URL, got "myorg"'],
+    ['an empty issuer', { issuer: '', audience: 'a' }, '"issuer" must be a URL, got ""'],
+    ['an issuer of another protocol', { issuer: 'ftp://idp/realms/a', audience: 'a' }, '"issuer" must be an http(s) URL, got "ftp://idp/realms/a"'],
+    ['an http issuer on a non-loopback host', { issuer: 'http://keycloak:8080/realms/a', audience: 'a' }, '"issuer" uses http:// on a non-loopback host; use https:// or set "allowInsecureHttp"'],
+    ['an issuer object that is null', { issuer: [null], audience: 'a' }, '"issuer" must be a URL or { issuer, discoveryUrl?, jwksUri? }'],
+    ['a bad discoveryUrl', { issuer: { issuer: ISSUER, discoveryUrl: 'nope' }, audience: 'a' }, '"discoveryUrl" must be a URL, got "nope"'],
+    ['a bad jwksUri', { issuer: { issuer: ISSUER, jwksUri: 42 }, audience: 'a' }, '"jwksUri" must be a URL, got number'],
+    ['the same issuer twice', { issuer: [ISSUER, ISSUER], audience: 'a' }, '"issuer" lists an issuer twice'],
+    ['no audience', { issuer: ISSUER }, '"audience" is required; pass audience: false to accept any token of the issuer'],
+    ['an empty audience', { issuer: ISSUER, audience: '' }, '"audience" must be a non-empty string or a non-empty array of them'],
+    ['audience true', { issuer: ISSUER, audience: true }, '"audience" must be a non-empty string or a non-empty array of them'],
+    ['an empty algorithm list', { issuer: ISSUER, audience: 'a', algorithms: [] }, '"algorithms" must be a non-empty array'],
+    ['the none algorithm', { issuer: ISSUER, audience: 'a', algorithms: ['none'] }, `"algorithms" holds unknown or unsafe algorithm "none"; use ${ASYMMETRIC_ALGORITHMS.join(', ')}`],
+    ['an HMAC algorithm', { issuer: ISSUER, audience: 'a', algorithms: ['RS256', 'HS256'] }, `"algorithms" holds unknown or unsafe algorithm "HS256"; use ${ASYMMETRIC_ALGORITHMS.join(', ')}`],
+    ['a negative clock tolerance', { issuer: ISSUER, audience: 'a', clockTolerance: -1 }, '"clockTolerance" must be a non-negative number'],
+    ['a zero maximum token age', { issuer: ISSUER, audience: 'a', maxTokenAge: 0 }, '"maxTokenAge" must be a positive number'],
+    ['a non-numeric maximum token length', { issuer: ISSUER, audience: 'a', maxTokenLength: '1' }, '"maxTokenLength" must be a positive number'],
+    ['an empty realm', { issuer: ISSUER, audience: 'a', realm: '' }, '"realm" must be a non-empty string'],
+    ['a zero key timeout', { issuer: ISSUER, audience: 'a', keys: { timeout: 0 } }, '"keys.timeout" must be a positive number'],
+    ['an infinite cooldown', { issuer: ISSUER, audience: 'a', keys: { cooldown: Infinity } }, '"keys.cooldown" must be a positive number'],
+    ['an empty allowedClients', { issuer: ISSUER, audience: 'a', allowedClients: [] }, '"allowedClients" must be a non-empty string or a non-empty array of them'],
+    ['a now that is not a function', { issuer: ISSUER, audience: 'a', now: 5 }, '"now" must be a function'],
+    ['a fetch that is not a function', { issuer: ISSUER, audience: 'a', fetch: 'x' }, '"fetch" must be a function'],
+  ];
+  test.each(mistakes)('fails at start-up on %s with a TypeError naming the option', (_what, options, message) => {
+    const error = configError(options);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe(message);
+  });
+
+  test.each(['http://localhost:8080/realms/a', 'http://127.0.0.1:8080/realms/a', 'http://127.8.0.1/realms/a', 'http://[::1]:8080/realms/a'])(
+    'allows http:// on the loopback host %s',
+    (issuer) => {
+      expect(resolveOptions({ issuer, audience: 'a' }).issuers[0]!.issuer).toBe(issuer);
+    },
+  );
+
+  test('allows http:// elsewhere only with allowInsecureHttp', () => {
+    expect(resolveOptions({ issuer: 'http://keycloak:8080/realms/a', audience: 'a', allowInsecureHttp: true }).issuers).toHaveLength(1);
+  });
+});
