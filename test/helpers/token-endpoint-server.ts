@@ -4,7 +4,7 @@
  * client_secret_post, private_key_jwt verified with jose), and an API that accepts the tokens it issued.
  */
 import { createServer } from 'node:http'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
@@ -34,6 +34,7 @@ export interface ApiRequestRecord {
   readonly method: string
   readonly path: string
   readonly authorization: string | undefined
+  readonly headers: IncomingHttpHeaders
   readonly body: string
 }
 
@@ -161,7 +162,7 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const authorization = req.headers.authorization
-    provider.apiRequests.push({ method: req.method ?? '', path, authorization, body: await readBody(req) })
+    provider.apiRequests.push({ method: req.method ?? '', path, authorization, headers: req.headers, body: await readBody(req) })
     const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1]
     if (bearer === undefined) return send(res, 401, { error: 'invalid_request' }, { 'www-authenticate': 'Bearer realm="test"' })
     if (path === '/api/plain-401') return send(res, 401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer realm="test"' })

@@ -1,0 +1,140 @@
+/**
+ * Command-line parsing with node:util parseArgs: `token` and `call <url>`, shared provider options, and
+ * `--help` on every command.
+ */
+import { parseArgs } from 'node:util'
+import type { ParseArgsConfig } from 'node:util'
+import { UsageError } from './exit-codes.js'
+
+export const DEFAULT_ISSUER = 'http://localhost:8080/realms/myorg'
+export const DEFAULT_CLIENT_ID = 'test_api_client'
+export const DEFAULT_SCOPE = 'test_api_access'
+
+const AUTH_METHODS = new Set(['basic', 'post', 'private_key_jwt'] as const)
+export type AuthMethod = 'basic' | 'post' | 'private_key_jwt'
+
+/** Options every command takes. */
+export interface CommonArgs {
+  readonly issuer: string
+  readonly tokenEndpoint: string | undefined
+  readonly clientId: string
+  readonly scopes: readonly string[]
+  readonly authMethod: AuthMethod
+  readonly clientSecretFile: string | undefined
+  readonly privateKeyFile: string | undefined
+  readonly kid: string | undefined
+  readonly timeoutMs: number
+  readonly allowInsecureHttp: boolean
+  readonly json: boolean
+}
+
+export type Command =
+  | { readonly name: 'help'; readonly topic: 'main' | 'token' | 'call' }
+  | { readonly name: 'token'; readonly common: CommonArgs; readonly decode: boolean }
+  | {
+      readonly name: 'call'
+      readonly common: CommonArgs
+      readonly url: string
+      readonly method: string
+      readonly data: string | undefined
+      readonly headers: readonly (readonly [string, string])[]
+    }
+
+const OPTIONS = {
+  issuer: { type: 'string', default: DEFAULT_ISSUER },
+  'token-endpoint': { type: 'string' },
+  'client-id': { type: 'string', default: DEFAULT_CLIENT_ID },
+  scope: { type: 'string', multiple: true, default: [DEFAULT_SCOPE] },
+  'auth-method': { type: 'string', default: 'basic' },
+  'client-secret-file': { type: 'string' },
+  'private-key-file': { type: 'string' },
+  kid: { type: 'string' },
+  timeout: { type: 'string', default: '10000' },
+  'allow-insecure-http': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  decode: { type: 'boolean', default: false },
+  method: { type: 'string', short: 'X', default: 'GET' },
+  data: { type: 'string', short: 'd' },
+  header: { type: 'string', short: 'H', multiple: true, default: [] },
+} satisfies ParseArgsConfig['options']
+
+const ONLY_FOR: Readonly<Record<string, 'token' | 'call'>> = {
+  decode: 'token',
+  method: 'call',
+  data: 'call',
+  header: 'call',
+}
+
+function parseHeader(raw: string): [string, string] {
+  const colon = raw.indexOf(':')
+  const name = raw.slice(0, colon).trim()
+  if (colon < 1 || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+    throw new UsageError(`"--header" must look like "Name: value"`)
+  }
+  if (name.toLowerCase() === 'authorization') {
+    throw new UsageError('"--header" cannot set Authorization: the token is attached for you')
+  }
+  return [name, raw.slice(colon + 1).trim()]
+}
+
+/** Parses argv (without the node and script paths). Throws {@link UsageError} on a mistake. */
+export function parseCommandLine(argv: readonly string[]): Command {
+  if (argv.some((a) => a === '--client-secret' || a.startsWith('--client-secret='))) {
+    throw new UsageError(
+      'the secret is never read from the command line (other users can see it): use "--client-secret-file" or CLIENT_SECRET',
+    )
+  }
+  let parsed
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true, tokens: true })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  const { values, positionals, tokens } = parsed
+  const [name, ...rest] = positionals
+  if (name === undefined) {
+    if (values.help) return { name: 'help', topic: 'main' }
+    throw new UsageError('missing command: "token" or "call"')
+  }
+  if (name !== 'token' && name !== 'call') throw new UsageError(`unknown command "${name}"`)
+  if (values.help) return { name: 'help', topic: name }
+  for (const token of tokens) {
+    const command = token.kind === 'option' ? ONLY_FOR[token.name] : undefined
+    if (command !== undefined && command !== name) {
+      throw new UsageError(`"--${token.kind === 'option' ? token.name : ''}" is an option of "${command}" only`)
+    }
+  }
+  const authMethod = values['auth-method']
+  if (!AUTH_METHODS.has(authMethod as AuthMethod)) {
+    throw new UsageError('"--auth-method" must be basic, post or private_key_jwt')
+  }
+  const timeoutMs = Number(values.timeout)
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new UsageError('"--timeout" must be a number of milliseconds')
+  const common: CommonArgs = {
+    issuer: values.issuer,
+    tokenEndpoint: values['token-endpoint'],
+    clientId: values['client-id'],
+    scopes: values.scope.flatMap((s) => s.split(/\s+/)).filter(Boolean),
+    authMethod: authMethod as AuthMethod,
+    clientSecretFile: values['client-secret-file'],
+    privateKeyFile: values['private-key-file'],
+    kid: values.kid,
+    timeoutMs,
+    allowInsecureHttp: values['allow-insecure-http'],
+    json: values.json,
+  }
+  if (name === 'token') {
+    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
+    return { name, common, decode: values.decode }
+  }
+  if (rest.length !== 1) throw new UsageError('"call" takes exactly one URL')
+  return {
+    name,
+    common,
+    url: rest[0] as string,
+    method: values.method.toUpperCase(),
+    data: values.data,
+    headers: values.header.map(parseHeader),
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * `--help` texts, one per command.
+ */
+import { DEFAULT_CLIENT_ID, DEFAULT_ISSUER, DEFAULT_SCOPE } from './args.js'
+import { DEMO_DEV_SECRET } from './credentials.js'
+import { EXIT_CODES_HELP } from './exit-codes.js'
+
+const USAGE = 'npm run client --'
+
+const PROVIDER_OPTIONS = `Provider and client options (every command):
+  --issuer <url>              issuer; the token endpoint is discovered from it (default ${DEFAULT_ISSUER})
+  --token-endpoint <url>      use this token endpoint instead of discovering it
+  --client-id <id>            client id (default ${DEFAULT_CLIENT_ID})
+  --scope <scope>             scope to ask for; repeat it or separate with spaces; --scope '' asks for none
+                              (default ${DEFAULT_SCOPE})
+  --auth-method <method>      basic (client_secret_basic, default), post (client_secret_post)
+                              or private_key_jwt (Keycloak "Signed JWT")
+  --client-secret-file <path> read the client secret from this file (for basic and post)
+  --private-key-file <path>   the client's private key, PEM or JWK (for private_key_jwt)
+  --kid <kid>                 key id to put in the client assertion header (default: the JWK's kid)
+  --timeout <ms>              timeout of each request (default 10000)
+  --allow-insecure-http       allow plain http:// to hosts other than localhost/127.0.0.1/::1
+  --json                      machine-readable output on stdout, errors as JSON on stderr
+  -h, --help                  show help
+
+The client secret is never taken from the command line. It comes from, in order: --client-secret-file,
+the CLIENT_SECRET environment variable, the demo realm's documented development secret
+("${DEMO_DEV_SECRET}", used only for client "${DEFAULT_CLIENT_ID}" on a loopback issuer),
+or a prompt without echo when run in a terminal.`
+
+const TEXTS = {
+  main: `Usage: ${USAGE} <command> [options]
+
+Gets OAuth 2.0 client-credentials tokens and calls protected APIs with them.
+
+Commands:
+  token         print an access token (or, with --decode, its header and claims)
+  call <url>    call a URL with a token; print the status and body
+
+Run "${USAGE} <command> --help" for a command's options.
+
+${EXIT_CODES_HELP}`,
+  token: `Usage: ${USAGE} token [options]
+
+Prints an access token obtained with the client credentials grant.
+
+Options:
+  --decode                    print the token's JOSE header and claims as JSON instead (not verified)
+
+${PROVIDER_OPTIONS}
+
+${EXIT_CODES_HELP}`,
+  call: `Usage: ${USAGE} call <url> [options]
+
+Gets a token, calls <url> with "Authorization: Bearer <token>", prints the status and the body.
+After a 401 with error="invalid_token" it gets a fresh token and retries once.
+
+Options:
+  -X, --method <method>       HTTP method (default GET)
+  -d, --data <body>           request body; sent as application/json when it parses as JSON, else text/plain
+  -H, --header <'Name: value'> extra request header; repeatable
+
+${PROVIDER_OPTIONS}
+
+${EXIT_CODES_HELP}`,
+} as const
+
+/** The help text of a topic. */
+export function helpText(topic: keyof typeof TEXTS): string {
+  return TEXTS[topic]
+}
