@@ -46,10 +46,10 @@ async function readOptionFile(option: string, path: string): Promise<string> {
 /** Reads a line from the terminal without echoing it. */
 function promptHidden(question: string, io: Io): Promise<string> {
   const { stdin, stderr } = io
-  stderr.write(question)
-  stdin.setRawMode(true)
+  stdin.setRawMode(true) // before the prompt: input typed as soon as it shows must not be echoed
   stdin.setEncoding('utf8')
   stdin.resume()
+  stderr.write(question)
   return new Promise((resolve, reject) => {
     let value = ''
     const done = (error?: Error) => {

@@ -32,7 +32,7 @@ export type ClientAuth = (
 
 /** Options of {@link privateKeyJwt}. */
 export interface PrivateKeyJwtOptions {
-  /** The JWS algorithm; by default RS256 for RSA keys, ES256/ES384/ES512 by curve, EdDSA for Ed25519. */
+  /** The JWS algorithm; by default the JWK's `alg`, else RS256 for RSA, ES256/ES384/ES512 by curve, EdDSA for Ed25519. */
   readonly alg?: string
   /** The `kid` header, naming the key in the client's registered JWKS; by default the JWK's own `kid`. */
   readonly kid?: string
@@ -87,9 +87,9 @@ export function clientSecretPost(secret: string): ClientAuth {
  */
 export function privateKeyJwt(key: PrivateKeyInput, options: PrivateKeyJwtOptions = {}): ClientAuth {
   const keyObject = toPrivateKeyObject(key)
-  const alg = signingAlgFor(keyObject, options.alg)
-  const jwkKid = (key as { kid?: unknown }).kid
-  const kid = options.kid ?? (typeof jwkKid === 'string' ? jwkKid : undefined)
+  const jwk = key as { kid?: unknown; alg?: unknown }
+  const alg = signingAlgFor(keyObject, options.alg ?? (typeof jwk.alg === 'string' ? jwk.alg : undefined))
+  const kid = options.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : undefined)
   if (kid !== undefined) assertNonEmptyString('kid', kid)
   const lifetime = options.lifetimeSeconds ?? 60
   if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 600) {

@@ -128,6 +128,22 @@ describe('client CLI', () => {
       expect(provider.tokenRequests[0]?.form.has('scope')).toBe(false)
     })
 
+    it('asks for the secret on a terminal without echoing it', async () => {
+      // script(1) (bsdutils, essential on Debian) gives the CLI a pseudo-terminal.
+      const command = `${TSX} scripts/client.ts token --issuer ${provider.issuer} --client-id cli_client`
+      const { CLIENT_SECRET: _ignored, ...env } = process.env
+      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] })
+      let output = ''
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString()
+        if (output.endsWith('client secret for "cli_client": ')) child.stdin.write(`${SECRET}\r`)
+      })
+      const code = await new Promise((resolve) => child.on('close', resolve))
+      expect(code).toBe(0)
+      expect(output).toMatch(/^client secret for "cli_client": \r\n[\w-]+\.[\w-]+\.[\w-]+\r\n$/)
+      expect(provider.tokenRequests[0]?.authMethod).toBe('client_secret_basic')
+    })
+
     it('uses the documented demo development secret for test_api_client on a loopback issuer', async () => {
       const result = await run(['token', ...issuerArgs])
       expect(result.code).toBe(0)

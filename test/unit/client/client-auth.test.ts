@@ -81,10 +81,10 @@ describe('client-auth', () => {
       expect(decodeProtectedHeader(lastRequest().form.get('client_assertion') ?? '')).toEqual({ alg: 'ES256', kid: 'ec-1' })
     })
 
-    it('accepts a private JWK and takes its kid', async () => {
-      const jwk = { ...ecKeys.privateKey.export({ format: 'jwk' }), kid: 'jwk-kid' }
-      await clientCredentialsGrant(configFor(provider, privateKeyJwt(jwk), 'ec_jwt_client'))
-      expect(decodeProtectedHeader(lastRequest().form.get('client_assertion') ?? '').kid).toBe('jwk-kid')
+    it('accepts a private JWK and takes its kid and alg', async () => {
+      const jwk = { ...rsaKeys.privateKey.export({ format: 'jwk' }), kid: 'jwk-kid', alg: 'PS256' }
+      await clientCredentialsGrant(configFor(provider, privateKeyJwt(jwk), 'rsa_jwt_client'))
+      expect(decodeProtectedHeader(lastRequest().form.get('client_assertion') ?? '')).toEqual({ alg: 'PS256', kid: 'jwk-kid' })
     })
 
     it('accepts a Web Crypto CryptoKey and infers its algorithm', async () => {
