@@ -3,6 +3,7 @@
  * foreign keys. Signing goes through jose's CompactSign, so a crafted token differs from a real one only in
  * what the test asks for.
  */
+import type { KeyObject } from 'node:crypto';
 import { CompactSign, type CryptoKey } from 'jose';
 import type { FakeKey } from '../../src/testing/index.js';
 
@@ -17,7 +18,7 @@ export function craft(header: unknown, payload: unknown, signature = 'c2lnbmF0dX
 }
 
 /** Signs any header and payload (the header is taken as is: a test may set `crit`, `jwk`, `typ` …). */
-export async function sign(header: Record<string, unknown>, payload: Record<string, unknown>, key: CryptoKey | Uint8Array): Promise<string> {
+export async function sign(header: Record<string, unknown>, payload: Record<string, unknown>, key: CryptoKey | KeyObject | Uint8Array): Promise<string> {
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header as { alg: string }).sign(key);
 }
 

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { discoverJwksUri } from '../../../src/core/discovery.js';
+import { FetchFailedError, type FetchLimits } from '../../../src/core/fetch-json.js';
+import type { ResolvedIssuer } from '../../../src/core/options.js';
+import { startFakeProvider, type FakeProvider } from '../../../src/testing/index.js';
+
+const LIMITS: FetchLimits = { timeout: 1000, maxResponseBytes: 65536, fetch: globalThis.fetch };
+let idp: FakeProvider;
+let bare: FakeProvider; // publishes no discovery document, as some Keycloak set-ups behind a proxy
+
+beforeAll(async () => {
+  [idp, bare] = await Promise.all([startFakeProvider(), startFakeProvider({ discovery: false })]);
+});
+afterAll(async () => {
+  await Promise.all([idp.close(), bare.close()]);
+});
+
+function issuer(issuerUrl: string, discoveryUrl = issuerUrl, jwksUri?: string): ResolvedIssuer {
+  return { issuer: issuerUrl, discoveryUrl, jwksUri };
+}
+
+async function failure(promise: Promise<unknown>): Promise<FetchFailedError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(FetchFailedError);
+    return error as FetchFailedError;
+  }
+  throw new Error('expected a failure');
+}
+
+function answering(body: unknown): FetchLimits {
+  return { ...LIMITS, fetch: (async () => new Response(JSON.stringify(body), { status: 200 })) as typeof fetch };
+}
+
+describe('discoverJwksUri', () => {
+  test('finds jwks_uri by OIDC discovery of the issuer', async () => {
+    const before = { ...idp.requests };
+    await expect(discoverJwksUri(issuer(idp.issuer), LIMITS)).resolves.toBe(idp.jwksUri);
+    expect(idp.requests.discovery).toBe(before.discovery + 1);
+    expect(idp.requests.jwks).toBe(before.jwks);
+  });
+
+  test('uses an explicit jwksUri without fetching anything', async () => {
+    const before = idp.requests.discovery;
+    await expect(discoverJwksUri(issuer(idp.issuer, idp.issuer, 'https://keys.example/jwks'), LIMITS)).resolves.toBe('https://keys.example/jwks');
+    expect(idp.requests.discovery).toBe(before);
+  });
+
+  test("falls back to Keycloak's /protocol/openid-connect/certs when discovery answers 404", async () => {
+    await expect(discoverJwksUri(issuer(bare.issuer), LIMITS)).resolves.toBe(`${bare.issuer}/protocol/openid-connect/certs`);
+  });
+
+  test('fetches metadata from an internal discovery URL while the issuer stays the public one', async () => {
+    const internal = idp.issuer.replace('127.0.0.1', 'localhost');
+    await expect(discoverJwksUri(issuer(idp.issuer, internal), LIMITS)).resolves.toBe(idp.jwksUri);
+  });
+
+  test('refuses a discovery document that names another issuer', async () => {
+    const error = await failure(discoverJwksUri(issuer(`${idp.issuer}/`, idp.issuer), LIMITS));
+    expect(error.message).toBe('the discovery document names another issuer; refusing it');
+  });
+
+  test('refuses a discovery document naming an issuer of another realm', async () => {
+    const other = idp.issuer.replace('/realms/myorg', '/realms/other');
+    expect((await failure(discoverJwksUri(issuer(other, idp.issuer), LIMITS))).message).toBe(
+      'the discovery document names another issuer; refusing it',
+    );
+  });
+
+  test('does not fall back when discovery fails otherwise (500)', async () => {
+    idp.setOutage('error');
+    try {
+      const error = await failure(discoverJwksUri(issuer(idp.issuer), LIMITS));
+      expect(error.message).toBe(`${idp.issuer}/.well-known/openid-configuration answered HTTP 500`);
+    } finally {
+      idp.setOutage(undefined);
+    }
+  });
+
+  test.each([
+    ['no jwks_uri', {}],
+    ['a jwks_uri that is not a URL', { jwks_uri: 'keys' }],
+    ['a jwks_uri that is not a string', { jwks_uri: ['https://x/keys'] }],
+  ])('refuses a discovery document with %s', async (_what, extra) => {
+    const iss = 'https://sso.example/realms/a';
+    const error = await failure(discoverJwksUri(issuer(iss), answering({ issuer: iss, ...extra })));
+    expect(error.message).toBe('the discovery document has no valid "jwks_uri"');
+  });
+});

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { FetchFailedError, fetchJsonObject, type FetchLimits } from '../../../src/core/fetch-json.js';
+
+let server: Server;
+let base: string;
+const sockets = new Set<Socket>();
+const LIMITS: FetchLimits = { timeout: 200, maxResponseBytes: 1024, fetch: globalThis.fetch };
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    switch (req.url) {
+      case '/ok':
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}');
+      case '/missing':
+        return void res.writeHead(404).end('not here');
+      case '/error':
+        return void res.writeHead(500).end('boom');
+      case '/text':
+        return void res.writeHead(200).end('<html>');
+      case '/array':
+        return void res.writeHead(200).end('[1,2]');
+      case '/big-declared':
+        return void res.writeHead(200, { 'content-length': '2048' }).end(`{"a":"${'x'.repeat(2040)}"}`);
+      case '/big-chunked':
+        res.writeHead(200, { 'transfer-encoding': 'chunked' });
+        for (let i = 0; i < 8; i++) res.write(i === 0 ? '{"a":"' : 'x'.repeat(300));
+        return void res.end('"}');
+      case '/hang':
+        return; // never answers
+      case '/hang-body':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.write('{"keys":'); // and never ends
+      case '/redirect':
+        return void res.writeHead(302, { location: '/ok' }).end();
+      default:
+        res.writeHead(404).end();
+    }
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+async function failure(path: string, limits: FetchLimits = LIMITS): Promise<FetchFailedError> {
+  try {
+    await fetchJsonObject(`${base}${path}`, limits);
+  } catch (error) {
+    expect(error).toBeInstanceOf(FetchFailedError);
+    return error as FetchFailedError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('fetchJsonObject', () => {
+  test('returns a JSON object', async () => {
+    await expect(fetchJsonObject(`${base}/ok`, LIMITS)).resolves.toEqual({ keys: [] });
+  });
+
+  test('follows a redirect', async () => {
+    await expect(fetchJsonObject(`${base}/redirect`, LIMITS)).resolves.toEqual({ keys: [] });
+  });
+
+  test('keeps the status of a 404 so that discovery can fall back', async () => {
+    const error = await failure('/missing');
+    expect({ status: error.status, message: error.message }).toEqual({ status: 404, message: `${base}/missing answered HTTP 404` });
+  });
+
+  test('fails on a 500', async () => {
+    expect((await failure('/error')).message).toBe(`${base}/error answered HTTP 500`);
+  });
+
+  test('fails on a body that is not JSON', async () => {
+    expect((await failure('/text')).message).toBe(`${base}/text did not answer JSON`);
+  });
+
+  test('fails on JSON that is not an object', async () => {
+    expect((await failure('/array')).message).toBe(`${base}/array did not answer a JSON object`);
+  });
+
+  test('refuses a response whose declared length is over the cap', async () => {
+    expect((await failure('/big-declared')).message).toBe(`response from ${base}/big-declared is larger than 1024 bytes`);
+  });
+
+  test('refuses a chunked response once it grows past the cap', async () => {
+    expect((await failure('/big-chunked')).message).toBe(`response from ${base}/big-chunked is larger than 1024 bytes`);
+  });
+
+  test('gives up on a server that never answers within the timeout', async () => {
+    const error = await failure('/hang');
+    expect(error.message).toBe(`${base}/hang timed out after 200 ms`);
+    expect(error.cause).toBeDefined();
+  });
+
+  test('gives up on a body that never ends within the timeout', async () => {
+    expect((await failure('/hang-body')).message).toBe(`${base}/hang-body timed out after 200 ms`);
+  });
+
+  test('fails on a refused connection', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/x`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    let error: unknown;
+    try {
+      await fetchJsonObject(url, LIMITS);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FetchFailedError);
+    expect((error as Error).message).toBe(`${url} could not be fetched`);
+  });
+});
