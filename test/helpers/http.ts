@@ -135,3 +135,17 @@ export function expectUnavailable(response: HttpResponse, retryAfter?: number): 
   expect(response.headers['www-authenticate']).toBeUndefined();
   expect(typeof body?.error_description).toBe('string');
 }
+
+/** Parses a raw HTTP/1.1 answer (not chunked) into the shape {@link send} returns. */
+export function parseRaw(answer: string): HttpResponse {
+  const end = answer.indexOf('\r\n\r\n');
+  const head = answer.slice(0, end === -1 ? answer.length : end).split('\r\n');
+  const text = end === -1 ? '' : answer.slice(end + 4);
+  const headers: IncomingHttpHeaders = {};
+  for (const line of head.slice(1)) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const body = (headers['content-type'] ?? '').includes('json') ? (JSON.parse(text) as unknown) : undefined;
+  return { status: rawStatus(answer), headers, text, body };
+}
