@@ -1,0 +1,74 @@
+// The server under test: one plain-node process running the built package (dist/), pinned to one core by
+// the driver (run.ts). It must not run under tsx, so the numbers are those of production code.
+//
+//   BENCH_MODE=none|ours|peer  BENCH_ISSUER=<issuer URL>  BENCH_AUDIENCE=<aud>  [BENCH_OURS_OPTIONS=<json>]
+//   node scripts/bench/server.mjs
+//
+// Every mode serves the same route, GET /api/data, with the same handler; only the guard in front of it
+// differs. GET /__bench/stats (never measured) answers this process's memory, POST /__bench/gc runs a full
+// GC first when node was started with --expose-gc. The process prints one line `BENCH_READY <json>` on
+// stdout once it listens (and, for "ours", once the issuer's keys are fetched) and exits when its stdin
+// closes, so it never outlives the driver.
+import express from 'express';
+import { auth as peerAuth } from 'express-oauth2-jwt-bearer';
+import { createAuth } from '../../dist/index.js';
+
+const mode = process.env.BENCH_MODE ?? 'none';
+const issuer = process.env.BENCH_ISSUER;
+const audience = process.env.BENCH_AUDIENCE ?? 'test-api';
+// Extra createAuth options for experiments (`--ours-options '{"cache":{"maxEntries":0}}'`); JSON only.
+const oursOptions = JSON.parse(process.env.BENCH_OURS_OPTIONS || '{}');
+
+function guardFor(name) {
+  if (name === 'none') return undefined;
+  if (!issuer) throw new Error('BENCH_ISSUER is required for a guarded mode');
+  if (name === 'ours') return createAuth({ issuer, audience, ...oursOptions });
+  if (name === 'peer') return peerAuth({ issuerBaseURL: issuer, audience });
+  throw new Error(`unknown BENCH_MODE "${name}"`);
+}
+
+const guard = guardFor(mode);
+if (mode === 'ours') await guard.ready(); // fetch the JWKS before announcing readiness
+
+const app = express();
+app.disable('x-powered-by');
+
+function memory() {
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+app.get('/__bench/stats', (_req, res) => {
+  res.json({ mode, pid: process.pid, memory: memory() });
+});
+app.post('/__bench/gc', (_req, res) => {
+  const collected = typeof globalThis.gc === 'function';
+  if (collected) globalThis.gc();
+  res.json({ mode, pid: process.pid, collected, memory: memory() });
+});
+
+const handler = (_req, res) => {
+  res.json({ ok: true });
+};
+if (mode === 'none') app.get('/api/data', handler);
+else if (mode === 'ours') app.get('/api/data', guard.requireAuth(), handler);
+else app.get('/api/data', guard, handler);
+
+const server = app.listen(0, '127.0.0.1', () => {
+  const { port } = server.address();
+  process.stdout.write(`BENCH_READY ${JSON.stringify({ port, pid: process.pid, mode, node: process.version })}\n`);
+});
+
+let closing = false;
+function shutdown(code) {
+  if (closing) return;
+  closing = true;
+  server.closeAllConnections?.();
+  server.close(() => process.exit(code));
+  setTimeout(() => process.exit(code), 2_000).unref();
+}
+process.on('SIGTERM', () => shutdown(0));
+process.on('SIGINT', () => shutdown(0));
+// The driver holds our stdin: when it goes away (even killed with SIGKILL), so do we.
+process.stdin.on('end', () => shutdown(0));
+process.stdin.on('error', () => shutdown(0));
+process.stdin.resume();
