@@ -95,6 +95,9 @@ describe('resolveOptions', () => {
     ['a zero key timeout', { issuer: ISSUER, audience: 'a', keys: { timeout: 0 } }, '"keys.timeout" must be a positive number'],
     ['an infinite cooldown', { issuer: ISSUER, audience: 'a', keys: { cooldown: Infinity } }, '"keys.cooldown" must be a positive number'],
     ['an empty allowedClients', { issuer: ISSUER, audience: 'a', allowedClients: [] }, '"allowedClients" must be a non-empty string or a non-empty array of them'],
+    ['a negative cache size', { issuer: ISSUER, audience: 'a', cache: { maxEntries: -1 } }, '"cache.maxEntries" must be a non-negative number'],
+    ['a fractional cache size', { issuer: ISSUER, audience: 'a', cache: { maxEntries: 1.5 } }, '"cache.maxEntries" must be a whole number'],
+    ['a zero cache byte limit', { issuer: ISSUER, audience: 'a', cache: { maxBytes: 0 } }, '"cache.maxBytes" must be a positive number'],
     ['a now that is not a function', { issuer: ISSUER, audience: 'a', now: 5 }, '"now" must be a function'],
     ['a fetch that is not a function', { issuer: ISSUER, audience: 'a', fetch: 'x' }, '"fetch" must be a function'],
   ];

@@ -211,6 +211,37 @@ describe('createTokenVerifier', () => {
     await expectInvalid(verifier({ now: () => (exp + 30) * 1000 }).verify(token), 'token has expired');
   });
 
+  describe('tokens seen before (verified-token cache)', () => {
+    test('checks a token seen before against the clock again', async () => {
+      let now = Date.now();
+      const v = verifier({ now: () => now });
+      const token = await idp.mint({}, { expiresIn: 60 });
+      await v.verify(token);
+      now += (60 + 30) * 1000;
+      await expectInvalid(v.verify(token), 'token has expired');
+    });
+
+    test('verifies a token seen before again once its key is no longer published', async () => {
+      const retiring = await idp.rotate();
+      const v = verifier();
+      const old = await idp.mint({ sub: 'old' });
+      expect((await v.verify(old)).payload.sub).toBe('old');
+      await idp.rotate();
+      idp.unpublish(retiring.kid);
+      await v.verify(await idp.mint()); // an unknown kid: the keys are fetched again
+      await expectInvalid(v.verify(old), 'no signing key of the issuer matches the token\'s "kid"');
+    });
+
+    test('still refuses a forged copy of a token seen before', async () => {
+      const v = verifier();
+      const token = await idp.mint({ scope: 'email' });
+      await v.verify(token);
+      const [h, , sig] = token.split('.') as [string, string, string];
+      const forged = `${h}.${Buffer.from(JSON.stringify(claimsFor(idp.issuer, nowSeconds(), { scope: 'email admin' }))).toString('base64url')}.${sig}`;
+      await expectInvalid(v.verify(forged), 'token signature is invalid');
+    });
+  });
+
   describe('several issuers', () => {
     test('verifies tokens of two realms, each with its own keys', async () => {
       const v = verifier({ issuer: [idp.issuer, second.issuer] });

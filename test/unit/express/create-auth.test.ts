@@ -255,6 +255,21 @@ describe('createAuth', () => {
     expectChallenge(await send(`${once}/any`, { headers: bearer(await idp.mint({}, { expiresIn: -60 })) }), 401, 'invalid_token', 'token has expired');
   });
 
+  test('admits only the clients of the azp allow-list', async () => {
+    const listed = await app(createAuth(options({ allowedClients: ['test_api_client', 'svc.with.dots'] })));
+    expect((await send(`${listed}/any`, { headers: bearer(await idp.mint({ azp: 'svc.with.dots' })) })).status).toBe(200);
+    expectChallenge(await send(`${listed}/any`, { headers: bearer(await idp.mint({ azp: 'intruder' })) }), 401, 'invalid_token',
+      'token was issued to a client that is not allowed ("azp")');
+  });
+
+  test('refuses tokens older than maxTokenAge', async () => {
+    const young = await app(createAuth(options({ maxTokenAge: 60 })));
+    const iat = Math.floor(Date.now() / 1000) - 120;
+    expectChallenge(await send(`${young}/any`, { headers: bearer(await idp.mint({ iat })) }), 401, 'invalid_token',
+      'token is too old ("iat" is too far in the past)');
+    expect((await send(`${young}/any`, { headers: bearer(await idp.mint()) })).status).toBe(200);
+  });
+
   test('fails at start-up on a configuration mistake', () => {
     expect(() => createAuth({ audience: 'x' } as unknown as ExpressAuthOptions)).toThrow(new TypeError('"issuer" is required'));
   });
