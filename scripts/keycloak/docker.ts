@@ -1,0 +1,118 @@
+// The Docker path: the official image, `start-dev --import-realm`, realm files mounted read-only into
+// /opt/keycloak/data/import, host networking (no bridge network), listening on 127.0.0.1 only.
+import { spawn, spawnSync } from 'node:child_process';
+import { basename } from 'node:path';
+import { KEYCLOAK_IMAGE } from './constants.js';
+import { KeycloakUnavailableError } from './errors.js';
+import { heartbeat, seconds } from './progress.js';
+import { findOnPath, lastLines, runCommand } from './run-command.js';
+import type { KeycloakAdmin, KeycloakState } from './types.js';
+import { waitForRealm } from './wait-ready.js';
+
+export interface DockerOptions {
+  readonly port: number;
+  readonly realmFiles: readonly string[];
+  readonly realm: string;
+  readonly timeoutMs: number;
+  readonly admin: KeycloakAdmin;
+  readonly log: (line: string) => void;
+}
+
+export interface DockerKeycloak {
+  readonly state: Extract<KeycloakState, { mode: 'docker' }>;
+  stop(): Promise<void>;
+  detach(): void;
+}
+
+/** Why no Docker engine can be used, or undefined when `docker info` answers. */
+export async function dockerUnavailable(): Promise<string | undefined> {
+  if (findOnPath('docker') === undefined) return 'no docker command on PATH';
+  const result = await runCommand('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 }).catch(
+    (error: Error) => ({ code: -1, output: error.message }),
+  );
+  return result.code === 0 ? undefined : `docker info failed: ${result.output.trim().split('\n')[0] ?? ''}`;
+}
+
+/** The container options shared with the testcontainers setup (environment of the official image). */
+export function keycloakContainerEnv(port: number, admin: KeycloakAdmin): Record<string, string> {
+  return {
+    KC_HTTP_PORT: String(port),
+    KC_HTTP_HOST: '127.0.0.1',
+    KC_DB: 'dev-mem',
+    KC_HEALTH_ENABLED: 'true',
+    KC_HTTP_MANAGEMENT_HEALTH_ENABLED: 'false',
+    KC_BOOTSTRAP_ADMIN_USERNAME: admin.username,
+    KC_BOOTSTRAP_ADMIN_PASSWORD: admin.password,
+  };
+}
+
+/** Where the official image imports realm files from. */
+export const CONTAINER_IMPORT_DIR = '/opt/keycloak/data/import';
+
+async function removeContainer(name: string): Promise<void> {
+  await runCommand('docker', ['stop', '--time', '20', name]);
+  await runCommand('docker', ['rm', '--force', '--volumes', name]);
+}
+
+/** Runs the official image and resolves once the realm answers. */
+export async function startDocker(options: DockerOptions): Promise<DockerKeycloak> {
+  const reason = await dockerUnavailable();
+  if (reason !== undefined) throw new KeycloakUnavailableError(`no Docker engine: ${reason}`);
+  const name = `bearer-guard-keycloak-${options.port}`;
+  const url = `http://127.0.0.1:${options.port}`;
+  const env = Object.entries(keycloakContainerEnv(options.port, options.admin)).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
+  const mounts = options.realmFiles.flatMap((file) => ['--volume', `${file}:${CONTAINER_IMPORT_DIR}/${basename(file)}:ro`]);
+  await runCommand('docker', ['rm', '--force', name]); // a stopped leftover of a crashed run
+  options.log(`starting ${KEYCLOAK_IMAGE} as container ${name} (pulled first if missing)`);
+  const done = heartbeat(options.log, `starting container ${name}`);
+  const run = await runCommand('docker', [
+    'run', '--detach', '--name', name, '--network', 'host', ...env, ...mounts, KEYCLOAK_IMAGE, 'start-dev', '--import-realm',
+  ]);
+  done();
+  if (run.code !== 0) throw new Error(`docker run ${KEYCLOAK_IMAGE} failed (exit ${run.code}):\n${lastLines(run.output)}`);
+  let exited: string | undefined;
+  const watcher = spawn('docker', ['wait', name], { stdio: ['ignore', 'pipe', 'ignore'] });
+  watcher.stdout.on('data', (chunk: Buffer) => {
+    exited = `the container exited with code ${chunk.toString().trim()}`;
+  });
+  const removeOnExit = (): void => {
+    spawnSync('docker', ['rm', '--force', name], { stdio: 'ignore' });
+  };
+  process.once('exit', removeOnExit);
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      process.removeListener('exit', removeOnExit);
+      await removeContainer(name);
+      watcher.kill();
+    })();
+    return stopping;
+  };
+  try {
+    const elapsed = await waitForRealm({
+      url,
+      realm: options.realm,
+      timeoutMs: options.timeoutMs,
+      log: options.log,
+      failed: () => exited,
+      logTail: async () => lastLines((await runCommand('docker', ['logs', '--tail', '30', name])).output),
+    });
+    options.log(`ready at ${url} after ${seconds(elapsed)} s`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    state: { mode: 'docker', url, container: name },
+    stop,
+    detach: () => {
+      process.removeListener('exit', removeOnExit);
+      watcher.kill();
+    },
+  };
+}
+
+/** Stops a container started by another process (the CLI's `stop`). */
+export function stopDockerState(state: Extract<KeycloakState, { mode: 'docker' }>): Promise<void> {
+  return removeContainer(state.container);
+}
