@@ -2,6 +2,7 @@ import { InvalidRequestError, MissingCredentialsError } from './errors.js';
 
 /** What token extraction needs of a request; an Express or a plain Node request fits. */
 export interface BearerRequest {
+  readonly method?: string | undefined;
   readonly url?: string | undefined;
   readonly rawHeaders: readonly string[];
   readonly headers: { readonly [name: string]: string | string[] | undefined };
@@ -51,10 +52,20 @@ function fromQuery(req: BearerRequest): string[] {
   return new URLSearchParams(url.slice(q + 1)).getAll('access_token');
 }
 
-/** The `access_token` field of a parsed body, if the body is an object with one. */
+/** True for `application/x-www-form-urlencoded`, with or without parameters, in any case. */
+function isFormEncoded(contentType: string | string[] | undefined): boolean {
+  const value = Array.isArray(contentType) ? contentType[0] : contentType;
+  return typeof value === 'string' && value.split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+
+/**
+ * The `access_token` field of a parsed form body, if there is one. RFC 6750 §2.2: the body must be
+ * `application/x-www-form-urlencoded` and "the "GET" method MUST NOT be used"; any other body (JSON) is data.
+ */
 function fromBody(req: BearerRequest): unknown {
   const body = req.body;
   if (typeof body !== 'object' || body === null || !Object.hasOwn(body, 'access_token')) return undefined;
+  if (req.method === 'GET' || !isFormEncoded(req.headers['content-type'])) return undefined;
   return (body as Record<string, unknown>).access_token;
 }
 

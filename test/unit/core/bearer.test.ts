@@ -5,14 +5,20 @@ import { InvalidRequestError, MissingCredentialsError } from '../../../src/core/
 const HEADER_ONLY: BearerSources = { query: false, body: false };
 const ALL: BearerSources = { query: true, body: true };
 
-/** A request as Node builds it: `headers` keeps only the first `Authorization`, `rawHeaders` keeps all. */
-function request(rawHeaders: string[], url = '/api/private', body?: unknown): BearerRequest {
+const FORM = ['Content-Type', 'application/x-www-form-urlencoded'];
+
+/**
+ * A request as Node builds it: `headers` keeps only the first `Authorization`, `rawHeaders` keeps all. A
+ * request with a body is a form POST unless its headers say otherwise.
+ */
+function request(rawHeaders: string[], url = '/api/private', body?: unknown, method = body === undefined ? 'GET' : 'POST'): BearerRequest {
+  const all = body !== undefined && !rawHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'content-type') ? [...rawHeaders, ...FORM] : rawHeaders;
   const headers: Record<string, string> = {};
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!.toLowerCase();
-    headers[name] ??= rawHeaders[i + 1]!;
+  for (let i = 0; i < all.length; i += 2) {
+    const name = all[i]!.toLowerCase();
+    headers[name] ??= all[i + 1]!;
   }
-  return { url, rawHeaders, headers, body };
+  return { method, url, rawHeaders: all, headers, body };
 }
 
 function thrown(fn: () => unknown): unknown {
@@ -87,6 +93,12 @@ describe('extractBearerToken', () => {
       expect(error).toMatchObject({ code: 'invalid_request', message: 'the token was sent in more than one place' });
     });
 
+    test('does not count an access_token field of a JSON body as a second place', () => {
+      const req = request(['Authorization', 'Bearer abc.def.ghi', 'Content-Type', 'application/json'], '/x', { access_token: 'data, not a credential' });
+      expect(extractBearerToken(req, HEADER_ONLY)).toBe('abc.def.ghi');
+      expect(extractBearerToken(req, ALL)).toBe('abc.def.ghi');
+    });
+
     test('treats a token only in the body as no credentials', () => {
       const error = thrown(() => extractBearerToken(request([], '/', { access_token: 'abc.def.ghi' }), HEADER_ONLY));
       expect(error).toBeInstanceOf(MissingCredentialsError);
@@ -124,6 +136,21 @@ describe('extractBearerToken', () => {
     test('refuses a body access_token that is not a string', () => {
       const error = thrown(() => extractBearerToken(request([], '/x', { access_token: ['a', 'b'] }), ALL));
       expect(error).toMatchObject({ code: 'invalid_request', message: '"access_token" body field is not a token' });
+    });
+
+    test('reads a form body whose content type has parameters', () => {
+      const req = request(['Content-Type', 'Application/X-WWW-Form-Urlencoded; charset=utf-8'], '/x', { access_token: 'abc.def.ghi' });
+      expect(extractBearerToken(req, ALL)).toBe('abc.def.ghi');
+    });
+
+    test('ignores an access_token field of a JSON body: only form-encoded bodies carry tokens (RFC 6750 §2.2)', () => {
+      const req = request(['Content-Type', 'application/json'], '/x', { access_token: 'abc.def.ghi' });
+      expect(thrown(() => extractBearerToken(req, ALL))).toBeInstanceOf(MissingCredentialsError);
+    });
+
+    test('ignores a form body of a GET request (RFC 6750 §2.2: "the GET method MUST NOT be used")', () => {
+      const req = request([], '/x', { access_token: 'abc.def.ghi' }, 'GET');
+      expect(thrown(() => extractBearerToken(req, ALL))).toBeInstanceOf(MissingCredentialsError);
     });
 
     test('reads only an own access_token of the body', () => {

@@ -46,6 +46,7 @@ async function app(auth: Auth, setup?: (app: express.Express) => void): Promise<
   a.get('/optional', auth.optionalAuth(), ok);
   a.get('/optional-role', auth.optionalAuth(requireRealmRoles('admin')), ok);
   a.post('/form', express.urlencoded({ extended: false }), auth.requireAuth(), ok);
+  a.post('/json', express.json(), auth.requireAuth(), ok);
   const served = await serve(a);
   servers.push(served);
   return served.url;
@@ -207,6 +208,15 @@ describe('createAuth', () => {
         body: `access_token=${await idp.mint({ sub: 'from-body' })}`,
       });
       expect(res).toMatchObject({ status: 200, body: { sub: 'from-body' } });
+    });
+
+    test('does not take an access_token field of a JSON body for a second token (RFC 6750 §2.2 is about form bodies)', async () => {
+      const res = await send(`${url}/json`, {
+        method: 'POST',
+        headers: { ...bearer(await idp.mint({ sub: 'json-client' })), 'content-type': 'application/json' },
+        body: JSON.stringify({ access_token: 'a token the API stores, not a credential' }),
+      });
+      expect(res).toMatchObject({ status: 200, body: { sub: 'json-client' } });
     });
 
     test('answers a body-only token with 401 unauthorized when body tokens are off', async () => {
