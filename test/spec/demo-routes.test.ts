@@ -174,6 +174,37 @@ describe('settings', () => {
   });
 });
 
+describe('keys', () => {
+  test('accepts a token signed with a key the provider has just rotated in, without restart', async () => {
+    const fresh = await startDemo(idp);
+    try {
+      expect((await send(`${fresh.url}/api/private`, { headers: bearer(await idp.mint()) })).status).toBe(200);
+      await idp.rotate();
+      expect((await send(`${fresh.url}/api/private`, { headers: bearer(await idp.mint()) })).status).toBe(200);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('keeps known keys working while the provider is down, and answers 503 with Retry-After for an unknown key', async () => {
+    const fresh = await startDemo(idp);
+    const old = await idp.mint();
+    try {
+      expect((await send(`${fresh.url}/api/private`, { headers: bearer(old) })).status).toBe(200);
+      const retired = idp.currentKey;
+      await idp.rotate();
+      idp.setOutage('refuse');
+      expect((await send(`${fresh.url}/api/private`, { headers: bearer(await idp.mint({}, { key: retired })) })).status).toBe(200);
+      const res = await send(`${fresh.url}/api/private`, { headers: bearer(await idp.mint()) });
+      expectUnavailable(res, 10);
+      expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: "the identity provider cannot be reached to fetch the token's key" });
+    } finally {
+      idp.setOutage(undefined);
+      await fresh.close();
+    }
+  });
+});
+
 describe('the server process (npm run server)', () => {
   function run(env: Record<string, string>): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill: () => void; stdout: () => string } {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/server.ts'], {
