@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { basename } from 'node:path';
 import { KEYCLOAK_IMAGE } from './constants.js';
+import { dockerEngineUnavailable } from './docker-engine.js';
 import { KeycloakUnavailableError } from './errors.js';
 import { heartbeat, seconds } from './progress.js';
 import { findOnPath, lastLines, runCommand } from './run-command.js';
@@ -24,13 +25,16 @@ export interface DockerKeycloak {
   detach(): void;
 }
 
-/** Why no Docker engine can be used, or undefined when `docker info` answers. */
+/** Why the Docker path cannot be used (no docker command, or no engine answers), or undefined when it can. */
 export async function dockerUnavailable(): Promise<string | undefined> {
   if (findOnPath('docker') === undefined) return 'no docker command on PATH';
-  const result = await runCommand('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 }).catch(
+  const reason = await dockerEngineUnavailable(process.env['DOCKER_HOST']);
+  if (reason === undefined) return undefined;
+  // A docker context (or anything else only the CLI knows about) may still reach an engine.
+  const info = await runCommand('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 }).catch(
     (error: Error) => ({ code: -1, output: error.message }),
   );
-  return result.code === 0 ? undefined : `docker info failed: ${result.output.trim().split('\n')[0] ?? ''}`;
+  return info.code === 0 ? undefined : reason;
 }
 
 /** The container options shared with the testcontainers setup (environment of the official image). */

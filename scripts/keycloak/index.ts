@@ -1,8 +1,9 @@
 // The launcher's public door, for scripts/keycloak.ts, scripts/demo.ts, the bench and jest's global setup.
 export { startKeycloak, stopKeycloak } from './start-keycloak.js';
 export { KeycloakUnavailableError } from './errors.js';
-export { discoveryUrl } from './wait-ready.js';
+export { discoveryUrl, waitForRealm } from './wait-ready.js';
 export { dockerUnavailable, keycloakContainerEnv, CONTAINER_IMPORT_DIR } from './docker.js';
+export { dockerEngineUnavailable } from './docker-engine.js';
 export { realmFiles } from './realm-files.js';
 export { freePort } from './ports.js';
 export {

@@ -13,7 +13,7 @@ import { waitForRealm } from '../wait-ready.js';
 import { ensureDistribution, versionDir } from './distribution.js';
 import { findJdk } from './jdk.js';
 import { groupAlive, killGroupOnExit, stopGroup } from './process-group.js';
-import { createRunHome } from './run-home.js';
+import { createRunHome, recordPid } from './run-home.js';
 
 /**
  * Build-time options: Keycloak rebuilds its server image (about 20 s) whenever these change, so they are
@@ -88,6 +88,7 @@ async function launch(dist: string, javaHome: string, options: NativeOptions): P
     await rm(home, { recursive: true, force: true });
     throw new Error('could not start sh for Keycloak');
   }
+  await recordPid(home, pid);
   let exited: string | undefined;
   child.once('exit', (code, signal) => {
     exited = signal ? `killed by ${signal}` : `exit code ${code}`;
