@@ -38,11 +38,14 @@ export function procMemory(pid: number): ProcMemory | undefined {
   return { rss: kb('VmRSS'), peakRss: kb('VmHWM') };
 }
 
-/** User + system CPU time of a process and all its threads, in seconds; undefined once it is gone. */
-export function procCpuSeconds(pid: number): number | undefined {
+/**
+ * User + system CPU time of a process and all its threads, in seconds; with `tid`, of that one thread (the
+ * main thread's tid is the pid). Undefined once it is gone.
+ */
+export function procCpuSeconds(pid: number, tid?: number): number | undefined {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    text = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   } catch {
     return undefined;
   }
@@ -68,22 +71,47 @@ export function cpuBusySeconds(): Map<number, number> {
 /** A point in time for {@link cpuShare}: the clock, the processes' CPU time and each CPU's busy time. */
 export interface CpuSnapshot {
   readonly at: number;
+  /** CPU seconds of each process, all threads. */
   readonly processes: ReadonlyMap<number, number>;
+  /** CPU seconds of each process's main thread (node's JS thread; the rest is GC helpers and the libuv pool). */
+  readonly mainThreads: ReadonlyMap<number, number>;
   readonly cpus: ReadonlyMap<number, number>;
 }
 
 export function cpuSnapshot(pids: readonly number[]): CpuSnapshot {
   const processes = new Map<number, number>();
-  for (const pid of pids) processes.set(pid, procCpuSeconds(pid) ?? Number.NaN);
-  return { at: performance.now(), processes, cpus: cpuBusySeconds() };
+  const mainThreads = new Map<number, number>();
+  for (const pid of pids) {
+    processes.set(pid, procCpuSeconds(pid) ?? Number.NaN);
+    mainThreads.set(pid, procCpuSeconds(pid, pid) ?? Number.NaN);
+  }
+  return { at: performance.now(), processes, mainThreads, cpus: cpuBusySeconds() };
 }
 
-/** Between two snapshots: each process's CPU use and each CPU's busy share, as fractions of one CPU. */
-export function cpuShare(from: CpuSnapshot, to: CpuSnapshot): { processes: Map<number, number>; cpus: Map<number, number> } {
+/** Between two snapshots: CPU use of each process (and of its main thread) and each CPU's busy share, as fractions of one CPU. */
+export function cpuShare(from: CpuSnapshot, to: CpuSnapshot): { processes: Map<number, number>; mainThreads: Map<number, number>; cpus: Map<number, number> } {
   const seconds = (to.at - from.at) / 1000;
-  const processes = new Map<number, number>();
-  for (const [pid, cpu] of to.processes) processes.set(pid, (cpu - (from.processes.get(pid) ?? Number.NaN)) / seconds);
-  const cpus = new Map<number, number>();
-  for (const [cpu, busy] of to.cpus) cpus.set(cpu, (busy - (from.cpus.get(cpu) ?? Number.NaN)) / seconds);
-  return { processes, cpus };
+  const delta = <K>(a: ReadonlyMap<K, number>, b: ReadonlyMap<K, number>) => {
+    const out = new Map<K, number>();
+    for (const [key, value] of b) out.set(key, (value - (a.get(key) ?? Number.NaN)) / seconds);
+    return out;
+  };
+  return { processes: delta(from.processes, to.processes), mainThreads: delta(from.mainThreads, to.mainThreads), cpus: delta(from.cpus, to.cpus) };
+}
+
+/**
+ * Waits until `cpu` is quiet (busy less than `threshold` of the time over `sampleMs`), at most `maxWaitMs`.
+ * Answers the last busy share seen: the benchmark shares the machine with whatever else runs on it.
+ */
+export async function awaitQuietCpu(cpu: number, { threshold = 0.1, sampleMs = 500, maxWaitMs = 20_000 } = {}): Promise<{ busy: number; waitedMs: number }> {
+  const started = performance.now();
+  let busy = 1;
+  for (;;) {
+    const from = cpuBusySeconds().get(cpu) ?? 0;
+    const t0 = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, sampleMs));
+    busy = ((cpuBusySeconds().get(cpu) ?? 0) - from) / ((performance.now() - t0) / 1000);
+    const waitedMs = performance.now() - started;
+    if (busy < threshold || waitedMs >= maxWaitMs) return { busy, waitedMs };
+  }
 }

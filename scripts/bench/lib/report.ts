@@ -26,6 +26,8 @@ export const SCENARIOS: readonly ScenarioDef[] = [
 export interface CpuUse {
   /** CPU of the server process, as a fraction of one CPU. */
   readonly server: number;
+  /** CPU of its main (JavaScript) thread; the rest went to V8's GC helpers and the libuv pool. */
+  readonly serverMain: number;
   /** CPU of the load generator process. */
   readonly load: number;
   /** Busy time of the server's CPU not spent by the server (other processes, interrupts). */
@@ -42,6 +44,8 @@ export interface ScenarioResult {
   /** `failed`: no figures (the server did not start or answer correctly); `flagged`: figures not to be trusted. */
   readonly status: 'ok' | 'flagged' | 'failed';
   readonly flags: readonly string[];
+  /** How many times it ran (more than once when other work disturbed the server's CPU). */
+  readonly attempts?: number;
   readonly error?: string;
   readonly rps?: number;
   readonly p50Ms?: number;
@@ -61,6 +65,8 @@ export interface Target {
   readonly id: string;
   readonly text: string;
   readonly value?: number;
+  /** Unit of `value` and `limit`: a ratio (×) unless set. */
+  readonly unit?: string;
   readonly limit: number;
   readonly op: '>=' | '<=';
   readonly status: 'met' | 'not met' | 'unknown';
@@ -184,7 +190,9 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
 }
 
 export function healthTable(results: readonly ScenarioResult[]): string {
-  const rows: string[][] = [['#', 'responses', '2xx', 'non-2xx', 'errors', 'tokens sent (distinct / repeated)', 'server CPU', 'load CPU', 'other on server CPU', 'peak RSS MB']];
+  const rows: string[][] = [
+    ['#', 'responses', '2xx', 'non-2xx', 'errors', 'tokens sent (distinct / repeated)', 'server CPU', '(main thread)', 'load CPU', 'other on server CPU', 'peak RSS MB'],
+  ];
   for (const r of results) {
     const l = r.load;
     rows.push([
@@ -195,6 +203,7 @@ export function healthTable(results: readonly ScenarioResult[]): string {
       int(l?.errors),
       l ? `${int(l.tokens.sent)} (${int(l.tokens.distinctSent)} / ${int(l.tokens.repeatedSends)}) ${l.tokens.rotation}` : '—',
       r.cpu ? pct(r.cpu.server) : '—',
+      r.cpu ? pct(r.cpu.serverMain) : '—',
       r.cpu ? pct(r.cpu.load) : '—',
       r.cpu ? pct(Math.max(0, r.cpu.serverCpuOther)) : '—',
       mb(r.rss?.peak),
@@ -207,7 +216,9 @@ export function targetsText(targets: readonly Target[]): string {
   return targets
     .map((t) => {
       const mark = t.status === 'met' ? '[met]    ' : t.status === 'not met' ? '[NOT MET]' : '[unknown]';
-      const value = t.value === undefined ? '' : `: ${t.value.toFixed(2)}× (limit ${t.op} ${t.limit})`;
+      const op = t.op === '>=' ? '≥' : '≤';
+      const value =
+        t.value === undefined ? '' : t.unit ? `: ${t.value.toFixed(1)} ${t.unit} (limit ${op} ${t.limit} ${t.unit})` : `: ${t.value.toFixed(2)}× (limit ${op} ${t.limit}×)`;
       return `  ${mark} ${t.text}${value}${t.note ? `  — ${t.note}` : ''}`;
     })
     .join('\n');
