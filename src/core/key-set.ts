@@ -105,27 +105,41 @@ export class RemoteKeySet {
    */
   async getKeys(header: JWSHeaderParameters): Promise<ResolvedKey[]> {
     const now = this.options.now();
-    if (this.resolver === undefined) {
-      await this.fetchOrUnavailable(now);
-    } else if (this.fetchedAt !== undefined && now - this.fetchedAt >= this.options.keys.maxAge * 0.8 && now >= this.cooldownUntil) {
-      this.refresh().catch(() => {
-        this.cooldownUntil = this.options.now() + this.options.keys.cooldown;
-      });
-    }
+    const firstFetch = this.resolver === undefined;
+    if (firstFetch) await this.fetchOrUnavailable(now);
+    else this.refreshIfAging();
     const found = await this.find(header);
     if (found !== undefined) return found;
 
-    // Unknown kid: refetch once, unless a refetch is running (join it) or a cooldown is on.
-    if (this.pending === undefined && now < this.cooldownUntil) {
-      if (this.lastError !== undefined) throw this.unavailable(now);
-      throw new InvalidTokenError('no signing key of the issuer matches the token\'s "kid"');
+    // Unknown kid: refetch once (or join a running fetch), unless the keys were just fetched for this very
+    // request or a cooldown is on. Only a refetch that did not find the kid starts a cooldown: requests
+    // refused during one never extend it, so a new key is accepted at the latest when it ends.
+    if (!firstFetch) {
+      if (this.pending === undefined && now < this.cooldownUntil) {
+        if (this.lastError !== undefined) throw this.unavailable(now);
+        throw new InvalidTokenError('no signing key of the issuer matches the token\'s "kid"');
+      }
+      await this.fetchOrUnavailable(now);
+      const refetched = await this.find(header);
+      if (refetched !== undefined) return refetched;
     }
-    await this.fetchOrUnavailable(now);
-    const refetched = await this.find(header);
-    if (refetched !== undefined) return refetched;
     this.cooldownUntil = this.options.now() + this.options.keys.cooldown;
     throw new InvalidTokenError('no signing key of the issuer matches the token\'s "kid"');
   }
+
+  /**
+   * Starts a background refresh when the keys near `maxAge` (and no cooldown is on). Cheap: called on every
+   * request, cache hits included, so that keys stay current even when only known tokens arrive.
+   */
+  refreshIfAging(): void {
+    const now = this.options.now();
+    if (this.fetchedAt === undefined || this.pending !== undefined || now < this.cooldownUntil) return;
+    if (now - this.fetchedAt < this.options.keys.maxAge * 0.8) return;
+    this.refresh().catch(() => {
+      this.cooldownUntil = this.options.now() + this.options.keys.cooldown;
+    });
+  }
+
 
   private async fetchOrUnavailable(now: number): Promise<void> {
     if (this.pending === undefined && now < this.cooldownUntil && this.lastError !== undefined) throw this.unavailable(now);

@@ -20,6 +20,18 @@ export interface TokenVerifier {
 }
 
 /**
+ * Freezes a verified token and everything in it: one object serves every request carrying the same token
+ * (the cache), so no handler may change what the next request is judged by.
+ */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+/**
  * Builds the verifier. A token seen before is answered from the verified-token cache after its claims are
  * checked again against the clock. Any other token gets every cheap check (format, `alg`, `crit`, issuer,
  * access-token type, times, audience, client) before any key is fetched, so a forged token costs no
@@ -39,7 +51,9 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
   function fromCache(token: string): VerifiedToken | undefined {
     const hit = cache.get(token);
     if (hit === undefined) return undefined;
-    if (keySets.get(hit.verified.issuer)!.generation !== hit.generation) {
+    const keySet = keySets.get(hit.verified.issuer)!;
+    keySet.refreshIfAging();
+    if (keySet.generation !== hit.generation) {
       cache.delete(token); // its key set changed: the key may be gone, verify again
       return undefined;
     }
@@ -72,7 +86,7 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
     if (!keys.some((key) => verifySignature(header.alg!, key, signingInput, signature))) {
       throw new InvalidTokenError('token signature is invalid');
     }
-    const verified: VerifiedToken = {
+    const verified: VerifiedToken = deepFreeze({
       header,
       payload,
       token,
@@ -81,7 +95,7 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
       roles: realmRolesOf(payload),
       clientRoles: clientRolesOf(payload),
       clientId: clientIdOf(payload),
-    };
+    });
     cache.set(token, { verified, generation });
     return verified;
   }

@@ -148,6 +148,38 @@ describe('RemoteKeySet', () => {
     expect(jwks()).toBe(2);
   });
 
+  test('fetches the keys only once when the very first token names an unknown kid', async () => {
+    const ks = keySet();
+    const before = idp.requests.jwks;
+    await expectNoMatch(ks.getKeys(unknownKid()));
+    expect(idp.requests.jwks - before).toBe(1);
+  });
+
+  test('never extends the cooldown while unknown kids keep arriving, so a new key is accepted when it ends', async () => {
+    const { ks, jwks } = await warm();
+    const start = clock;
+    await expectNoMatch(ks.getKeys(unknownKid())); // refetch, cooldown until start + cooldown
+    for (let t = 1; t < KEYS.cooldown; t += 1000) {
+      clock = start + t;
+      await expectNoMatch(ks.getKeys(unknownKid())); // the flood goes on
+    }
+    const rotated = await idp.rotate();
+    clock = start + KEYS.cooldown;
+    await expect(ks.getKeys(headerOf(rotated))).resolves.toHaveLength(1);
+    expect(jwks()).toBe(2);
+  });
+
+  test('refreshIfAging starts a background refresh once the keys near maxAge, and not before', async () => {
+    const { ks, jwks } = await warm({ maxAge: 100_000 });
+    clock += 79_000;
+    ks.refreshIfAging();
+    expect(jwks()).toBe(0);
+    clock += 2_000;
+    ks.refreshIfAging();
+    await waitFor(() => jwks() === 1);
+    expect(jwks()).toBe(1);
+  });
+
   test('accepts a key published during a flood once the cooldown ends', async () => {
     const { ks, jwks } = await warm();
     const start = clock;

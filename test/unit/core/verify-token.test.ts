@@ -232,6 +232,32 @@ describe('createTokenVerifier', () => {
       await expectInvalid(v.verify(old), 'no signing key of the issuer matches the token\'s "kid"');
     });
 
+    test('hands out a frozen token, so a handler cannot change what the next request with it is judged by', async () => {
+      const v = verifier();
+      const token = await idp.mint({ scope: 'email', realm_access: { roles: ['user'] } });
+      const first = await v.verify(token);
+      expect(() => (first.scopes as string[]).push('admin')).toThrow(TypeError);
+      expect(() => (first.roles as string[]).push('admin')).toThrow(TypeError);
+      expect(() => {
+        (first.payload as { scope?: string }).scope = 'email admin';
+      }).toThrow(TypeError);
+      const second = await v.verify(token);
+      expect(second.scopes).toEqual(['email']);
+      expect(second.roles).toEqual(['user']);
+    });
+
+    test('refreshes aging keys in the background even when only tokens seen before arrive', async () => {
+      let now = Date.now();
+      const v = verifier({ now: () => now, keys: { maxAge: 60_000 } });
+      const token = await idp.mint({}, { expiresIn: 3600 });
+      await v.verify(token);
+      const before = idp.requests.jwks;
+      now += 50_000;
+      await v.verify(token);
+      for (let i = 0; i < 100 && idp.requests.jwks === before; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(idp.requests.jwks).toBe(before + 1);
+    });
+
     test('still refuses a forged copy of a token seen before', async () => {
       const v = verifier();
       const token = await idp.mint({ scope: 'email' });
