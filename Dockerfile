@@ -1,0 +1,13 @@
+# The demo resource server (shared/demo-contract.md) as an image, for docker-compose.yml.
+# Single stage on purpose: express, which the demo server needs at run time, is a devDependency of the library.
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=50100
+EXPOSE 50100
+USER node
+CMD ["node", "dist/demo/server.js"]
