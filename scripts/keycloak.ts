@@ -1,4 +1,4 @@
-// npm run keycloak -- start [--port 8080] [--detach] [--docker | --native] [--timeout 180]
+// npm run keycloak -- start [--port 8080] [--hostname http://localhost:8080] [--detach] [--docker | --native] [--timeout 180]
 // npm run keycloak -- stop | status
 // Starts the project's Keycloak (realms from keycloak/) on 127.0.0.1: Docker when an engine answers, else the
 // native distribution from Maven Central. KEYCLOAK_URL set means: use that one, start nothing.
@@ -13,7 +13,7 @@ import {
 } from './keycloak/index.js';
 import { readState, removeState, STATE_FILE, writeState } from './keycloak/state-file.js';
 
-const USAGE = `usage: npm run keycloak -- start [--port 8080] [--detach] [--docker | --native] [--timeout <s>]
+const USAGE = `usage: npm run keycloak -- start [--port 8080] [--hostname <url>] [--detach] [--docker | --native] [--timeout <s>]
        npm run keycloak -- stop
        npm run keycloak -- status`;
 
@@ -54,6 +54,7 @@ async function start(argv: string[]): Promise<number> {
       docker: { type: 'boolean', default: false },
       native: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '180' },
+      hostname: { type: 'string' },
     },
   });
   const previous = await readState();
@@ -68,6 +69,7 @@ async function start(argv: string[]): Promise<number> {
     port: Number(values.port),
     mode,
     timeoutMs: Number(values.timeout) * 1000,
+    hostname: values.hostname,
     javaHome: process.env['JAVA_HOME'],
   });
   console.log(describe(keycloak));

@@ -16,6 +16,7 @@ export interface DockerOptions {
   readonly realm: string;
   readonly timeoutMs: number;
   readonly admin: KeycloakAdmin;
+  readonly hostname: string | undefined;
   readonly log: (line: string) => void;
 }
 
@@ -38,8 +39,9 @@ export async function dockerUnavailable(): Promise<string | undefined> {
 }
 
 /** The container options shared with the testcontainers setup (environment of the official image). */
-export function keycloakContainerEnv(port: number, admin: KeycloakAdmin): Record<string, string> {
+export function keycloakContainerEnv(port: number, admin: KeycloakAdmin, hostname?: string): Record<string, string> {
   return {
+    ...(hostname ? { KC_HOSTNAME: hostname, KC_HOSTNAME_BACKCHANNEL_DYNAMIC: 'true' } : {}),
     KC_HTTP_PORT: String(port),
     KC_HTTP_HOST: '127.0.0.1',
     KC_DB: 'dev-mem',
@@ -64,7 +66,7 @@ export async function startDocker(options: DockerOptions): Promise<DockerKeycloa
   if (reason !== undefined) throw new KeycloakUnavailableError(`no Docker engine: ${reason}`);
   const name = `bearer-guard-keycloak-${options.port}`;
   const url = `http://127.0.0.1:${options.port}`;
-  const env = Object.entries(keycloakContainerEnv(options.port, options.admin)).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
+  const env = Object.entries(keycloakContainerEnv(options.port, options.admin, options.hostname)).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
   const mounts = options.realmFiles.flatMap((file) => ['--volume', `${file}:${CONTAINER_IMPORT_DIR}/${basename(file)}:ro`]);
   await runCommand('docker', ['rm', '--force', name]); // a stopped leftover of a crashed run
   options.log(`starting ${KEYCLOAK_IMAGE} as container ${name} (pulled first if missing)`);
@@ -107,7 +109,7 @@ export async function startDocker(options: DockerOptions): Promise<DockerKeycloa
     throw error;
   }
   return {
-    state: { mode: 'docker', url, container: name },
+    state: { mode: 'docker', url, hostname: options.hostname, container: name },
     stop,
     detach: () => {
       process.removeListener('exit', removeOnExit);

@@ -32,6 +32,10 @@ function validate(options: StartKeycloakOptions): void {
   }
   if (mode !== undefined && !MODES.has(mode)) throw new TypeError('"mode" must be "auto", "docker" or "native"');
   if (url !== undefined && url !== '' && !URL.canParse(url)) throw new TypeError('"url" must be a URL');
+  const { hostname } = options;
+  if (hostname !== undefined && !/^https?:\/\/[^/]+$/.test(hostname)) {
+    throw new TypeError('"hostname" must be a URL with scheme, host and optional port only, e.g. http://localhost:8080');
+  }
 }
 
 /**
@@ -50,7 +54,7 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
     const url = o.url.replace(/\/+$/, '');
     o.log(`using the Keycloak at ${url} (KEYCLOAK_URL): starting nothing`);
     await waitForRealm({ url, realm: o.realm, timeoutMs: o.timeoutMs, log: o.log, failed: () => undefined, logTail: async () => '' });
-    return running({ mode: 'external', url }, admin, async () => {}, () => {});
+    return running({ mode: 'external', url, hostname: o.hostname }, admin, async () => {}, () => {});
   }
   const files = o.realmFiles ?? realmFiles();
   const port = o.port === 0 ? await freePort() : o.port;
@@ -63,7 +67,7 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
     dockerNote = reason ?? '';
     o.log(`Keycloak ${KEYCLOAK_VERSION}: ${reason === undefined ? 'a Docker engine answers, using the official image' : `no Docker engine (${reason}), using the native distribution`}`);
   }
-  const common = { port, realmFiles: files, realm: o.realm, timeoutMs: o.timeoutMs, admin, log: o.log };
+  const common = { port, realmFiles: files, realm: o.realm, timeoutMs: o.timeoutMs, admin, hostname: o.hostname, log: o.log };
   try {
     if (mode === 'docker') {
       const docker = await startDocker(common);
@@ -93,7 +97,7 @@ function running(
     mode: state.mode,
     admin,
     state,
-    issuer: (realm: string = DEFAULT_REALM) => `${state.url}/realms/${realm}`,
+    issuer: (realm: string = DEFAULT_REALM) => `${state.hostname ?? state.url}/realms/${realm}`,
     stop,
     detach: () => {
       detach();

@@ -29,6 +29,11 @@ export interface StartKeycloakOptions {
   readonly javaHome?: string | undefined;
   /** How long to wait for the realm to answer once Keycloak runs. Default 180 000 ms. */
   readonly timeoutMs?: number;
+  /**
+   * Fix Keycloak's frontend URL (and so every token's `iss`) to this URL, e.g. `http://localhost:8080`, whatever
+   * host name clients use; back-channel URLs still follow the request. Default: none (iss follows the request).
+   */
+  readonly hostname?: string | undefined;
   /** Master-realm administrator to create. Default admin / admin. */
   readonly admin?: KeycloakAdmin;
   /** Progress lines. Default: written to stderr with a `[keycloak]` prefix. */
@@ -37,9 +42,16 @@ export interface StartKeycloakOptions {
 
 /** Everything needed to find and stop a Keycloak from another process (the CLI's pid file). */
 export type KeycloakState =
-  | { readonly mode: 'external'; readonly url: string }
-  | { readonly mode: 'docker'; readonly url: string; readonly container: string }
-  | { readonly mode: 'native'; readonly url: string; readonly pid: number; readonly home: string; readonly logFile: string };
+  | { readonly mode: 'external'; readonly url: string; readonly hostname?: string | undefined }
+  | { readonly mode: 'docker'; readonly url: string; readonly hostname?: string | undefined; readonly container: string }
+  | {
+      readonly mode: 'native';
+      readonly url: string;
+      readonly hostname?: string | undefined;
+      readonly pid: number;
+      readonly home: string;
+      readonly logFile: string;
+    };
 
 export interface RunningKeycloak {
   /** Base URL, e.g. `http://127.0.0.1:8080` (no trailing slash). */
@@ -48,7 +60,7 @@ export interface RunningKeycloak {
   readonly admin: KeycloakAdmin;
   /** Serializable description, for `stopKeycloak(state)` from another process. */
   readonly state: KeycloakState;
-  /** The issuer of a realm as Keycloak names it for requests to `url`, e.g. `http://127.0.0.1:8080/realms/myorg`. */
+  /** The issuer of a realm, e.g. `http://127.0.0.1:8080/realms/myorg` (under `hostname` when one is set). */
   issuer(realm?: string): string;
   /** Stops what was started (nothing for `external`) and waits until it is gone. Idempotent. */
   stop(): Promise<void>;

@@ -31,6 +31,7 @@ export interface NativeOptions {
   readonly javaHome: string | undefined;
   readonly timeoutMs: number;
   readonly admin: KeycloakAdmin;
+  readonly hostname: string | undefined;
   readonly log: (line: string) => void;
 }
 
@@ -68,6 +69,7 @@ async function launch(dist: string, javaHome: string, options: NativeOptions): P
   const args = [
     join(home, 'bin', 'kc.sh'), 'start-dev', '--import-realm',
     '--http-host=127.0.0.1', `--http-port=${options.port}`, ...BUILD_OPTIONS,
+    ...(options.hostname ? [`--hostname=${options.hostname}`, '--hostname-backchannel-dynamic=true'] : []),
   ];
   options.log(`starting Keycloak ${KEYCLOAK_VERSION} on ${url} (log: ${logFile})`);
   const out = openSync(logFile, 'a');
@@ -118,7 +120,7 @@ async function launch(dist: string, javaHome: string, options: NativeOptions): P
     throw error;
   }
   return {
-    state: { mode: 'native', url, pid, home, logFile },
+    state: { mode: 'native', url, hostname: options.hostname, pid, home, logFile },
     stop,
     detach: () => {
       cancelExitKill();
