@@ -22,6 +22,10 @@ export default {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // A real Keycloak for the whole project: KEYCLOAK_URL, else testcontainers, else the native distribution.
+      globalSetup: '<rootDir>/test/integration/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.mjs',
+      testTimeout: 60_000,
     },
   ],
 };
