@@ -17,6 +17,8 @@ const USAGE = `usage: npm run keycloak -- start [--port 8080] [--hostname <url>]
        npm run keycloak -- stop
        npm run keycloak -- status`;
 
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -82,9 +84,10 @@ async function start(argv: string[]): Promise<number> {
   await writeState({ state: keycloak.state, owner: process.pid, startedAt: new Date().toISOString() });
   console.log('running in the foreground: Ctrl-C stops it');
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    for (const name of STOP_SIGNALS) process.on(name, () => resolve(name));
   });
+  // From here on a second Ctrl-C (or the terminal closing) must not cut the stop short.
+  for (const name of STOP_SIGNALS) process.on(name, () => console.error(`${name}: still stopping Keycloak`));
   console.error(`${signal}: stopping Keycloak`);
   await keycloak.stop();
   await removeState();
