@@ -329,6 +329,7 @@ async function runScenario(def: ScenarioDef, load: LoadGenerator, tokens: Tokens
       status: flags.length ? 'flagged' : 'ok',
       flags,
       rps: result.rps,
+      ...(cpu && cpu.server > 0 ? { rpsPerCpu: result.rps / cpu.server } : {}),
       ...(result.latencyUs.p50 !== null ? { p50Ms: result.latencyUs.p50 / 1000 } : {}),
       ...(result.latencyUs.p99 !== null ? { p99Ms: result.latencyUs.p99 / 1000 } : {}),
       rss: {
@@ -413,7 +414,12 @@ function jsonScenario(results: ReadonlyMap<string, ScenarioResult>) {
   const ceiling = results.get('1');
   const ratios = (r: ScenarioResult, b: ScenarioResult | undefined) =>
     b && b.status !== 'failed' && r.status !== 'failed'
-      ? { rps: r.rps! / b.rps!, p50: (r.p50Ms ?? Number.NaN) / (b.p50Ms ?? Number.NaN), p99: (r.p99Ms ?? Number.NaN) / (b.p99Ms ?? Number.NaN) }
+      ? {
+          rps: r.rps! / b.rps!,
+          rpsPerCpu: (r.rpsPerCpu ?? Number.NaN) / (b.rpsPerCpu ?? Number.NaN),
+          p50: (r.p50Ms ?? Number.NaN) / (b.p50Ms ?? Number.NaN),
+          p99: (r.p99Ms ?? Number.NaN) / (b.p99Ms ?? Number.NaN),
+        }
       : undefined;
   return (r: ScenarioResult) => ({
     id: r.id,
@@ -424,6 +430,7 @@ function jsonScenario(results: ReadonlyMap<string, ScenarioResult>) {
     flags: r.flags,
     attempts: r.attempts ?? 1,
     rps: r.rps,
+    rpsPerCpu: r.rpsPerCpu,
     p50Ms: r.p50Ms,
     p99Ms: r.p99Ms,
     toCeiling: r.id === '1' ? undefined : ratios(r, ceiling),
