@@ -12,11 +12,16 @@ export interface RevocationStore {
   isRevoked(id: string): Promise<boolean> | boolean;
 }
 
-/** The revocation key of a token: `jti` with its issuer when present, else a SHA-256 digest of the token. */
+/**
+ * The revocation key of a token: `jti` with its issuer when present, else a SHA-256 digest of the signed part
+ * (`<header>.<payload>`). Not of the whole token: its signature can be respelled without the key (base64url's
+ * spare bits, ECDSA's (r, n − s)), and each spelling would otherwise be a token never revoked.
+ */
 export function revocationId(token: VerifiedToken): string {
   const jti = token.payload.jti;
   if (typeof jti === 'string' && jti !== '') return `jti:${token.issuer} ${jti}`;
-  return `sha256:${createHash('sha256').update(token.token).digest('base64url')}`;
+  const signed = token.token.slice(0, token.token.lastIndexOf('.'));
+  return `sha256:${createHash('sha256').update(signed).digest('base64url')}`;
 }
 
 /**
