@@ -38,16 +38,28 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A form POST (an introspection request): its credentials travel in `headers` and never appear in errors. */
+export interface FormPost {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
 /**
- * GETs a JSON object with a timeout covering the whole exchange (headers and body) and a cap on the body
- * size. Any failure — network, timeout, redirect loop, non-2xx, oversize, not a JSON object — is a
- * {@link FetchFailedError}; a 404 keeps its status so discovery can fall back.
+ * GETs a JSON object — or, with `post`, POSTs a form and reads a JSON object back — with a timeout covering
+ * the whole exchange (headers and body) and a cap on the body size. A GET follows redirects; a POST does not
+ * (its credentials must not be replayed to another URL), so a 3xx answer is a failure. Any failure —
+ * network, timeout, redirect loop, non-2xx, oversize, not a JSON object — is a {@link FetchFailedError}; a
+ * 404 keeps its status so discovery can fall back.
  */
-export async function fetchJsonObject(url: string, limits: FetchLimits): Promise<Record<string, unknown>> {
+export async function fetchJsonObject(url: string, limits: FetchLimits, post?: FormPost): Promise<Record<string, unknown>> {
   const signal = AbortSignal.timeout(limits.timeout);
   let text: string;
   try {
-    const response = await limits.fetch(url, { signal, headers: { accept: 'application/json' }, redirect: 'follow' });
+    const init: RequestInit =
+      post === undefined
+        ? { signal, headers: { accept: 'application/json' }, redirect: 'follow' }
+        : { signal, method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...post.headers }, body: post.body, redirect: 'manual' };
+    const response = await limits.fetch(url, init);
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
       throw new FetchFailedError(`${url} answered HTTP ${response.status}`, { status: response.status });

@@ -34,6 +34,16 @@ beforeAll(async () => {
         return void res.write('{"keys":'); // and never ends
       case '/redirect':
         return void res.writeHead(302, { location: '/ok' }).end();
+      case '/echo': {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => {
+          const { method, headers } = req;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ method, contentType: headers['content-type'], authorization: headers.authorization, body }));
+        });
+        return;
+      }
       default:
         res.writeHead(404).end();
     }
@@ -118,5 +128,36 @@ describe('fetchJsonObject', () => {
     }
     expect(error).toBeInstanceOf(FetchFailedError);
     expect((error as Error).message).toBe(`${url} could not be fetched`);
+  });
+});
+
+describe('fetchJsonObject with a form POST', () => {
+  const post = { headers: { authorization: 'Basic Y2xpZW50OnNlY3JldA==' }, body: 'token=abc&token_type_hint=access_token' };
+
+  test('posts the form with its headers and reads the JSON answer', async () => {
+    await expect(fetchJsonObject(`${base}/echo`, LIMITS, post)).resolves.toEqual({
+      method: 'POST',
+      contentType: 'application/x-www-form-urlencoded',
+      authorization: 'Basic Y2xpZW50OnNlY3JldA==',
+      body: 'token=abc&token_type_hint=access_token',
+    });
+  });
+
+  test('does not follow a redirect, so the credentials never go to another URL', async () => {
+    const error = await fetchJsonObject(`${base}/redirect`, LIMITS, post).then(
+      () => undefined,
+      (e: unknown) => e as FetchFailedError,
+    );
+    expect(error).toBeInstanceOf(FetchFailedError);
+    expect({ status: error?.status, message: error?.message }).toEqual({ status: 302, message: `${base}/redirect answered HTTP 302` });
+  });
+
+  test('fails on a 500 without naming the credentials', async () => {
+    const error = await fetchJsonObject(`${base}/error`, LIMITS, post).then(
+      () => undefined,
+      (e: unknown) => e as FetchFailedError,
+    );
+    expect(error?.message).toBe(`${base}/error answered HTTP 500`);
+    expect(JSON.stringify({ message: error?.message, cause: String(error?.cause) })).not.toContain('Y2xpZW50');
   });
 });
