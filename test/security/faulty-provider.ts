@@ -1,0 +1,131 @@
+/**
+ * An identity provider on 127.0.0.1 whose JWKS endpoint misbehaves on demand: slow, hanging, trickling,
+ * 500, a redirect loop, 50 MB streamed, garbage, or any body a test writes (keys of the wrong use or alg,
+ * private keys, duplicate kids). Discovery always works, so every fault is the JWKS's own.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { JWK } from 'jose';
+
+/** How the JWKS endpoint answers. */
+export type JwksFault =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'slow'; readonly delayMs: number }
+  | { readonly kind: 'hang' }
+  | { readonly kind: 'trickle'; readonly intervalMs: number }
+  | { readonly kind: 'status'; readonly status: number }
+  | { readonly kind: 'redirect-loop' }
+  | { readonly kind: 'huge'; readonly bytes: number; readonly declareLength: boolean }
+  | { readonly kind: 'body'; readonly body: string | Buffer; readonly contentType?: string };
+
+/** The provider and what its JWKS endpoint went through. */
+export interface FaultyProvider {
+  readonly issuer: string;
+  /** The keys served while the fault is `ok`. */
+  keys: JWK[];
+  fault: JwksFault;
+  /** JWKS requests received, redirect hops included. */
+  readonly requests: { jwks: number };
+  /** Body bytes written for JWKS answers (the 50 MB fault stops writing when the client hangs up). */
+  readonly bytesSent: { jwks: number };
+  close(): Promise<void>;
+}
+
+const CHUNK = Buffer.alloc(64 * 1024, 0x20); // 64 KiB of spaces: valid leading JSON whitespace, never ending
+
+/** Writes `total` bytes in 64 KiB chunks, honouring back-pressure, until done or the client hangs up. */
+function stream(res: ServerResponse, total: number, sent: { jwks: number }): void {
+  let left = total;
+  const pump = (): void => {
+    while (left > 0 && !res.destroyed) {
+      const chunk = left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left);
+      left -= chunk.length;
+      sent.jwks += chunk.length;
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (left === 0 && !res.destroyed) res.end();
+  };
+  res.on('close', () => res.removeListener('drain', pump));
+  pump();
+}
+
+/** Starts a provider for realm `faulty` on 127.0.0.1:0, serving `keys` until told otherwise. */
+export async function startFaultyProvider(keys: JWK[]): Promise<FaultyProvider> {
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, run: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timers.add(timer);
+  };
+  const base = '/realms/faulty';
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === `${base}/.well-known/openid-configuration`) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: provider.issuer, jwks_uri: `${provider.issuer}/certs` }));
+      return;
+    }
+    if (path !== `${base}/certs`) return void res.writeHead(404).end();
+    provider.requests.jwks++;
+    const fault = provider.fault;
+    const json = JSON.stringify({ keys: provider.keys });
+    switch (fault.kind) {
+      case 'ok':
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(json);
+      case 'slow':
+        return later(fault.delayMs, () => res.writeHead(200, { 'content-type': 'application/json' }).end(json));
+      case 'hang':
+        return;
+      case 'trickle': {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        let i = 0;
+        const drip = () => {
+          if (res.destroyed || i >= json.length) return void res.end();
+          res.write(json[i++]!);
+          later(fault.intervalMs, drip);
+        };
+        return drip();
+      }
+      case 'status':
+        return void res.writeHead(fault.status, { 'content-type': 'text/plain' }).end('down');
+      case 'redirect-loop': {
+        const hop = Number(new URL(req.url ?? '', 'http://x').searchParams.get('hop') ?? 0);
+        return void res.writeHead(302, { location: `${base}/certs?hop=${(hop + 1) % 2}` }).end();
+      }
+      case 'huge':
+        res.writeHead(200, { 'content-type': 'application/json', ...(fault.declareLength ? { 'content-length': String(fault.bytes) } : {}) });
+        return stream(res, fault.bytes, provider.bytesSent);
+      case 'body':
+        return void res.writeHead(200, { 'content-type': fault.contentType ?? 'application/json' }).end(fault.body);
+    }
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const provider: FaultyProvider = {
+    issuer: `http://127.0.0.1:${(server.address() as AddressInfo).port}${base}`,
+    keys,
+    fault: { kind: 'ok' },
+    requests: { jwks: 0 },
+    bytesSent: { jwks: 0 },
+    close: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return provider;
+}
+
+/** Bytes that are neither JSON nor text: what a broken proxy or a wrong port might send. */
+export function garbage(size = 4096): Buffer {
+  return randomBytes(size);
+}
