@@ -4,7 +4,7 @@
  * Layers point one way: `core/` (transport, verification, checks; no Express) ← `express/` (glue).
  */
 export { createAuth } from './express/create-auth.js';
-export type { Auth, ExpressAuthOptions } from './express/create-auth.js';
+export type { Auth, ExpressAuthOptions, VerifyOptions } from './express/create-auth.js';
 export type { GuardDecorator, RouteMethod } from './express/decorator.js';
 export { sendAuthError } from './express/error-response.js';
 export {
@@ -31,6 +31,8 @@ export { ASYMMETRIC_ALGORITHMS } from './core/algorithms.js';
 export type { Algorithm } from './core/algorithms.js';
 export type { AuthOptions, IssuerOptions, KeySetOptions } from './core/options.js';
 export type { KeySetStatus, KeyState } from './core/key-set.js';
+export type { IntrospectionOptions } from './core/introspection-options.js';
+export type { IntrospectionClientAuth, IntrospectionClientAuthContext } from './core/introspection-client-auth.js';
 export { MemoryRevocationStore } from './core/revocation.js';
 export type { RevocationStore } from './core/revocation.js';
 export type { KeycloakClaims, VerifiedToken } from './core/verified-token.js';

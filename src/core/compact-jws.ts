@@ -10,6 +10,11 @@ export interface DecodedJws {
 /** Three base64url parts, no padding, no stray characters (RFC 7515 §7.1, RFC 7519 §7.2). */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
+/** True when `token` has the shape of a compact JWS (a JWT); anything else is an opaque token. */
+export function isCompactJws(token: string): boolean {
+  return COMPACT_JWS.test(token);
+}
+
 function decodeJsonObject(part: string, what: 'header' | 'payload'): Record<string, unknown> {
   if (part.length % 4 === 1) throw new InvalidTokenError(`token ${what} is not valid base64url`);
   let value: unknown;

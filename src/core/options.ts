@@ -94,7 +94,8 @@ const KEY_DEFAULTS: Required<KeySetOptions> = {
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-function assertUrl(value: unknown, name: string, allowInsecureHttp: boolean): asserts value is string {
+/** Asserts an http(s) URL option; plain `http://` only on loopback unless `allowInsecureHttp`. */
+export function assertUrl(value: unknown, name: string, allowInsecureHttp: boolean): asserts value is string {
   if (typeof value !== 'string' || value === '') throw new TypeError(`"${name}" must be a URL, got ${describe(value)}`);
   let url: URL;
   try {
@@ -114,7 +115,8 @@ function describe(value: unknown): string {
   return value === undefined ? 'nothing' : typeof value === 'string' ? `"${value}"` : typeof value;
 }
 
-function assertPositive(value: unknown, name: string, allowZero = false): asserts value is number {
+/** Asserts a finite positive (or, with `allowZero`, non-negative) number option. */
+export function assertPositive(value: unknown, name: string, allowZero = false): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
     throw new TypeError(`"${name}" must be a ${allowZero ? 'non-negative' : 'positive'} number`);
   }

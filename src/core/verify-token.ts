@@ -23,7 +23,7 @@ export interface TokenVerifier {
  * Freezes a verified token and everything in it: one object serves every request carrying the same token
  * (the cache), so no handler may change what the next request is judged by.
  */
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);

@@ -10,6 +10,8 @@ import {
   type TokenPredicate,
 } from '../core/checks.js';
 import { InvalidTokenError, MissingCredentialsError, ProviderUnavailableError } from '../core/errors.js';
+import { createIntrospector, type LocalVerification } from '../core/introspection.js';
+import type { IntrospectionOptions } from '../core/introspection-options.js';
 import type { KeySetStatus } from '../core/key-set.js';
 import { resolveOptions, type AuthOptions } from '../core/options.js';
 import { MemoryRevocationStore, revocationId, type RevocationStore } from '../core/revocation.js';
@@ -32,6 +34,14 @@ export interface ExpressAuthOptions extends AuthOptions {
   readonly passErrors?: boolean;
   /** Where revocations are kept. Default: this process's memory. */
   readonly revocations?: RevocationStore;
+  /** Confirm tokens with the provider's introspection endpoint (RFC 7662), on every route or on chosen ones. Off by default. */
+  readonly introspection?: IntrospectionOptions;
+}
+
+/** Options of {@link Auth.verify}. */
+export interface VerifyOptions {
+  /** Confirm the token by introspection. Default: `introspection.everyRoute` (false without `introspection`). */
+  readonly introspect?: boolean;
 }
 
 /** The guards and helpers of one configuration. */
@@ -50,8 +60,17 @@ export interface Auth {
   optionalAuth(...checks: TokenCheck[]): RequestHandler;
   /** The same guard as a method decorator for class-based controllers. */
   decorator(scopes?: string | readonly string[], ...checks: TokenCheck[]): GuardDecorator;
-  /** Verifies a raw token (for non-Express callers). */
-  verify(token: string): Promise<VerifiedToken>;
+  /**
+   * The {@link Auth.requireAuth} guard, plus the token confirmed active by the provider's introspection
+   * endpoint (RFC 7662), whatever `introspection.everyRoute` says: for sensitive routes when the other routes
+   * trust the JWT alone (`everyRoute: false`). Needs the `introspection` option, else throws a `TypeError`.
+   *
+   * @example
+   * app.post('/api/payments', auth.requireActiveToken('payments:write'), handler)
+   */
+  requireActiveToken(scopes?: string | readonly string[], ...checks: TokenCheck[]): RequestHandler;
+  /** Verifies a raw token (for non-Express callers); with `{ introspect: true }`, confirms it by introspection. */
+  verify(token: string, options?: VerifyOptions): Promise<VerifiedToken>;
   /** Revokes a verified token until it would have expired anyway. */
   revoke(token: VerifiedToken): Promise<void>;
   /** Error middleware for `passErrors: true`. */
@@ -64,6 +83,9 @@ export interface Auth {
 
 /**
  * Creates the guards for one configuration. Options are validated once: a mistake throws a `TypeError`.
+ * With `introspection`, guards also confirm each token with the provider (RFC 7662): every guard, or with
+ * `introspection.everyRoute: false` only {@link Auth.requireActiveToken}; the other routes then run no
+ * introspection code at all.
  *
  * @example
  * const auth = createAuth({ issuer: 'http://localhost:8080/realms/myorg', audience: 'test-api' })
@@ -76,6 +98,8 @@ export function createAuth(options: ExpressAuthOptions): Auth {
   const getToken = options.getToken;
   if (getToken !== undefined && typeof getToken !== 'function') throw new TypeError('"getToken" must be a function');
   const revocations = options.revocations ?? new MemoryRevocationStore(resolved.now);
+  const introspector =
+    options.introspection === undefined ? undefined : createIntrospector(options.introspection, resolved, options.allowInsecureHttp === true);
 
   async function isRevoked(token: VerifiedToken): Promise<boolean> {
     try {
@@ -93,7 +117,26 @@ export function createAuth(options: ExpressAuthOptions): Auth {
     return token;
   }
 
-  const context: GuardContext = { authenticate, realm: resolved.realm, passErrors: options.passErrors === true };
+  // Introspecting guards get their own path, so that a route without introspection runs exactly the code above.
+  async function accept(token: VerifiedToken): Promise<VerifiedToken> {
+    if (await isRevoked(token)) throw new InvalidTokenError('token has been revoked');
+    return token;
+  }
+  const local: LocalVerification = { verifyJwt: async (raw) => accept(await verifier.verify(raw)), accept };
+  const notConfigured = (): never => {
+    throw new TypeError('"introspection" must be configured to confirm tokens by introspection');
+  };
+
+  const plain: GuardContext = { authenticate, realm: resolved.realm, passErrors: options.passErrors === true };
+  const active: GuardContext | undefined = introspector && {
+    ...plain,
+    authenticate: async (req: Request) => {
+      const raw = getToken ? getToken(req) : extractBearerToken(req, sources);
+      if (raw === undefined) throw new MissingCredentialsError();
+      return introspector.verify(raw, local);
+    },
+  };
+  const context = active !== undefined && introspector?.everyRoute === true ? active : plain;
   const scopeChecks = (scopes: string | readonly string[] | undefined): TokenCheck[] =>
     scopes === undefined ? [] : [requireScopes(scopes)];
 
@@ -105,11 +148,12 @@ export function createAuth(options: ExpressAuthOptions): Auth {
     requireClaim: (predicate: TokenPredicate, description?: string) => toHandler(context, [requireClaim(predicate, description)]),
     optionalAuth: (...checks: TokenCheck[]) => toHandler(context, checks, true),
     decorator: (scopes?: string | readonly string[], ...checks: TokenCheck[]) => createGuardDecorator(context, [...scopeChecks(scopes), ...checks]),
-    verify: async (token: string) => {
-      const verified = await verifier.verify(token);
-      if (await isRevoked(verified)) throw new InvalidTokenError('token has been revoked');
-      return verified;
-    },
+    requireActiveToken: (scopes?: string | readonly string[], ...checks: TokenCheck[]) =>
+      toHandler(active ?? notConfigured(), [...scopeChecks(scopes), ...checks]),
+    verify: async (token: string, verifyOptions?: VerifyOptions) =>
+      (verifyOptions?.introspect ?? introspector?.everyRoute === true)
+        ? (introspector ?? notConfigured()).verify(token, local)
+        : local.verifyJwt(token),
     revoke: async (token: VerifiedToken) => {
       const exp = typeof token.payload.exp === 'number' ? token.payload.exp : Math.floor(resolved.now() / 1000);
       await revocations.revoke(revocationId(token), exp + resolved.clockTolerance);

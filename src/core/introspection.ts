@@ -1,0 +1,104 @@
+import { isCompactJws } from './compact-jws.js';
+import { discoverEndpoint, type DiscoveredEndpoint } from './discovery.js';
+import { InvalidTokenError, ProviderUnavailableError } from './errors.js';
+import { FetchFailedError, type FetchLimits } from './fetch-json.js';
+import { IntrospectionCache } from './introspection-cache.js';
+import { resolveIntrospection, type IntrospectionOptions } from './introspection-options.js';
+import { requestIntrospection, type IntrospectionAnswer } from './introspection-request.js';
+import { introspectedToken } from './introspected-token.js';
+import { assertUrl, type ResolvedOptions } from './options.js';
+import type { VerifiedToken } from './verified-token.js';
+
+/** What the caller verifies itself, before and after asking the provider. */
+export interface LocalVerification {
+  /** Verifies a JWT without the network when possible (signature, claims, revocation list). */
+  verifyJwt(token: string): Promise<VerifiedToken>;
+  /** The caller's last word on a token built from an introspection answer (the revocation list). */
+  accept(token: VerifiedToken): Promise<VerifiedToken>;
+}
+
+/** Confirms tokens with the provider's introspection endpoint; one per `createAuth` with `introspection`. */
+export interface Introspector {
+  /** Whether every guard introspects (`introspection.everyRoute`), or only the ones that ask for it. */
+  readonly everyRoute: boolean;
+  /**
+   * A JWT is verified locally first (a forged token costs no request), then must be active; an opaque token,
+   * when accepted at all, is described by the answer. Rejects with {@link InvalidTokenError} (401) or
+   * {@link ProviderUnavailableError} (503) only: a token the provider could not vouch for never passes.
+   */
+  verify(token: string, local: LocalVerification): Promise<VerifiedToken>;
+}
+
+const INTROSPECTION_ENDPOINT: DiscoveredEndpoint = {
+  member: 'introspection_endpoint',
+  keycloakPath: '/protocol/openid-connect/token/introspect',
+};
+
+/** Seconds a caller is told to wait after the provider failed to answer an introspection. */
+const RETRY_AFTER_SECONDS = 5;
+
+const inactive = (): InvalidTokenError => new InvalidTokenError('token is not active (introspection)');
+
+/**
+ * Builds the introspector: options validated once (a `TypeError` names the option), the endpoint found on first
+ * use (explicit, else discovery, else Keycloak's path) and remembered, answers cached per token.
+ *
+ * @example
+ * const introspector = createIntrospector({ clientId: 'test_api_client', clientSecret: secret }, resolveOptions(options), false)
+ */
+export function createIntrospector(options: IntrospectionOptions, resolved: ResolvedOptions, allowInsecureHttp: boolean): Introspector {
+  const config = resolveIntrospection(options, resolved, allowInsecureHttp);
+  const limits: FetchLimits = { timeout: config.timeout, maxResponseBytes: resolved.keys.maxResponseBytes, fetch: resolved.fetch };
+  const cache = new IntrospectionCache({ ttl: config.cacheTtl, maxEntries: config.maxEntries, now: resolved.now });
+  const issuer = config.issuer.issuer;
+  let endpoint: Promise<string> | undefined = config.endpoint === undefined ? undefined : Promise.resolve(config.endpoint);
+
+  function findEndpoint(): Promise<string> {
+    endpoint ??= discoverEndpoint(config.issuer, INTROSPECTION_ENDPOINT, limits).then(
+      (url) => {
+        try {
+          assertUrl(url, 'introspection_endpoint', allowInsecureHttp); // it will receive our credentials
+        } catch (error) {
+          throw new FetchFailedError('the discovered "introspection_endpoint" is not a safe URL', { cause: error });
+        }
+        return url;
+      },
+      (error: unknown) => {
+        endpoint = undefined; // not remembered: the next request discovers again
+        throw error;
+      },
+    );
+    return endpoint;
+  }
+
+  async function ask(token: string, expHint: unknown): Promise<IntrospectionAnswer> {
+    try {
+      return await cache.get(token, async () => requestIntrospection(await findEndpoint(), token, config, limits, resolved.now()), expHint);
+    } catch (error) {
+      throw new ProviderUnavailableError('the identity provider cannot confirm the token (introspection failed)', RETRY_AFTER_SECONDS, { cause: error });
+    }
+  }
+
+  return Object.freeze({
+    everyRoute: config.everyRoute,
+    async verify(token: string, local: LocalVerification): Promise<VerifiedToken> {
+      if (config.acceptOpaqueTokens && !isCompactJws(token)) {
+        if (token.length > resolved.maxTokenLength) throw new InvalidTokenError(`token is longer than ${resolved.maxTokenLength} characters`);
+        const answer = await ask(token, undefined);
+        if (!answer.active) throw inactive();
+        const rules = {
+          now: Math.floor(resolved.now() / 1000),
+          clockTolerance: resolved.clockTolerance,
+          maxTokenAge: resolved.maxTokenAge,
+          audience: resolved.audience,
+          allowedClients: resolved.allowedClients,
+        };
+        return local.accept(introspectedToken(token, answer.claims, issuer, rules, resolved.requireAccessToken));
+      }
+      const verified = await local.verifyJwt(token);
+      if (verified.issuer !== issuer) throw new InvalidTokenError('token "iss" is not the issuer that introspection is configured for');
+      if (!(await ask(token, verified.payload.exp)).active) throw inactive();
+      return verified;
+    },
+  });
+}
