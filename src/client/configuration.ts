@@ -15,6 +15,8 @@ export interface ClientConfiguration {
   readonly issuer: string | undefined
   /** The token endpoint URL. */
   readonly tokenEndpoint: string
+  /** The revocation endpoint URL (RFC 7009), when known: discovery's `revocation_endpoint`, or as given. */
+  readonly revocationEndpoint?: string | undefined
   /** The client's `client_id`. */
   readonly clientId: string
   /** How the client authenticates at the token endpoint. */
@@ -39,6 +41,8 @@ export interface ClientSettings {
 export interface ConfigurationOptions extends ClientSettings {
   /** The token endpoint URL. */
   readonly tokenEndpoint: string | URL
+  /** The revocation endpoint URL (RFC 7009), for {@link revokeToken}. */
+  readonly revocationEndpoint?: string | URL
   /** The issuer identifier, if known. */
   readonly issuer?: string | URL
 }
@@ -81,9 +85,14 @@ export function createConfiguration(options: ConfigurationOptions): ClientConfig
   const { timeoutMs, allowInsecureHttp } = validateSettings(options)
   const tokenEndpoint = parseHttpUrl('tokenEndpoint', options.tokenEndpoint, allowInsecureHttp).href
   const issuer = options.issuer === undefined ? undefined : issuerString(options.issuer, allowInsecureHttp)
+  const revocationEndpoint =
+    options.revocationEndpoint === undefined
+      ? undefined
+      : parseHttpUrl('revocationEndpoint', options.revocationEndpoint, allowInsecureHttp).href
   return Object.freeze({
     issuer,
     tokenEndpoint,
+    revocationEndpoint,
     clientId: options.clientId,
     clientAuth: options.clientAuth,
     timeoutMs,

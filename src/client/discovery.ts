@@ -1,12 +1,22 @@
 /**
- * OpenID Connect Discovery 1.0: finds the token endpoint from the issuer's
- * `/.well-known/openid-configuration` document.
+ * OpenID Connect Discovery 1.0: finds the token endpoint (and the revocation endpoint, when there is one)
+ * from the issuer's `/.well-known/openid-configuration` document.
  */
 import { UnexpectedResponseError } from './errors.js'
 import type { ClientConfiguration, ClientSettings } from './configuration.js'
 import { issuerString, validateSettings } from './configuration.js'
 import { parseJsonObject, sendToProvider } from './http.js'
 import { parseHttpUrl } from './options.js'
+
+/** An optional endpoint of the document: left out when absent or unusable, so that tokens can still be had. */
+function optionalEndpoint(value: unknown, allowInsecureHttp: boolean): string | undefined {
+  if (value === undefined) return undefined
+  try {
+    return parseHttpUrl('revocation_endpoint', value, allowInsecureHttp).href
+  } catch {
+    return undefined
+  }
+}
 
 /** Options of {@link discovery}. */
 export interface DiscoveryOptions extends ClientSettings {
@@ -15,7 +25,8 @@ export interface DiscoveryOptions extends ClientSettings {
 }
 
 /**
- * Fetches the issuer's discovery document and returns a configuration with its `token_endpoint`.
+ * Fetches the issuer's discovery document and returns a configuration with its `token_endpoint`, and its
+ * `revocation_endpoint` (RFC 8414 §2) when the document names a usable one.
  *
  * OpenID Connect Discovery 1.0 §4.3: "The issuer value returned MUST be identical to the Issuer URL that was
  * used as the prefix to /.well-known/openid-configuration to retrieve the configuration information."
@@ -58,5 +69,12 @@ export async function discovery(options: DiscoveryOptions): Promise<ClientConfig
       answer.status,
     )
   }
-  return Object.freeze({ issuer, tokenEndpoint, clientId: options.clientId, clientAuth: options.clientAuth, timeoutMs })
+  return Object.freeze({
+    issuer,
+    tokenEndpoint,
+    revocationEndpoint: optionalEndpoint(metadata['revocation_endpoint'], allowInsecureHttp),
+    clientId: options.clientId,
+    clientAuth: options.clientAuth,
+    timeoutMs,
+  })
 }

@@ -26,8 +26,8 @@ export abstract class ClientError extends Error {
 }
 
 /**
- * The token endpoint answered with an OAuth 2.0 error response (RFC 6749 §5.2), such as
- * `invalid_client`, `unauthorized_client` or `invalid_scope`.
+ * The token endpoint (or the revocation endpoint, RFC 7009 §2.2.1) answered with an OAuth 2.0 error response
+ * (RFC 6749 §5.2), such as `invalid_client`, `unauthorized_client`, `invalid_scope` or `unsupported_token_type`.
  *
  * @example
  * if (e instanceof OAuthError && e.error === 'invalid_client') { … }
@@ -41,9 +41,10 @@ export class OAuthError extends ClientError {
   /** The HTTP status of the token endpoint's answer. */
   readonly status: number
 
-  constructor(error: string, errorDescription: string | undefined, status: number) {
+  /** `endpoint` names the endpoint that refused, for the message (default `token endpoint`). */
+  constructor(error: string, errorDescription: string | undefined, status: number, endpoint = 'token endpoint') {
     super(
-      `the token endpoint refused the request with "${error}"` +
+      `the ${endpoint} refused the request with "${error}"` +
         (errorDescription === undefined ? '' : `: ${errorDescription}`),
     )
     this.error = error

@@ -39,5 +39,7 @@ export type { TokenCache, TokenCacheOptions, TokenRequest } from './token-cache.
 export { clientCredentialsGrant } from './token-endpoint.js'
 export type { ClientCredentialsOptions } from './token-endpoint.js'
 export type { AccessToken } from './token-response.js'
+export { revokeToken } from './token-revocation.js'
+export type { RevokeTokenOptions } from './token-revocation.js'
 export { createTokenSource } from './token-source.js'
 export type { TokenSource, TokenSourceOptions } from './token-source.js'

@@ -30,8 +30,11 @@ function printable(text: string): string {
   return clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT)}…` : clean
 }
 
-/** Throws the error that a non-200 answer stands for. */
-function refuse(answer: ProviderAnswer, url: string): never {
+/**
+ * Throws the error that a non-200 answer stands for: an OAuth error response (4xx with `error`) is an
+ * {@link OAuthError} naming `endpoint`, anything else an {@link UnexpectedResponseError}.
+ */
+export function refuse(answer: ProviderAnswer, url: string, endpoint = 'token endpoint'): never {
   let body: Record<string, unknown> | undefined
   try {
     body = parseJsonObject(answer, 'the answer')
@@ -45,6 +48,7 @@ function refuse(answer: ProviderAnswer, url: string): never {
       printable(error),
       typeof description === 'string' ? printable(description) : undefined,
       answer.status,
+      endpoint,
     )
   }
   throw new UnexpectedResponseError(

@@ -55,6 +55,14 @@ export interface TestProvider {
   expiresIn: number | undefined
   /** When set, the token endpoint answers with this instead (after recording the request). */
   override: (() => TokenAnswer) | undefined
+  /** The revocation endpoint (RFC 7009), named in the discovery document as `revocation_endpoint`. */
+  readonly revocationEndpoint: string
+  /** Every request received by the revocation endpoint, whatever its outcome. */
+  readonly revocationRequests: TokenRequestRecord[]
+  /** When set, the revocation endpoint answers with this instead (after recording the request). */
+  revocationOverride: (() => TokenAnswer) | undefined
+  /** Whether `token` was revoked (through the revocation endpoint or {@link TestProvider.revoke}). */
+  isRevoked(token: string): boolean
   /** Makes the API refuse `token` with 401 invalid_token from now on. */
   revoke(token: string): void
   close(): Promise<void>
@@ -99,6 +107,7 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const issuer = `${origin}/realms/test`
   const tokenEndpoint = `${issuer}/protocol/openid-connect/token`
+  const revocationEndpoint = `${issuer}/protocol/openid-connect/revoke`
 
   async function authenticate(record: TokenRequestRecord): Promise<RegisteredClient | undefined> {
     const { form, authorization } = record
@@ -160,6 +169,31 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
     })
   }
 
+  /** RFC 7009 §2.1, as Keycloak: the client authenticates, may revoke only its own tokens, and gets 200 for unknown ones. */
+  async function revoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const record: TokenRequestRecord = { authorization: req.headers.authorization, form: new URLSearchParams(await readBody(req)) }
+    provider.revocationRequests.push(record)
+    if (provider.revocationOverride !== undefined) {
+      const answer = provider.revocationOverride()
+      if (answer === undefined) return // never answers: the client must time out
+      res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/json', ...answer.headers })
+      res.end(answer.body)
+      return
+    }
+    const client = await authenticate(record)
+    if (client === undefined) return send(res, 401, INVALID_CLIENT)
+    const hint = record.form.get('token_type_hint')
+    if (hint !== null && hint !== 'access_token' && hint !== 'refresh_token') return send(res, 400, { error: 'unsupported_token_type' })
+    const token = record.form.get('token')
+    if (token === null) return send(res, 400, { error: 'invalid_request', error_description: 'Token not provided' })
+    if (issued.has(token)) {
+      const azp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).azp as unknown
+      if (azp !== client.clientId) return send(res, 400, { error: 'unauthorized_client', error_description: 'Unmatching clients' })
+      revoked.add(token)
+    }
+    res.writeHead(200, { 'cache-control': 'no-store' }).end()
+  }
+
   async function api(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const authorization = req.headers.authorization
     provider.apiRequests.push({ method: req.method ?? '', path, authorization, headers: req.headers, body: await readBody(req) })
@@ -181,6 +215,7 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
     const handle = async () => {
       if (req.method === 'GET' && path === '/realms/test/.well-known/openid-configuration') return send(res, 200, provider.metadata)
       if (req.method === 'POST' && `${origin}${path}` === tokenEndpoint) return token(req, res)
+      if (req.method === 'POST' && `${origin}${path}` === revocationEndpoint) return revoke(req, res)
       if (path.startsWith('/api/')) return api(req, res, path)
       send(res, 404, { error: 'not_found' })
     }
@@ -189,8 +224,10 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
 
   const provider: TestProvider = {
     origin, issuer, tokenEndpoint,
-    metadata: { issuer, token_endpoint: tokenEndpoint, jwks_uri: `${issuer}/protocol/openid-connect/certs` },
+    metadata: { issuer, token_endpoint: tokenEndpoint, jwks_uri: `${issuer}/protocol/openid-connect/certs`, revocation_endpoint: revocationEndpoint },
     tokenRequests: [], apiRequests: [], expiresIn: 300, override: undefined,
+    revocationEndpoint, revocationRequests: [], revocationOverride: undefined,
+    isRevoked: (t) => revoked.has(t),
     revoke: (t) => void revoked.add(t),
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections()
