@@ -1,0 +1,72 @@
+/**
+ * Fixed key pairs for the fuzz harness, so that a token the fuzzer found can be replayed later (a key made at
+ * run time would be gone with the run). Test fixtures, generated once with node:crypto for this purpose only:
+ * they protect nothing anywhere.
+ */
+
+/** The provider's RS256 signing key (kid `fuzz-rsa`), published in the harness's JWKS. */
+export const PROVIDER_RSA_PEM = `-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDCp+74pGQdfKcT
+cQC6pYozUW0ME5cxaswB53fcUMF7s7TNdSuubtIwolMlfbGh/TXJ4A6xjW5WcLk8
+A4Nwitfqz65MjHiHno/3kz7dpkdMeARucrSBCuCxwF6xmrykk55HgAXYRkPNC6Ye
+i7CIAUDi8217pLl2PNmDH522Qu9KXkJZHCwQXFITRKF8H17J2jVp6uxKi5+x4u95
+4E7KSt+v/owfZDFYOxabEtCcP2mpjf2zEDnXMge0PZ8nGKqCkQM6woi2hc0M2YEP
+u6UBq2E8fxV4KzncpSfLvoGxZ+yPCvlepCQ31D3VUA3tcGYRQChxApwMWqxA59en
+xU0AO5CHAgMBAAECggEAHFQ4EAFOErPcAD/Uv9UstkhA6wjaMFZ0cfMqZgAYuzSN
+o83MJCWREIPnPuW6mYfSMVrwOICL+3zfRcUrIWYLg2sN2P/Oi3TqSzknj+F4WerT
+lka6T1dyblwVS/AS8+QJ8n+cGibWYjvc8BrF/8fS639K7TuCxEWZ0ElPI2yStQtJ
+blxfryZDvqIEme6ti1UTa1Ymxwvx8UIqxudPDymRhj7Y7Momy1EXIX8US6c1bqle
+MtGnzvpTA+BDNBz66UcyMeznH21hXpEoJabUWcJbCY/ulTA2abw/P/raWQ0rHBbG
+mbxpaHMkpY5Q9egX8qv2xfmtzep3ZC75I2OFrfXmUQKBgQDnp2jy+9Fw6/N10Mll
+IKXhVvdWxCdeeDWtMeOKxVDIa3tj5AxyYiCF7NFlfo0gIECoCCZ5+UVtpcXbv8ik
+EB9WRsq/XRef41h1YFZ4C0H+vCrmYaHQ3CEI+J3TeDo4LDZiUW4Yt5yskI6s73F5
+ZOf6U788JseyUAXT5y+KkZnPcQKBgQDXHRpfyuOd8XxlNk3KHgPyOHD3YCR21pHi
+mPQupgMKqX1Zvozlk6I1mqkr4MlM+I6HiWSrxMxIFI/mUmdF2cpZKszmC97JYAeh
+qC9IzFe2F/ubQaOc2atNrXjg5pcG3Unovqhb78BUnNnu2NjdOCr1uoONNuFNUR5a
+NGbeCuLTdwKBgQDP3Ymv10SFdkP9KP8+bkBK5pWE1viYrXdE1SpfoFSvsrqC1ORS
+Uzjp06nFz/vkouxBmyajdojVLdZQLFRm20yzR0yw0GDdiMwcbvjIORnb8Y7xMRRZ
+bN17xlMgqZZcR1f5eyY2qbO9qO1NwoHpMyFxn2pPGGFC4MmJ7r3bMnF5EQKBgHBZ
+xe2kNQ/IEZV3MFfRJ3R6IB5Du6fJ17YG9vnqQQpvjYWy7Tn2yrC+j37YT6sA4shN
+bSP9jEhVXPcJsOCdqH67yPqZ1olMu4+mHNQjzefQTNxBAygn072lTc4BAX5XU4PZ
+GGu0I7rNlVGXNmUMMfvXp1+4+yF7raOlXNi5zNBvAoGAAcuom37rT6PCn9bmcooU
+LV6T7qHzzmrY0DEXs2//fHnm/cleqDRrHqUV7MZ60G1+vDB3zlSZnqCz0VA1uw5+
+VTIov2lDW7W01PgT3HQaQkYQuyNeg9Jji5bcfjapKg0KlTFuq4ZLfTJpB/gxiyhL
+ZkTliSrk5OR3aChJWRg0ttQ=
+-----END PRIVATE KEY-----`;
+
+/** The provider's ES256 signing key (kid `fuzz-ec`), published in the harness's JWKS. */
+export const PROVIDER_EC_PEM = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgtl40YwA7tUHGE2I5
+hqdWoaeH5KUNIT/0Rv9/+bLsABWhRANCAAQu92BVbHIUaq+DvdoHOZqlzfMCmR9Q
+BwMJklyqYbQfSqwcLTMatRmU4Qsa0rvOLtWkPE1epRlonee06TXVfPoy
+-----END PRIVATE KEY-----`;
+
+/** A key the JWKS does not hold: whatever it signs must be refused. */
+export const OUTSIDER_RSA_PEM = `-----BEGIN PRIVATE KEY-----
+MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDk3jcXFt39DfSn
+aCQIf8xwQ7xUXyfVsUvz56aan29031aa9bFDnDkg8ykEVu1agtPyj/r0Hz5etk67
+wjUvXnpnSEMioQUkGtjh9gxkCgNMCUZU0aFgrJ7R7K+nlP0g+HjNsFPajnpwJFIm
++xdWM5UeNMzw9JLEUiYDD/cez3AwD3OyvRZCm5jaO7ART4zogV/BAbEJwy2zpgRU
+7JAWB/8O5sVndCsj20+pE2V6c764T/+frTQrVTQfNUCEFG08/Yla6xw4uDrdWRMz
++1GIW8E8UgdtnmX5yLRWlT7oV3hmQMQzXCcmeUCPjCHwAprJWY/HiwYxwuuXJ8zB
+4d/Lrxa5AgMBAAECggEACDW5c68AD78OVEADL46IDUySEakSgyhM7BxWngwolyBu
+LqOwHsJYoUg1Dou2ECMKdSnO4S7KvGKH9f/G4SK05jC8fx5CvTNnrXQM/edcYWqh
+bChTRJDEp2KjwBxIgpmEhIULU6x8k2UWJlb8/2cHyxwumtknIlA7vqyLWz6qjKq7
+3Vobn5rte8b4/jVfobVy8wGtJdcYtBgHjQN5rugswyvX3adT6ajhx4jWPKcDz3XS
+1yimJEseY6MYAutdL+aKpvZAiHs1WAyYGQczbUe90kNmQvKirNI4TCWwJMb2tRqT
+7v/J2TdcBuW5nYC1HALbw2+mP/n93k+SPe63sQ7H1QKBgQD1iwT+2pRzZB9xe7QM
+SQehvJ3aWojZkHii+v3yEncTqQDGlxs3bVFPwIOp8vDAL/ZIAUMmXpiht4qWaLVb
+kBsgNsWyF4R7zU2J0YgJ6kXVqzhDBIOqE7y09Pf29mffV/5dedSiRfb/NCnigHVU
+wKK0U4t6x8SqPLlzKc1EeHcMPQKBgQDunWZekDaT+aif19H8HhnfEjuoflzHmTOk
+4PwSR6Pd4n9i4ODTchE5mp4BHRO1frCQQ8U/Msl5W9gvHCymE+Qeuukrb5tE0dGu
+EYTTW3836Oriw17Qwakb9AFgimllqy4wNwzwgkG+39Wn1Lcaj8hCaEGayma8zkX2
+e3R3DTiwLQKBgGbrhIaGfB754qwgm9Ficw56DvhNZns7MTWvWu4yizL0bdzPzZqn
++aMiII4FxJ/p+qMn1Euq7vMqCa8N6KaeeqBAFRGXBfMWlN+lsg3l4quy/vwoUj/h
+0gFPhPhBRDy7l2T7AgOaq/NAnCXSjlud+xT2x8oJHgf1OA5rgRyoGc5JAoGBAOjT
+Zo7AsrCCe3m0Ma2KhX33IYUP/2G26ABqkysXAhrAJcIKYPWQqKQHbULy50dB3fB2
+YCGBYbtr1a5qFFrcr8sYX+nFFcD55lmtuGgvMBwSxhYLwhl5zZN77FgR1jOg6wma
+vaJzxskDSUtgsGVXhHTfm5v5AHQb5YJTBdogaX7lAoGBALAaAYsRmO7eLj9goObd
+9NvEe2owp4A/X0anH53dbOtipFymmGMu5GLsPtMVt+kMxdLmuFqVzfSOYy6Oj5z9
+lTef3Is7UNDYamj7I1+aYN6JFUT14+M2J1yVYgr+Mqct6K9w+YGw2iBjjorW0g0Z
+qYimkDEXPgLXOg7ajeT3gzKy
+-----END PRIVATE KEY-----`;
