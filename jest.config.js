@@ -11,6 +11,8 @@ const shared = {
 
 /** @type {import('jest').Config} */
 export default {
+  // Integration tests talk to a real Keycloak; a hung test still ends.
+  testTimeout: 60_000,
   projects: [
     {
       ...shared,
@@ -25,7 +27,6 @@ export default {
       // A real Keycloak for the whole project: KEYCLOAK_URL, else testcontainers, else the native distribution.
       globalSetup: '<rootDir>/test/integration/global-setup.mjs',
       globalTeardown: '<rootDir>/test/integration/global-teardown.mjs',
-      testTimeout: 60_000,
     },
   ],
 };
