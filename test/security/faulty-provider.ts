@@ -29,13 +29,15 @@ export interface FaultyProvider {
   readonly requests: { jwks: number };
   /** Body bytes written for JWKS answers (the 50 MB fault stops writing when the client hangs up). */
   readonly bytesSent: { jwks: number };
+  /** 50 MB answers the client hung up on before they were complete. */
+  readonly abandoned: { jwks: number };
   close(): Promise<void>;
 }
 
 const CHUNK = Buffer.alloc(64 * 1024, 0x20); // 64 KiB of spaces: valid leading JSON whitespace, never ending
 
 /** Writes `total` bytes in 64 KiB chunks, honouring back-pressure, until done or the client hangs up. */
-function stream(res: ServerResponse, total: number, sent: { jwks: number }): void {
+function stream(res: ServerResponse, total: number, sent: { jwks: number }, abandoned: { jwks: number }): void {
   let left = total;
   const pump = (): void => {
     while (left > 0 && !res.destroyed) {
@@ -49,7 +51,10 @@ function stream(res: ServerResponse, total: number, sent: { jwks: number }): voi
     }
     if (left === 0 && !res.destroyed) res.end();
   };
-  res.on('close', () => res.removeListener('drain', pump));
+  res.on('close', () => {
+    res.removeListener('drain', pump);
+    if (left > 0) abandoned.jwks++;
+  });
   pump();
 }
 
@@ -100,7 +105,7 @@ export async function startFaultyProvider(keys: JWK[]): Promise<FaultyProvider> 
       }
       case 'huge':
         res.writeHead(200, { 'content-type': 'application/json', ...(fault.declareLength ? { 'content-length': String(fault.bytes) } : {}) });
-        return stream(res, fault.bytes, provider.bytesSent);
+        return stream(res, fault.bytes, provider.bytesSent, provider.abandoned);
       case 'body':
         return void res.writeHead(200, { 'content-type': fault.contentType ?? 'application/json' }).end(fault.body);
     }
@@ -116,6 +121,7 @@ export async function startFaultyProvider(keys: JWK[]): Promise<FaultyProvider> 
     fault: { kind: 'ok' },
     requests: { jwks: 0 },
     bytesSent: { jwks: 0 },
+    abandoned: { jwks: 0 },
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();
