@@ -1,5 +1,5 @@
 /**
- * The client CLI: `npm run client -- token` and `npm run client -- call <url>`.
+ * The client CLI: `npm run client -- token`, `npm run client -- call <url>` and `npm run client -- revoke <token>`.
  * Run `npm run client -- --help` for the options and exit codes.
  *
  * Argument parsing, credentials, output and exit codes live in ./client/; this file only wires them.
@@ -10,6 +10,7 @@ import type { Io } from './client/credentials.js'
 import { EXIT, ExitError, UsageError, exitCodeFor } from './client/exit-codes.js'
 import { helpText } from './client/help.js'
 import { formatError } from './client/output.js'
+import { runRevoke } from './client/revoke-command.js'
 import { runToken } from './client/token-command.js'
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -29,7 +30,12 @@ async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok
     }
     json = command.common.json
-    const output = command.name === 'token' ? await runToken(command, io) : await runCall(command, io)
+    const output =
+      command.name === 'token'
+        ? await runToken(command, io)
+        : command.name === 'call'
+          ? await runCall(command, io)
+          : await runRevoke(command, io)
     process.stdout.write(`${output}\n`)
     return EXIT.ok
   } catch (error) {

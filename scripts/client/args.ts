@@ -1,6 +1,6 @@
 /**
- * Command-line parsing with node:util parseArgs: `token` and `call <url>`, shared provider options, and
- * `--help` on every command.
+ * Command-line parsing with node:util parseArgs: `token`, `call <url>` and `revoke [<token>]`, shared provider
+ * options, and `--help` on every command.
  */
 import { parseArgs } from 'node:util'
 import type { ParseArgsConfig } from 'node:util'
@@ -28,8 +28,14 @@ export interface CommonArgs {
   readonly json: boolean
 }
 
+/** Where `revoke` reads the token: its argument, a file, or standard input (`-`, or no argument). */
+export type TokenInput =
+  | { readonly from: 'argument'; readonly value: string }
+  | { readonly from: 'file'; readonly path: string }
+  | { readonly from: 'stdin' }
+
 export type Command =
-  | { readonly name: 'help'; readonly topic: 'main' | 'token' | 'call' }
+  | { readonly name: 'help'; readonly topic: 'main' | 'token' | 'call' | 'revoke' }
   | { readonly name: 'token'; readonly common: CommonArgs; readonly decode: boolean }
   | {
       readonly name: 'call'
@@ -38,6 +44,13 @@ export type Command =
       readonly method: string
       readonly data: string | undefined
       readonly headers: readonly (readonly [string, string])[]
+    }
+  | {
+      readonly name: 'revoke'
+      readonly common: CommonArgs
+      readonly token: TokenInput
+      readonly tokenTypeHint: string | undefined
+      readonly revocationEndpoint: string | undefined
     }
 
 const OPTIONS = {
@@ -57,13 +70,30 @@ const OPTIONS = {
   method: { type: 'string', short: 'X', default: 'GET' },
   data: { type: 'string', short: 'd' },
   header: { type: 'string', short: 'H', multiple: true, default: [] },
+  'token-file': { type: 'string' },
+  'token-type-hint': { type: 'string' },
+  'revocation-endpoint': { type: 'string' },
 } satisfies ParseArgsConfig['options']
 
-const ONLY_FOR: Readonly<Record<string, 'token' | 'call'>> = {
+const COMMANDS = new Set(['token', 'call', 'revoke'] as const)
+type CommandName = 'token' | 'call' | 'revoke'
+
+const ONLY_FOR: Readonly<Record<string, CommandName>> = {
   decode: 'token',
   method: 'call',
   data: 'call',
   header: 'call',
+  'token-file': 'revoke',
+  'token-type-hint': 'revoke',
+  'revocation-endpoint': 'revoke',
+}
+
+function tokenInput(rest: readonly string[], tokenFile: string | undefined): TokenInput {
+  if (rest.length > 1) throw new UsageError('"revoke" takes at most one token')
+  const [value] = rest
+  if (value !== undefined && tokenFile !== undefined) throw new UsageError('give the token as an argument or with "--token-file", not both')
+  if (tokenFile !== undefined) return { from: 'file', path: tokenFile }
+  return value === undefined || value === '-' ? { from: 'stdin' } : { from: 'argument', value }
 }
 
 function parseHeader(raw: string): [string, string] {
@@ -92,12 +122,13 @@ export function parseCommandLine(argv: readonly string[]): Command {
     throw new UsageError((error as Error).message)
   }
   const { values, positionals, tokens } = parsed
-  const [name, ...rest] = positionals
-  if (name === undefined) {
+  const [given, ...rest] = positionals
+  if (given === undefined) {
     if (values.help) return { name: 'help', topic: 'main' }
-    throw new UsageError('missing command: "token" or "call"')
+    throw new UsageError('missing command: "token", "call" or "revoke"')
   }
-  if (name !== 'token' && name !== 'call') throw new UsageError(`unknown command "${name}"`)
+  if (!COMMANDS.has(given as CommandName)) throw new UsageError(`unknown command "${given}"`)
+  const name = given as CommandName
   if (values.help) return { name: 'help', topic: name }
   for (const token of tokens) {
     const command = token.kind === 'option' ? ONLY_FOR[token.name] : undefined
@@ -127,6 +158,15 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (name === 'token') {
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
     return { name, common, decode: values.decode }
+  }
+  if (name === 'revoke') {
+    return {
+      name,
+      common,
+      token: tokenInput(rest, values['token-file']),
+      tokenTypeHint: values['token-type-hint'],
+      revocationEndpoint: values['revocation-endpoint'],
+    }
   }
   if (rest.length !== 1) throw new UsageError('"call" takes exactly one URL')
   return {

@@ -31,11 +31,12 @@ or a prompt without echo when run in a terminal.`
 const TEXTS = {
   main: `Usage: ${USAGE} <command> [options]
 
-Gets OAuth 2.0 client-credentials tokens and calls protected APIs with them.
+Gets OAuth 2.0 client-credentials tokens, calls protected APIs with them, and revokes tokens.
 
 Commands:
   token         print an access token (or, with --decode, its header and claims)
   call <url>    call a URL with a token; print the status and body
+  revoke [<token>]  revoke a token at the provider (RFC 7009)
 
 Run "${USAGE} <command> --help" for a command's options.
 
@@ -59,6 +60,23 @@ Options:
   -X, --method <method>       HTTP method (default GET)
   -d, --data <body>           request body; sent as application/json when it parses as JSON, else text/plain
   -H, --header <'Name: value'> extra request header; repeatable
+
+${PROVIDER_OPTIONS}
+
+${EXIT_CODES_HELP}`,
+  revoke: `Usage: ${USAGE} revoke [<token> | -] [options]
+
+Revokes a token at the provider's revocation endpoint (RFC 7009), authenticated as the client, and prints
+where. The token comes from the argument, from --token-file, or from stdin ("-" or no argument); on the
+command line it is visible to other users of the machine. The provider answers the same for a token it does
+not know, so success means "no longer valid", not "was valid". Keycloak revokes only tokens issued to the
+calling client (else exit 4 with unauthorized_client).
+
+Options:
+  --token-file <path>         read the token from this file
+  --token-type-hint <type>    access_token or refresh_token (a hint; default none)
+  --revocation-endpoint <url> use this revocation endpoint instead of discovery's revocation_endpoint
+                              (with --token-endpoint too, nothing is discovered)
 
 ${PROVIDER_OPTIONS}
 
