@@ -23,8 +23,8 @@ async function loadTestcontainers(): Promise<typeof import('testcontainers')> {
     return await import('testcontainers');
   } catch (error) {
     throw new Error(
-      `testcontainers cannot be loaded on Node ${process.versions.node}: ${(error as Error).message}. ` +
-        'testcontainers 12.0.2 and later need undici 8, which needs Node 22; 12.0.1 is the newest that runs on Node 20.',
+      `testcontainers cannot be loaded on Node ${process.versions.node}: ${(error as Error).message} ` +
+        '(its releases from 12.0.2 on need undici 8, and so Node 22)',
       { cause: error },
     );
   }

@@ -1,27 +1,17 @@
 // The native path: the pinned distribution under a supported JDK, `kc.sh start-dev --import-realm` in a
-// throw-away home, on 127.0.0.1 only, with an in-memory database so every start imports the realms anew.
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// throw-away home (its own copy of the prepared database), listening on 127.0.0.1 only.
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { KEYCLOAK_VERSION } from '../constants.js';
-import { withLock } from '../lock.js';
 import { seconds } from '../progress.js';
-import { lastLines } from '../run-command.js';
 import type { KeycloakAdmin, KeycloakState } from '../types.js';
 import { waitForRealm } from '../wait-ready.js';
+import { ensureDbTemplate, runDbFile } from './db-template.js';
 import { ensureDistribution, versionDir } from './distribution.js';
 import { findJdk } from './jdk.js';
-import { groupAlive, killGroupOnExit, stopGroup } from './process-group.js';
-import { createRunHome, recordPid } from './run-home.js';
-
-/**
- * Build-time options: Keycloak rebuilds its server image (about 20 s) whenever these change, so they are
- * fixed, and the first start of a fresh distribution does that build once. Health checks are served on the
- * main port, so a run needs one port only.
- */
-const BUILD_OPTIONS = ['--db=dev-mem', '--health-enabled=true', '--http-management-health-enabled=false'];
-const PREPARED_MARKER = `.prepared-${Buffer.from(BUILD_OPTIONS.join(' ')).toString('base64url')}`;
+import { groupAlive, stopGroup } from './process-group.js';
+import { spawnKc } from './kc-process.js';
+import { createRunHome } from './run-home.js';
 
 export interface NativeOptions {
   readonly port: number;
@@ -47,60 +37,36 @@ export async function startNative(options: NativeOptions): Promise<NativeKeycloa
   const jdk = findJdk(options.javaHome);
   options.log(`using Java ${jdk.major} at ${jdk.home} (${jdk.reason})`);
   const dist = await ensureDistribution({ cacheDir: options.cacheDir, javaHome: jdk.home, log: options.log });
-  const marker = join(dist, PREPARED_MARKER);
-  if (existsSync(marker)) return launch(dist, jdk.home, options);
-  return withLock(
-    join(versionDir(options.cacheDir), '.lock'),
-    async () => {
-      const first = !existsSync(marker);
-      if (first) options.log('first start of this distribution: Keycloak builds its server image once (about 20 s more)');
-      const keycloak = await launch(dist, jdk.home, options);
-      if (first) await writeFile(marker, `${BUILD_OPTIONS.join(' ')}\n`);
-      return keycloak;
-    },
-    () => options.log('waiting for another process that is preparing the Keycloak distribution'),
-  );
-}
-
-async function launch(dist: string, javaHome: string, options: NativeOptions): Promise<NativeKeycloak> {
+  const template = await ensureDbTemplate({
+    versionDir: versionDir(options.cacheDir),
+    dist,
+    javaHome: jdk.home,
+    admin: options.admin,
+    timeoutMs: options.timeoutMs,
+    log: options.log,
+  });
   const home = await createRunHome(dist, options.realmFiles);
-  const logFile = join(home, 'keycloak.log');
+  await mkdir(dirname(runDbFile(home)), { recursive: true });
+  await copyFile(template, runDbFile(home));
   const url = `http://127.0.0.1:${options.port}`;
-  const args = [
-    join(home, 'bin', 'kc.sh'), 'start-dev', '--import-realm',
-    '--http-host=127.0.0.1', `--http-port=${options.port}`, ...BUILD_OPTIONS,
-    ...(options.hostname ? [`--hostname=${options.hostname}`, '--hostname-backchannel-dynamic=true'] : []),
-  ];
-  options.log(`starting Keycloak ${KEYCLOAK_VERSION} on ${url} (log: ${logFile})`);
-  const out = openSync(logFile, 'a');
-  const child = spawn('sh', args, {
-    cwd: home,
-    detached: true, // its own process group, so stop() reaches java too and Ctrl-C in a terminal does not
-    stdio: ['ignore', out, out],
-    env: {
-      ...process.env,
-      JAVA_HOME: javaHome,
-      KC_BOOTSTRAP_ADMIN_USERNAME: options.admin.username,
-      KC_BOOTSTRAP_ADMIN_PASSWORD: options.admin.password,
-    },
-  });
-  closeSync(out);
-  const pid = child.pid;
-  if (pid === undefined) {
+  const kc = await spawnKc({
+    home,
+    javaHome: jdk.home,
+    port: options.port,
+    admin: options.admin,
+    extraArgs: [
+      '--import-realm',
+      ...(options.hostname ? [`--hostname=${options.hostname}`, '--hostname-backchannel-dynamic=true'] : []),
+    ],
+  }).catch(async (error: unknown) => {
     await rm(home, { recursive: true, force: true });
-    throw new Error('could not start sh for Keycloak');
-  }
-  await recordPid(home, pid);
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => {
-    exited = signal ? `killed by ${signal}` : `exit code ${code}`;
+    throw error;
   });
-  const cancelExitKill = killGroupOnExit(pid);
+  options.log(`starting Keycloak ${KEYCLOAK_VERSION} on ${url} (log: ${kc.logFile})`);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      cancelExitKill();
-      await stopGroup(pid);
+      await kc.stop();
       await rm(home, { recursive: true, force: true });
     })();
     return stopping;
@@ -111,8 +77,8 @@ async function launch(dist: string, javaHome: string, options: NativeOptions): P
       realm: options.realm,
       timeoutMs: options.timeoutMs,
       log: options.log,
-      failed: () => exited,
-      logTail: async () => lastLines(await readFile(logFile, 'utf8')),
+      failed: kc.exited,
+      logTail: kc.logTail,
     });
     options.log(`ready at ${url} after ${seconds(elapsed)} s`);
   } catch (error) {
@@ -120,12 +86,9 @@ async function launch(dist: string, javaHome: string, options: NativeOptions): P
     throw error;
   }
   return {
-    state: { mode: 'native', url, hostname: options.hostname, pid, home, logFile },
+    state: { mode: 'native', url, hostname: options.hostname, pid: kc.pid, home, logFile: kc.logFile },
     stop,
-    detach: () => {
-      cancelExitKill();
-      child.unref();
-    },
+    detach: kc.detach,
   };
 }
 
