@@ -36,7 +36,7 @@ function formEncode(value: string): string {
  * HTTP Basic): the form-encoded client id and secret, base64-encoded once, at construction.
  *
  * @example
- * const auth = introspectionSecretBasic('test_api_resource_server', secret)
+ * const auth = introspectionSecretBasic('test-api', secret)
  */
 export function introspectionSecretBasic(clientId: string, secret: string): IntrospectionClientAuth {
   const authorization = `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(secret)}`, 'utf8').toString('base64')}`;

@@ -6,7 +6,10 @@ import { assertPositive, assertUrl, type ResolvedIssuer, type ResolvedOptions } 
  * as the resource server's own client. Read once, like every option.
  */
 export interface IntrospectionOptions {
-  /** The resource server's own client at the provider (Keycloak: any confidential client may introspect). */
+  /**
+   * The resource server's own client at the provider. Keycloak answers `active: false` to a client that is not
+   * in the token's `aud`, so use the client your audience names (e.g. `test-api`).
+   */
   readonly clientId: string;
   /** Its secret, sent as `client_secret_basic`. Give this or `clientAuth`. */
   readonly clientSecret?: string;
@@ -71,7 +74,7 @@ function chooseIssuer(name: unknown, issuers: readonly ResolvedIssuer[]): Resolv
  * Validates the introspection options once, at start-up: a mistake throws a `TypeError` naming the option.
  *
  * @example
- * resolveIntrospection({ clientId: 'test_api_client', clientSecret: secret }, resolveOptions(options), false)
+ * resolveIntrospection({ clientId: 'test-api', clientSecret: secret }, resolveOptions(options), false)
  */
 export function resolveIntrospection(options: IntrospectionOptions, resolved: ResolvedOptions, allowInsecureHttp: boolean): ResolvedIntrospection {
   if (typeof options !== 'object' || options === null) throw new TypeError('"introspection" must be an object');

@@ -44,7 +44,7 @@ const inactive = (): InvalidTokenError => new InvalidTokenError('token is not ac
  * use (explicit, else discovery, else Keycloak's path) and remembered, answers cached per token.
  *
  * @example
- * const introspector = createIntrospector({ clientId: 'test_api_client', clientSecret: secret }, resolveOptions(options), false)
+ * const introspector = createIntrospector({ clientId: 'test-api', clientSecret: secret }, resolveOptions(options), false)
  */
 export function createIntrospector(options: IntrospectionOptions, resolved: ResolvedOptions, allowInsecureHttp: boolean): Introspector {
   const config = resolveIntrospection(options, resolved, allowInsecureHttp);
