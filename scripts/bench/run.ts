@@ -38,6 +38,7 @@ import {
   targetsOf,
   targetsText,
   type CpuUse,
+  type GcUse,
   type ScenarioDef,
   type ScenarioResult,
   type Target,
@@ -52,7 +53,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --only IDS         run only these scenarios, e.g. --only 1,4,5c (ids: ${SCENARIOS.map((s) => s.id).join(', ')})
   --json             print the results as JSON on stdout (progress still goes to stderr)
   --profile          run each server with --cpu-prof (figures are then not representative); prints where
+  --distinct N       distinct tokens to mint for (4)/(5c) (default: (1)'s rate × (warm-up + duration) × 1.2)
   --ours-options J   extra createAuth options for our guard, as JSON (experiments), e.g. '{"cache":{"maxEntries":0}}'
+  --quiet-wait N     wait up to N seconds for the server's CPU to be quiet before each scenario (default 20)
   --retries N        run a scenario again, up to N times, when other work disturbed the server's CPU (default 1)
   --server-cpu N     CPU of the server under test (default 0)
   --load-cpu N       CPU of autocannon and of this driver (default 1)
@@ -81,6 +84,8 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'ours-options': { type: 'string' },
     retries: { type: 'string' },
+    'quiet-wait': { type: 'string' },
+    distinct: { type: 'string' },
     'server-cpu': { type: 'string' },
     'load-cpu': { type: 'string' },
     memory: { type: 'boolean', default: false },
@@ -112,6 +117,8 @@ const options = {
   warmup: numberOption('warmup', args.warmup, 1, { integer: false, min: 0 }),
   connections: numberOption('connections', args.connections, 50),
   retries: numberOption('retries', args.retries, 1, { min: 0 }),
+  quietWait: numberOption('quiet-wait', args['quiet-wait'], 20, { integer: false, min: 0 }),
+  distinct: args.distinct === undefined ? undefined : numberOption('distinct', args.distinct, 0),
   serverCpu: numberOption('server-cpu', args['server-cpu'], 0, { min: 0 }),
   loadCpu: numberOption('load-cpu', args['load-cpu'], 1, { min: 0 }),
   memoryRequests: numberOption('requests', args.requests, 1_000_000),
@@ -272,13 +279,38 @@ async function probe(server: ServerHandle, token: string): Promise<void> {
   }
 }
 
-async function serverStats(url: string, gc = false): Promise<{ memory: NodeJS.MemoryUsage; collected?: boolean } | undefined> {
+interface GcCounts {
+  readonly minor: number;
+  readonly major: number;
+  readonly incremental: number;
+  readonly pauseMs: number;
+}
+
+interface ServerStats {
+  readonly memory: NodeJS.MemoryUsage;
+  readonly gc: GcCounts;
+  readonly collected?: boolean;
+}
+
+async function serverStats(url: string, gc = false): Promise<ServerStats | undefined> {
   try {
     const res = await fetch(`${url}/__bench/${gc ? 'gc' : 'stats'}`, { method: gc ? 'POST' : 'GET', signal: AbortSignal.timeout(10_000) });
-    return (await res.json()) as { memory: NodeJS.MemoryUsage; collected?: boolean };
+    return (await res.json()) as ServerStats;
   } catch {
     return undefined;
   }
+}
+
+function gcUse(from: ServerStats | undefined, to: ServerStats | undefined, responses: number): GcUse | undefined {
+  if (!from || !to || responses === 0) return undefined;
+  const pauseMs = to.gc.pauseMs - from.gc.pauseMs;
+  return {
+    minor: to.gc.minor - from.gc.minor,
+    major: to.gc.major - from.gc.major,
+    incremental: to.gc.incremental - from.gc.incremental,
+    pauseMs,
+    pauseUsPerRequest: (pauseMs * 1000) / responses,
+  };
 }
 
 function cpuUse(from: CpuSnapshot | undefined, to: CpuSnapshot | undefined, serverPid: number, loadPid: number): CpuUse | undefined {
@@ -315,10 +347,19 @@ async function runScenario(def: ScenarioDef, load: LoadGenerator, tokens: Tokens
       warmup: options.warmup,
       duration: options.duration,
     };
+    let gcFrom: Promise<ServerStats | undefined> = Promise.resolve(undefined);
+    let gcTo: Promise<ServerStats | undefined> = Promise.resolve(undefined);
+    const url = server.url;
     const result: LoadResult = await load.run(spec, (event) => {
-      if (event.event === 'measure-start') start = cpuSnapshot(pids);
-      else if (event.event === 'measure-end') end = cpuSnapshot(pids);
+      if (event.event === 'measure-start') {
+        start = cpuSnapshot(pids);
+        gcFrom = serverStats(url);
+      } else if (event.event === 'measure-end') {
+        end = cpuSnapshot(pids);
+        gcTo = serverStats(url);
+      }
     });
+    const gc = gcUse(await gcFrom, await gcTo, result.responses);
     const after = procMemory(server.pid);
     const stats = await serverStats(server.url);
     const cpu = cpuUse(start, end, server.pid, load.pid);
@@ -339,6 +380,7 @@ async function runScenario(def: ScenarioDef, load: LoadGenerator, tokens: Tokens
         ...(stats ? { heapUsedAfter: stats.memory.heapUsed } : {}),
       },
       ...(cpu ? { cpu } : {}),
+      ...(gc ? { gc } : {}),
       load: result,
     };
     log(
@@ -365,7 +407,7 @@ function disturbed(result: ScenarioResult): boolean {
 /** A scenario on a quiet server CPU, run again (up to --retries times) when other work disturbed it. */
 async function runQuietly(def: ScenarioDef, load: LoadGenerator, tokens: Tokens): Promise<ScenarioResult> {
   for (let attempt = 1; ; attempt++) {
-    const quiet = await awaitQuietCpu(options.serverCpu);
+    const quiet = await awaitQuietCpu(options.serverCpu, { maxWaitMs: options.quietWait * 1000 });
     if (quiet.busy >= 0.1) log(`  CPU ${options.serverCpu} is still ${pct(quiet.busy)} busy with other work after ${(quiet.waitedMs / 1000).toFixed(0)} s; running anyway`);
     else if (quiet.waitedMs > 1_000) log(`  waited ${(quiet.waitedMs / 1000).toFixed(0)} s for CPU ${options.serverCpu} to be quiet`);
     const result = await runScenario(def, load, tokens);
@@ -391,7 +433,7 @@ async function defaultRun(load: LoadGenerator, tokens: Tokens): Promise<void> {
       // guarded scenario can exceed, plus a margin. A run that still runs out is stopped and flagged.
       const ceiling = results.get('1');
       const rate = ceiling?.status !== 'failed' && ceiling?.rps ? ceiling.rps : 20_000;
-      const count = Math.ceil(rate * (options.warmup + options.duration) * 1.2) + 4 * options.connections;
+      const count = options.distinct ?? Math.ceil(rate * (options.warmup + options.duration) * 1.2) + 4 * options.connections;
       log(`minting ${count.toLocaleString('en-US')} distinct tokens (RS256, node:crypto, one process per CPU; no server is running)`);
       const files = await mintPool(tokens, 'distinct', count, 3_600);
       await loadPool(load, 'distinct', files, count);
@@ -437,6 +479,7 @@ function jsonScenario(results: ReadonlyMap<string, ScenarioResult>) {
     toPeer: r.peer ? { peer: r.peer, ...ratios(r, results.get(r.peer)) } : undefined,
     rssMb: r.rss && { before: r.rss.before / MB, after: r.rss.after / MB, peak: r.rss.peak / MB, heapUsedAfter: r.rss.heapUsedAfter && r.rss.heapUsedAfter / MB },
     cpu: r.cpu,
+    gc: r.gc,
     responses: r.load && { total: r.load.responses, ok: r.load.ok, non2xx: r.load.non2xx, errors: r.load.errors, timeouts: r.load.timeouts, statusCodes: r.load.statusCodes, elapsedS: r.load.elapsed },
     latencyUs: r.load?.latencyUs,
     tokenUse: r.load?.tokens,
@@ -515,7 +558,7 @@ async function memoryRun(load: LoadGenerator, tokens: Tokens): Promise<void> {
   const warmFiles = await mintPool(tokens, 'warm', 1_000, 4 * 3_600);
   await loadPool(load, 'warm', warmFiles, 1_000);
 
-  const quiet = await awaitQuietCpu(options.serverCpu);
+  const quiet = await awaitQuietCpu(options.serverCpu, { maxWaitMs: options.quietWait * 1000 });
   if (quiet.busy >= 0.1) log(`  CPU ${options.serverCpu} is still ${pct(quiet.busy)} busy with other work; running anyway`);
   const server = await startPinnedServer(options.guard, tokens.provider, `memory-${options.guard}`, ['--expose-gc']);
   const checkpoints: Checkpoint[] = [];

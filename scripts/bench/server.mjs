@@ -5,10 +5,11 @@
 //   node scripts/bench/server.mjs
 //
 // Every mode serves the same route, GET /api/data, with the same handler; only the guard in front of it
-// differs. GET /__bench/stats (never measured) answers this process's memory, POST /__bench/gc runs a full
-// GC first when node was started with --expose-gc. The process prints one line `BENCH_READY <json>` on
+// differs. GET /__bench/stats (never measured) answers this process's memory and GC counts, POST
+// /__bench/gc runs a full GC first when node was started with --expose-gc. The process prints one line `BENCH_READY <json>` on
 // stdout once it listens (and, for "ours", once the issuer's keys are fetched) and exits when its stdin
 // closes, so it never outlives the driver.
+import { constants as perf, PerformanceObserver } from 'node:perf_hooks';
 import express from 'express';
 import { auth as peerAuth } from 'express-oauth2-jwt-bearer';
 import { createAuth } from '../../dist/index.js';
@@ -33,17 +34,30 @@ if (mode === 'ours') await guard.ready(); // fetch the JWKS before announcing re
 const app = express();
 app.disable('x-powered-by');
 
+// Garbage collections seen by this process (main-thread pauses), cumulative; the driver takes differences.
+const gc = { minor: 0, major: 0, incremental: 0, weakcb: 0, pauseMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.pauseMs += entry.duration;
+    const kind = entry.detail?.kind;
+    if (kind === perf.NODE_PERFORMANCE_GC_MINOR) gc.minor++;
+    else if (kind === perf.NODE_PERFORMANCE_GC_MAJOR) gc.major++;
+    else if (kind === perf.NODE_PERFORMANCE_GC_INCREMENTAL) gc.incremental++;
+    else gc.weakcb++;
+  }
+}).observe({ entryTypes: ['gc'] });
+
 function memory() {
   const m = process.memoryUsage();
   return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
 }
 app.get('/__bench/stats', (_req, res) => {
-  res.json({ mode, pid: process.pid, memory: memory() });
+  res.json({ mode, pid: process.pid, memory: memory(), gc });
 });
 app.post('/__bench/gc', (_req, res) => {
   const collected = typeof globalThis.gc === 'function';
   if (collected) globalThis.gc();
-  res.json({ mode, pid: process.pid, collected, memory: memory() });
+  res.json({ mode, pid: process.pid, collected, memory: memory(), gc });
 });
 
 const handler = (_req, res) => {

@@ -34,6 +34,15 @@ export interface CpuUse {
   readonly serverCpuOther: number;
 }
 
+/** Garbage collection in the server during the measured part (main-thread pauses, from a PerformanceObserver). */
+export interface GcUse {
+  readonly minor: number;
+  readonly major: number;
+  readonly incremental: number;
+  readonly pauseMs: number;
+  readonly pauseUsPerRequest: number;
+}
+
 export interface ScenarioResult {
   readonly id: string;
   readonly label: string;
@@ -54,6 +63,7 @@ export interface ScenarioResult {
   readonly p99Ms?: number;
   readonly rss?: { readonly before: number; readonly after: number; readonly peak: number; readonly heapUsedAfter?: number };
   readonly cpu?: CpuUse;
+  readonly gc?: GcUse;
   readonly load?: LoadResult;
 }
 
@@ -141,7 +151,7 @@ export function targetsOf(results: ReadonlyMap<string, ScenarioResult>): Target[
         ? {
             note:
               `scenario ${untrusted.map((i) => `(${i})`).join(', ')} is flagged` +
-              (normalised?.() !== undefined ? `; per server CPU-second: ${normalised()!.toFixed(2)}×` : ''),
+              (normalised?.() !== undefined ? `; per server CPU-second: ${normalised()!.toFixed(3)}×` : ''),
           }
         : {}),
     };
@@ -208,7 +218,7 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
 
 export function healthTable(results: readonly ScenarioResult[]): string {
   const rows: string[][] = [
-    ['#', 'responses', '2xx', 'non-2xx', 'errors', 'tokens sent (distinct / repeated)', 'server CPU', '(main thread)', 'load CPU', 'other on server CPU', 'req/CPU-s', '×(1)', 'peak RSS MB'],
+    ['#', 'responses', '2xx', 'non-2xx', 'errors', 'tokens sent (distinct / repeated)', 'server CPU', '(main thread)', 'load CPU', 'other on server CPU', 'req/CPU-s', '×(1)', 'GC µs/req', 'GCs minor/major', 'peak RSS MB'],
   ];
   const base = results.find((r) => r.id === '1');
   for (const r of results) {
@@ -226,6 +236,8 @@ export function healthTable(results: readonly ScenarioResult[]): string {
       r.cpu ? pct(Math.max(0, r.cpu.serverCpuOther)) : '—',
       int(r.rpsPerCpu),
       r.id === '1' ? '—' : times(ratio(r.rpsPerCpu, base?.rpsPerCpu)),
+      r.gc ? r.gc.pauseUsPerRequest.toFixed(1) : '—',
+      r.gc ? `${r.gc.minor}/${r.gc.major}` : '—',
       mb(r.rss?.peak),
     ]);
   }
@@ -238,7 +250,7 @@ export function targetsText(targets: readonly Target[]): string {
       const mark = t.status === 'met' ? '[met]    ' : t.status === 'not met' ? '[NOT MET]' : '[unknown]';
       const op = t.op === '>=' ? '≥' : '≤';
       const value =
-        t.value === undefined ? '' : t.unit ? `: ${t.value.toFixed(1)} ${t.unit} (limit ${op} ${t.limit} ${t.unit})` : `: ${t.value.toFixed(2)}× (limit ${op} ${t.limit}×)`;
+        t.value === undefined ? '' : t.unit ? `: ${t.value.toFixed(1)} ${t.unit} (limit ${op} ${t.limit} ${t.unit})` : `: ${t.value.toFixed(3)}× (limit ${op} ${t.limit}×)`;
       return `  ${mark} ${t.text}${value}${t.note ? `  — ${t.note}` : ''}`;
     })
     .join('\n');
