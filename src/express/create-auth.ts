@@ -109,32 +109,28 @@ export function createAuth(options: ExpressAuthOptions): Auth {
     }
   }
 
-  async function authenticate(req: Request): Promise<VerifiedToken> {
+  function extract(req: Request): string {
     const raw = getToken ? getToken(req) : extractBearerToken(req, sources);
     if (raw === undefined) throw new MissingCredentialsError();
-    const token = await verifier.verify(raw);
-    if (await isRevoked(token)) throw new InvalidTokenError('token has been revoked');
-    return token;
+    return raw;
   }
 
-  // Introspecting guards get their own path, so that a route without introspection runs exactly the code above.
   async function accept(token: VerifiedToken): Promise<VerifiedToken> {
     if (await isRevoked(token)) throw new InvalidTokenError('token has been revoked');
     return token;
   }
+
   const local: LocalVerification = { verifyJwt: async (raw) => accept(await verifier.verify(raw)), accept };
+  const authenticate = (req: Request): Promise<VerifiedToken> => local.verifyJwt(extract(req));
   const notConfigured = (): never => {
     throw new TypeError('"introspection" must be configured to confirm tokens by introspection');
   };
 
   const plain: GuardContext = { authenticate, realm: resolved.realm, passErrors: options.passErrors === true };
+  // Introspecting guards get their own context, so that a route without introspection runs none of its code.
   const active: GuardContext | undefined = introspector && {
     ...plain,
-    authenticate: async (req: Request) => {
-      const raw = getToken ? getToken(req) : extractBearerToken(req, sources);
-      if (raw === undefined) throw new MissingCredentialsError();
-      return introspector.verify(raw, local);
-    },
+    authenticate: async (req: Request) => introspector.verify(extract(req), local),
   };
   const context = active !== undefined && introspector?.everyRoute === true ? active : plain;
   const scopeChecks = (scopes: string | readonly string[] | undefined): TokenCheck[] =>
