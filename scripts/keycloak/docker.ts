@@ -1,6 +1,7 @@
 // The Docker path: the official image, `start-dev --import-realm`, realm files mounted read-only into
 // /opt/keycloak/data/import, host networking (no bridge network), listening on 127.0.0.1 only.
 import { spawn, spawnSync } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { basename } from 'node:path';
 import { KEYCLOAK_IMAGE } from './constants.js';
 import { dockerEngineUnavailable } from './docker-engine.js';
@@ -66,8 +67,13 @@ export async function startDocker(options: DockerOptions): Promise<DockerKeycloa
   if (reason !== undefined) throw new KeycloakUnavailableError(`no Docker engine: ${reason}`);
   const name = `bearer-guard-keycloak-${options.port}`;
   const url = `http://127.0.0.1:${options.port}`;
-  const env = Object.entries(keycloakContainerEnv(options.port, options.admin, options.hostname)).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
-  const mounts = options.realmFiles.flatMap((file) => ['--volume', `${file}:${CONTAINER_IMPORT_DIR}/${basename(file)}:ro`]);
+  const env = Object.entries(keycloakContainerEnv(options.port, options.admin, options.hostname)).flatMap(
+    ([key, value]) => ['--env', `${key}=${value}`],
+  );
+  const mounts = options.realmFiles.flatMap((file) => [
+    '--volume',
+    `${file}:${CONTAINER_IMPORT_DIR}/${basename(file)}:ro`,
+  ]);
   await runCommand('docker', ['rm', '--force', name]); // a stopped leftover of a crashed run
   options.log(`starting ${KEYCLOAK_IMAGE} as container ${name} (pulled first if missing)`);
   const done = heartbeat(options.log, `starting container ${name}`);
@@ -81,6 +87,8 @@ export async function startDocker(options: DockerOptions): Promise<DockerKeycloa
   watcher.stdout.on('data', (chunk: Buffer) => {
     exited = `the container exited with code ${chunk.toString().trim()}`;
   });
+  watcher.unref(); // the watcher alone must not keep this process alive
+  (watcher.stdout as Socket).unref();
   const removeOnExit = (): void => {
     spawnSync('docker', ['rm', '--force', name], { stdio: 'ignore' });
   };
