@@ -41,7 +41,7 @@ export async function ensureDistribution(options: DistributionOptions): Promise<
       await rm(join(root, 'download'), { recursive: true, force: true });
       return dist;
     },
-    () => options.log('waiting for another process that is fetching the Keycloak distribution'),
+    () => options.log('waiting for another process that is fetching or preparing the Keycloak distribution'),
   );
 }
 
