@@ -15,11 +15,23 @@ export function isCompactJws(token: string): boolean {
   return COMPACT_JWS.test(token);
 }
 
+/**
+ * Decodes one part, refusing any spelling base64url encoding would not produce (RFC 7515 §2: no padding, and
+ * no set spare bits in the last character, no stray trailing character): Node's decoder ignores those, so
+ * without this check one token would have many spellings, each getting past a revocation or a cache keyed
+ * by the text.
+ */
+export function decodeBase64url(part: string, what: 'header' | 'payload' | 'signature'): Buffer {
+  const bytes = Buffer.from(part, 'base64url');
+  if (part.length % 4 === 1 || bytes.toString('base64url') !== part) throw new InvalidTokenError(`token ${what} is not valid base64url`);
+  return bytes;
+}
+
 function decodeJsonObject(part: string, what: 'header' | 'payload'): Record<string, unknown> {
-  if (part.length % 4 === 1) throw new InvalidTokenError(`token ${what} is not valid base64url`);
+  const bytes = decodeBase64url(part, what);
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    value = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new InvalidTokenError(`token ${what} is not valid JSON`);
   }

@@ -1,6 +1,6 @@
 import { assertAccessToken } from './access-token.js';
 import { checkClaims, clientIdOf, type ClaimRules } from './claims.js';
-import { decodeCompactJws } from './compact-jws.js';
+import { decodeBase64url, decodeCompactJws } from './compact-jws.js';
 import { InvalidTokenError } from './errors.js';
 import { RemoteKeySet, type KeySetStatus } from './key-set.js';
 import { clientRolesOf, realmRolesOf, scopesOf } from './keycloak-claims.js';
@@ -81,7 +81,7 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
     const keys = await keySet.getKeys(header);
     const generation = keySet.generation;
     const dot = token.lastIndexOf('.');
-    const signature = Buffer.from(token.slice(dot + 1), 'base64url');
+    const signature = decodeBase64url(token.slice(dot + 1), 'signature');
     const signingInput = token.slice(0, dot);
     if (!keys.some((key) => verifySignature(header.alg!, key, signingInput, signature))) {
       throw new InvalidTokenError('token signature is invalid');

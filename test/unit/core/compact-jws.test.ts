@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { decodeCompactJws } from '../../../src/core/compact-jws.js';
+import { decodeBase64url, decodeCompactJws } from '../../../src/core/compact-jws.js';
 import { InvalidTokenError } from '../../../src/core/errors.js';
 import { b64, craft } from '../../helpers/tokens.js';
 
@@ -79,5 +79,21 @@ describe('decodeCompactJws', () => {
   test('accepts a token exactly as long as the limit', () => {
     const token = craft(HEADER, PAYLOAD);
     expect(decodeCompactJws(token, token.length).payload).toEqual(PAYLOAD);
+  });
+});
+
+describe('decodeBase64url', () => {
+  test('decodes the canonical spelling', () => {
+    expect(decodeBase64url('aGk', 'signature')).toEqual(Buffer.from('hi'));
+  });
+
+  test('refuses a spelling with set spare bits, which Node would decode to the same bytes', () => {
+    expect(Buffer.from('aGl', 'base64url')).toEqual(Buffer.from('hi')); // the ambiguity this check removes
+    expect(() => decodeBase64url('aGl', 'signature')).toThrow(new InvalidTokenError('token signature is not valid base64url'));
+  });
+
+  test('refuses a stray trailing character and padding', () => {
+    expect(() => decodeBase64url('aGk=', 'payload')).toThrow(new InvalidTokenError('token payload is not valid base64url'));
+    expect(() => decodeBase64url('aGlhaGlh' + 'a', 'header')).toThrow(InvalidTokenError);
   });
 });
