@@ -52,6 +52,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --connections N    autocannon connections (default 50)
   --only IDS         run only these scenarios, e.g. --only 1,4,5c (ids: ${SCENARIOS.map((s) => s.id).join(', ')})
   --json             print the results as JSON on stdout (progress still goes to stderr)
+  --calibrate        also run two calibration scenarios: a sync and an async no-op middleware (c1, c2)
   --profile          run each server with --cpu-prof (figures are then not representative); prints where
   --distinct N       distinct tokens to mint for (4)/(5c) (default: (1)'s rate × (warm-up + duration) × 1.2)
   --ours-options J   extra createAuth options for our guard, as JSON (experiments), e.g. '{"cache":{"maxEntries":0}}'
@@ -82,6 +83,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     json: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    calibrate: { type: 'boolean', default: false },
     'ours-options': { type: 'string' },
     retries: { type: 'string' },
     'quiet-wait': { type: 'string' },
@@ -126,7 +128,7 @@ const options = {
   json: args.json === true,
   profile: args.profile === true,
   oursOptions: args['ours-options'],
-  guard: args.guard as ServerMode,
+  guard: args.guard as 'ours' | 'peer' | 'none',
 };
 if (!['ours', 'peer', 'none'].includes(options.guard)) {
   process.stderr.write(`bench: --guard must be ours, peer or none, got "${options.guard}"\n`);
@@ -143,7 +145,7 @@ if (options.oursOptions !== undefined) {
 }
 
 const selected: readonly ScenarioDef[] = (() => {
-  if (args.only === undefined) return SCENARIOS;
+  if (args.only === undefined) return SCENARIOS.filter((s) => args.calibrate === true || !s.calibration);
   const ids = args.only.split(',').map((s) => s.trim().replace(/^\((.*)\)$/, '$1'));
   const unknown = ids.filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length) {
@@ -267,10 +269,11 @@ async function probe(server: ServerHandle, token: string): Promise<void> {
   if (stats !== 200) throw new Error(`GET /__bench/stats answered ${stats}`);
   const good = await status(url, { authorization: `Bearer ${token}` });
   if (good !== 200) throw new Error(`a valid token was answered ${good}, not 200`);
+  const guarded = server.mode === 'ours' || server.mode === 'peer';
   const none = await status(url, {});
-  const expected = server.mode === 'none' ? 200 : 401;
+  const expected = guarded ? 401 : 200;
   if (none !== expected) throw new Error(`a request without a token was answered ${none}, not ${expected}`);
-  if (server.mode !== 'none') {
+  if (guarded) {
     const dot = token.lastIndexOf('.');
     const i = dot + 20; // inside the signature (its last character may be padding bits only)
     const forged = token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1);
@@ -418,7 +421,7 @@ async function runQuietly(def: ScenarioDef, load: LoadGenerator, tokens: Tokens)
 }
 
 /** Order of the runs: ours next to its peer, the distinct-token pair last (its tokens are minted after (1)). */
-const ORDER = ['1', '2', '5a', '3', '5b', '4', '5c'];
+const ORDER = ['1', 'c1', 'c2', '2', '5a', '3', '5b', '4', '5c'];
 
 async function defaultRun(load: LoadGenerator, tokens: Tokens): Promise<void> {
   const thousandFiles = await mintPool(tokens, 'thousand', 1_000, 3_600);

@@ -1,7 +1,7 @@
 // The server under test: one plain-node process running the built package (dist/), pinned to one core by
 // the driver (run.ts). It must not run under tsx, so the numbers are those of production code.
 //
-//   BENCH_MODE=none|ours|peer  BENCH_ISSUER=<issuer URL>  BENCH_AUDIENCE=<aud>  [BENCH_OURS_OPTIONS=<json>]
+//   BENCH_MODE=none|ours|peer|noop-sync|noop-async  BENCH_ISSUER=<issuer URL>  BENCH_AUDIENCE=<aud>  [BENCH_OURS_OPTIONS=<json>]
 //   node scripts/bench/server.mjs
 //
 // Every mode serves the same route, GET /api/data, with the same handler; only the guard in front of it
@@ -21,7 +21,7 @@ const audience = process.env.BENCH_AUDIENCE ?? 'test-api';
 const oursOptions = JSON.parse(process.env.BENCH_OURS_OPTIONS || '{}');
 
 function guardFor(name) {
-  if (name === 'none') return undefined;
+  if (name === 'none' || name.startsWith('noop-')) return undefined;
   if (!issuer) throw new Error('BENCH_ISSUER is required for a guarded mode');
   if (name === 'ours') return createAuth({ issuer, audience, ...oursOptions });
   if (name === 'peer') return peerAuth({ issuerBaseURL: issuer, audience });
@@ -63,7 +63,15 @@ app.post('/__bench/gc', (_req, res) => {
 const handler = (_req, res) => {
   res.json({ ok: true });
 };
+// Calibration modes (`--calibrate`): what any middleware costs here, a synchronous one and one that
+// awaits once, with no verification at all.
+const syncNoop = (_req, _res, next) => next();
+const asyncNoop = (_req, _res, next) => {
+  void Promise.resolve().then(() => next());
+};
 if (mode === 'none') app.get('/api/data', handler);
+else if (mode === 'noop-sync') app.get('/api/data', syncNoop, handler);
+else if (mode === 'noop-async') app.get('/api/data', asyncNoop, handler);
 else if (mode === 'ours') app.get('/api/data', guard.requireAuth(), handler);
 else app.get('/api/data', guard, handler);
 

@@ -117,7 +117,8 @@ function tail(stream: NodeJS.ReadableStream | null, max = 8_000): () => string {
 
 // ---------------------------------------------------------------------------------------------- server
 
-export type ServerMode = 'none' | 'ours' | 'peer';
+/** `noop-sync` / `noop-async`: calibration, a middleware doing nothing (synchronously, or after one await). */
+export type ServerMode = 'none' | 'ours' | 'peer' | 'noop-sync' | 'noop-async';
 
 export interface ServerHandle {
   readonly pid: number;

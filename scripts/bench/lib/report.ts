@@ -11,6 +11,8 @@ export interface ScenarioDef {
   readonly rotation: Rotation;
   /** For our scenarios: the peer scenario with the same tokens. */
   readonly peer?: string;
+  /** Only with --calibrate. */
+  readonly calibration?: boolean;
 }
 
 export const SCENARIOS: readonly ScenarioDef[] = [
@@ -21,6 +23,9 @@ export const SCENARIOS: readonly ScenarioDef[] = [
   { id: '5a', label: 'express-oauth2-jwt-bearer, 1 token', mode: 'peer', pool: 'thousand', rotation: 'fixed' },
   { id: '5b', label: 'express-oauth2-jwt-bearer, 1,000 tokens', mode: 'peer', pool: 'thousand', rotation: 'cycle' },
   { id: '5c', label: 'express-oauth2-jwt-bearer, every token distinct', mode: 'peer', pool: 'distinct', rotation: 'once' },
+  // Calibration (--calibrate): what a middleware costs here at all, with no verification.
+  { id: 'c1', label: 'calibration: sync no-op middleware, 1 token', mode: 'noop-sync', pool: 'thousand', rotation: 'fixed', calibration: true },
+  { id: 'c2', label: 'calibration: async no-op middleware, 1 token', mode: 'noop-async', pool: 'thousand', rotation: 'fixed', calibration: true },
 ];
 
 export interface CpuUse {
