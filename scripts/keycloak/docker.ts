@@ -1,4 +1,6 @@
-// The Docker path: the official image, `start-dev --import-realm`, realm files mounted read-only into
+// The Docker path: the image quay.io/keycloak/keycloak:<KEYCLOAK_VERSION> (the official one, pulled when
+// missing; where no registry is reachable, a look-alike built under that name by
+// scripts/container/build-keycloak-image.sh), `start-dev --import-realm`, realm files mounted read-only into
 // /opt/keycloak/data/import, host networking (no bridge network), listening on 127.0.0.1 only.
 import { spawn, spawnSync } from 'node:child_process';
 import type { Socket } from 'node:net';
