@@ -211,7 +211,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 say "dockerd ${flags[*]}"
-dockerd "${flags[@]}" >"$log_dir/dockerd.log" 2>&1 9>&- &
+# A session of its own: a Ctrl-C meant for the tests must not stop the engine before the trap can remove the
+# containers through it (this shell has no job control, so setsid execs dockerd in place: $! is dockerd).
+setsid dockerd "${flags[@]}" >"$log_dir/dockerd.log" 2>&1 9>&- &
 dockerd_pid=$!
 waited=0
 until docker info >/dev/null 2>&1; do
@@ -227,6 +229,13 @@ until docker info >/dev/null 2>&1; do
   waited=$((waited + 1))
 done
 say "engine $(docker info --format '{{.ServerVersion}}, storage {{.Driver}}') answers on $DOCKER_HOST (pid $dockerd_pid, log $log_dir/dockerd.log)"
+[[ $(<"$run_dir/dockerd.pid") == "$dockerd_pid" ]] || die "dockerd's pid file does not name pid $dockerd_pid"
+stale=$(docker ps -aq)
+if [[ -n $stale ]]; then
+  say "removing containers an interrupted earlier run left in the data root: $(docker ps -a --format '{{.Names}}' | tr '\n' ' ')"
+  # shellcheck disable=SC2086 # one id per word
+  docker rm --force --volumes $stale >/dev/null
+fi
 networks=$(docker network ls --format '{{.Name}}' | sort | tr '\n' ' ')
 [[ $networks == 'host none ' ]] || fail "the engine has networks other than host and none: $networks"
 pass "engine up with networks host and none only, no bridge"
