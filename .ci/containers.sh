@@ -115,6 +115,8 @@ stop_engine() {
   unmount_below "$run_dir"
   [[ -d $data_root ]] && unmount_below "$data_root"
   rm -rf --one-file-system "$run_dir"
+  # dockerd makes an empty /run/docker/plugins wherever its exec root is: gone again if it was not there before.
+  if [[ ${plugins_dir_made:-false} == true ]]; then rmdir /run/docker/plugins /run/docker 2>/dev/null || true; fi
 }
 
 cleanup() {
@@ -207,6 +209,8 @@ flags=(
 )
 grep -q -- '--ip6tables' <<<"$help" && flags+=(--ip6tables=false)
 mkdir -p "$data_root" "$run_dir"
+plugins_dir_made=false
+[[ -e /run/docker ]] || plugins_dir_made=true
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
