@@ -44,6 +44,9 @@ function checkTimes(payload: JWTPayload, rules: ClaimRules): void {
  */
 function checkAudience(payload: JWTPayload, audience: readonly string[]): void {
   const aud = payload.aud;
+  if (typeof aud === 'string' ? audience.includes(aud) : Array.isArray(aud) && aud.every((v) => typeof v === 'string') && audience.some((a) => aud.includes(a))) {
+    return; // the common case, without building any message
+  }
   const named = audience.map((a) => `"${a}"`).join(' or ');
   if (aud === undefined) {
     throw new InvalidTokenError(`token has no "aud" claim; add an Audience mapper for ${named} to the client`);

@@ -21,13 +21,35 @@ function estimateBytes(entry: CachedVerification): number {
   return entry.verified.token.length * 4 + 512;
 }
 
+/** Slots of the admission filter: a token is cached the second time it is verified within this many. */
+const DOORKEEPER_SLOTS = 1 << 16;
+
 /**
- * Verified tokens by their exact text, least recently used first out. Only verified tokens enter it, so a
- * flood of forged tokens cannot evict good entries; a hit is still checked against the clock, the route's
- * checks and revocation by the callers, and is dropped when its key set changed.
+ * The lookup key: the signature's last 32 characters (192 random bits for every supported algorithm),
+ * cheaper to hash than the whole token. A hit is confirmed by comparing the whole token, so two tokens
+ * sharing the tail (a forged payload under a copied signature) only ever miss.
+ */
+function keyOf(token: string): string {
+  return token.slice(-32);
+}
+
+/** A 32-bit FNV-1a hash of the key, for the admission filter. */
+function hashOf(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/**
+ * Verified tokens, least recently used first out. Only verified tokens enter it, and only the second time
+ * they are verified (a doorkeeper of 65,536 hashes, TinyLFU's first stage): service clients reuse a token for
+ * minutes and get cached, while a stream of one-off tokens costs no allocation and evicts nothing. A flood
+ * of forged tokens cannot evict good entries; a hit is still checked against the clock, the route's checks
+ * and revocation by the callers, and is dropped when its key set changed.
  */
 export class VerifiedTokenCache {
   private readonly lru: LRUCache<string, CachedVerification> | undefined;
+  private readonly doorkeeper = new Uint32Array(DOORKEEPER_SLOTS);
 
   constructor(options: Required<TokenCacheOptions>) {
     this.lru =
@@ -37,15 +59,23 @@ export class VerifiedTokenCache {
   }
 
   get(token: string): CachedVerification | undefined {
-    return this.lru?.get(token);
+    const entry = this.lru?.get(keyOf(token));
+    return entry !== undefined && entry.verified.token === token ? entry : undefined;
   }
 
-  set(token: string, entry: CachedVerification): void {
-    this.lru?.set(token, entry);
+  /** Offers a freshly verified token: cached when it was verified once before (recently), else remembered. */
+  offer(token: string, entry: CachedVerification): void {
+    if (this.lru === undefined) return;
+    const key = keyOf(token);
+    const hash = hashOf(key) | 1; // never 0, the empty slot
+    const slot = hash & (DOORKEEPER_SLOTS - 1);
+    if (this.doorkeeper[slot] === hash >>> 0) this.lru.set(key, entry);
+    else this.doorkeeper[slot] = hash;
   }
 
   delete(token: string): void {
-    this.lru?.delete(token);
+    const key = keyOf(token);
+    if (this.lru?.get(key)?.verified.token === token) this.lru.delete(key);
   }
 
   get size(): number {

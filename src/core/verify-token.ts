@@ -96,7 +96,7 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
       clientRoles: clientRolesOf(payload),
       clientId: clientIdOf(payload),
     });
-    cache.set(token, { verified, generation });
+    cache.offer(token, { verified, generation });
     return verified;
   }
 
