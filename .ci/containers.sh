@@ -176,8 +176,14 @@ if ((${#missing[@]})); then
     chmod +x /usr/sbin/policy-rc.d
     made_policy=true
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  $made_policy && rm -f /usr/sbin/policy-rc.d
+  install_rc=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    >"/tmp/bearer-guard-apt.log" 2>&1 || install_rc=$?
+  if $made_policy; then rm -f /usr/sbin/policy-rc.d; fi
+  if ((install_rc != 0)); then
+    tail -n 30 /tmp/bearer-guard-apt.log >&2
+    die "apt-get install ${missing[*]} failed (exit $install_rc)"
+  fi
 fi
 say "$(dockerd --version); $(docker --version) (client); $(docker-compose --version); debootstrap $(dpkg-query -W -f '${Version}' debootstrap)"
 
@@ -191,7 +197,7 @@ unset DOCKER_HOST DOCKER_CONTEXT
 if docker info >/dev/null 2>&1; then
   say 'note: a Docker engine already answers on the default socket; this run uses its own engine regardless'
 else
-  say 'before this point no Docker engine answered: the native path above ran without one'
+  say 'no Docker engine answers on the default socket: the native path (earlier in .ci/run) ran without one'
 fi
 # From here on every docker command talks to this script's engine only (never to one on the default socket).
 export DOCKER_HOST="unix://$run_dir/docker.sock"
