@@ -72,6 +72,8 @@ describe('revocation shared through Redis', () => {
     expect(await statusWithin(open, revoked, 401, 2000)).toBe(401);
 
     await redis.stop();
+    // B notices the closed connection asynchronously: wait for it (bounded), then read the whole answer.
+    expect(await statusWithin(b, valid, 503, 2000)).toBe(503);
     const closed = await get(b, valid);
     expect(closed.status).toBe(503);
     expect(closed.headers.get('retry-after')).toMatch(/^\d+$/);
