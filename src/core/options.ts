@@ -179,7 +179,7 @@ export function resolveOptions(options: AuthOptions): ResolvedOptions {
   const keys = { ...KEY_DEFAULTS, ...options.keys };
   for (const [name, value] of Object.entries(keys)) assertPositive(value, `keys.${name}`);
 
-  const cache = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, ...options.cache };
+  const cache = { maxEntries: 5_000, maxBytes: 32 * 1024 * 1024, ...options.cache };
   assertPositive(cache.maxEntries, 'cache.maxEntries', true);
   assertPositive(cache.maxBytes, 'cache.maxBytes');
   if (!Number.isInteger(cache.maxEntries)) throw new TypeError('"cache.maxEntries" must be a whole number');

@@ -3,9 +3,9 @@ import type { VerifiedToken } from './verified-token.js';
 
 /** Limits of the verified-token cache. */
 export interface TokenCacheOptions {
-  /** Most tokens kept. `0` turns the cache off. Default 10,000. */
+  /** Most tokens kept. `0` turns the cache off. Default 5,000 (about 25 MB of heap in use). */
   readonly maxEntries?: number;
-  /** Most memory kept, estimated from token sizes (bytes). Default 64 MiB. */
+  /** Most memory kept, estimated from token sizes (bytes). Default 32 MiB. */
   readonly maxBytes?: number;
 }
 
