@@ -10,24 +10,12 @@ import { dockerEngineUnavailable } from './docker-engine.js';
 import { KeycloakUnavailableError } from './errors.js';
 import { heartbeat, seconds } from './progress.js';
 import { findOnPath, lastLines, runCommand } from './run-command.js';
-import type { KeycloakAdmin, KeycloakState } from './types.js';
+import type { KeycloakAdmin, KeycloakState, LaunchedKeycloak, LaunchOptions } from './types.js';
 import { waitForRealm } from './wait-ready.js';
 
-export interface DockerOptions {
-  readonly port: number;
-  readonly realmFiles: readonly string[];
-  readonly realm: string;
-  readonly timeoutMs: number;
-  readonly admin: KeycloakAdmin;
-  readonly hostname: string | undefined;
-  readonly log: (line: string) => void;
-}
+export type DockerOptions = LaunchOptions;
 
-export interface DockerKeycloak {
-  readonly state: Extract<KeycloakState, { mode: 'docker' }>;
-  stop(): Promise<void>;
-  detach(): void;
-}
+export type DockerKeycloak = LaunchedKeycloak<'docker'>;
 
 /** Why the Docker path cannot be used (no docker command, or no engine answers), or undefined when it can. */
 export async function dockerUnavailable(): Promise<string | undefined> {

@@ -67,3 +67,21 @@ export interface RunningKeycloak {
   /** Leaves Keycloak running when this process exits; returns the state to stop it later. */
   detach(): KeycloakState;
 }
+
+/** What both launch paths (Docker and native) take. */
+export interface LaunchOptions {
+  readonly port: number;
+  readonly realmFiles: readonly string[];
+  readonly realm: string;
+  readonly timeoutMs: number;
+  readonly admin: KeycloakAdmin;
+  readonly hostname: string | undefined;
+  readonly log: (line: string) => void;
+}
+
+/** A Keycloak started by one launch path: its state, `stop` and `detach`. */
+export interface LaunchedKeycloak<M extends KeycloakState['mode']> {
+  readonly state: Extract<KeycloakState, { mode: M }>;
+  stop(): Promise<void>;
+  detach(): void;
+}

@@ -4,7 +4,7 @@ import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KEYCLOAK_VERSION } from '../constants.js';
 import { seconds } from '../progress.js';
-import type { KeycloakAdmin, KeycloakState } from '../types.js';
+import type { KeycloakState, LaunchedKeycloak, LaunchOptions } from '../types.js';
 import { waitForRealm } from '../wait-ready.js';
 import { ensureDbTemplate, runDbFile } from './db-template.js';
 import { ensureDistribution, versionDir } from './distribution.js';
@@ -13,26 +13,14 @@ import { groupAlive, stopGroup } from './process-group.js';
 import { spawnKc } from './kc-process.js';
 import { createRunHome } from './run-home.js';
 
-export interface NativeOptions {
-  readonly port: number;
-  readonly realmFiles: readonly string[];
-  readonly realm: string;
+export interface NativeOptions extends LaunchOptions {
   readonly cacheDir: string;
   readonly javaHome: string | undefined;
-  readonly timeoutMs: number;
-  readonly admin: KeycloakAdmin;
-  readonly hostname: string | undefined;
-  readonly log: (line: string) => void;
 }
 
 /** A started native Keycloak: its state, `stop` and `detach`. */
-export interface NativeKeycloak {
-  readonly state: Extract<KeycloakState, { mode: 'native' }>;
-  stop(): Promise<void>;
-  detach(): void;
-}
+export type NativeKeycloak = LaunchedKeycloak<'native'>;
 
-/** Starts Keycloak from the distribution and resolves once the realm answers. */
 export async function startNative(options: NativeOptions): Promise<NativeKeycloak> {
   const jdk = findJdk(options.javaHome);
   options.log(`using Java ${jdk.major} at ${jdk.home} (${jdk.reason})`);
