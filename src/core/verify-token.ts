@@ -13,6 +13,12 @@ import type { VerifiedToken } from './verified-token.js';
 export interface TokenVerifier {
   /** Verifies a raw token; rejects with an {@link AuthError} subclass only. */
   verify(token: string): Promise<VerifiedToken>;
+  /**
+   * The token when it was verified before (a cache hit, its claims checked again against the clock),
+   * `undefined` when it must be verified by {@link TokenVerifier.verify}. Synchronous: the common path pays
+   * for no promise. Throws an {@link AuthError} subclass when the cached token no longer passes.
+   */
+  verifyCached(token: string): VerifiedToken | undefined;
   /** Fetches every issuer's keys now; rejects when one cannot be fetched (for fail-fast start-up). */
   warmUp(): Promise<void>;
   /** Key state per issuer, for a readiness probe. */
@@ -102,6 +108,7 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
 
   return {
     verify: async (token: string) => fromCache(token) ?? verifyFully(token),
+    verifyCached: fromCache,
     warmUp: async () => {
       await Promise.all([...keySets.values()].map((k) => k.refresh()));
     },

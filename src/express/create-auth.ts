@@ -101,12 +101,32 @@ export function createAuth(options: ExpressAuthOptions): Auth {
   const introspector =
     options.introspection === undefined ? undefined : createIntrospector(options.introspection, resolved, options.allowInsecureHttp === true);
 
-  async function isRevoked(token: VerifiedToken): Promise<boolean> {
+  /** The store's answer; a store that cannot be reached fails closed (503), never open. */
+  function revocationAnswer(token: VerifiedToken): Promise<boolean> | boolean {
+    const unavailable = (error: unknown) => new ProviderUnavailableError('the revocation store cannot be reached', 5, { cause: error });
     try {
-      return await revocations.isRevoked(revocationId(token));
+      const answer = revocations.isRevoked(revocationId(token));
+      return typeof answer === 'boolean' ? answer : answer.catch((error: unknown) => Promise.reject(unavailable(error)));
     } catch (error) {
-      throw new ProviderUnavailableError('the revocation store cannot be reached', 5, { cause: error });
+      throw unavailable(error);
     }
+  }
+
+  async function isRevoked(token: VerifiedToken): Promise<boolean> {
+    return revocationAnswer(token);
+  }
+
+  /** A token verified before, admitted without a promise when the store answers synchronously (memory, Redis mirror). */
+  function authenticateSync(req: Request): VerifiedToken | undefined {
+    const token = verifier.verifyCached(extract(req));
+    if (token === undefined) return undefined;
+    const revoked = revocationAnswer(token);
+    if (typeof revoked !== 'boolean') {
+      revoked.catch(() => undefined); // an asynchronous store: the async path asks again and handles the answer
+      return undefined;
+    }
+    if (revoked) throw new InvalidTokenError('token has been revoked');
+    return token;
   }
 
   function extract(req: Request): string {
@@ -126,11 +146,12 @@ export function createAuth(options: ExpressAuthOptions): Auth {
     throw new TypeError('"introspection" must be configured to confirm tokens by introspection');
   };
 
-  const plain: GuardContext = { authenticate, realm: resolved.realm, passErrors: options.passErrors === true };
+  const plain: GuardContext = { authenticate, authenticateSync, realm: resolved.realm, passErrors: options.passErrors === true };
   // Introspecting guards get their own context, so that a route without introspection runs none of its code.
   const active: GuardContext | undefined = introspector && {
     ...plain,
     authenticate: async (req: Request) => introspector.verify(extract(req), local),
+    authenticateSync: undefined,
   };
   const context = active !== undefined && introspector?.everyRoute === true ? active : plain;
   const scopeChecks = (scopes: string | readonly string[] | undefined): TokenCheck[] =>

@@ -9,6 +9,11 @@ import './request-auth.js';
 export interface GuardContext {
   /** Finds and verifies the request's token; throws our typed errors. */
   readonly authenticate: (req: Request) => Promise<VerifiedToken>;
+  /**
+   * The same, synchronously, for a token verified before: `undefined` means "take the asynchronous path".
+   * Absent when every request must go the asynchronous way (introspection).
+   */
+  readonly authenticateSync?: ((req: Request) => VerifiedToken | undefined) | undefined;
   readonly realm: string;
   readonly passErrors: boolean;
 }
@@ -26,31 +31,58 @@ export async function runGuard(
   next: NextFunction,
 ): Promise<boolean> {
   try {
-    const token = await context.authenticate(req);
-    for (const check of checks) check(token);
-    req.auth = token;
+    admit(await context.authenticate(req), checks, req);
     return true;
   } catch (error) {
-    if (optional && error instanceof MissingCredentialsError) {
-      req.auth = undefined;
-      return true;
-    }
-    if (!isAuthError(error)) {
-      next(error);
-    } else if (context.passErrors) {
-      error.headers = errorHeaders(error, context.realm);
-      next(error);
-    } else {
-      sendAuthError(res, error, context.realm);
-    }
-    return false;
+    return refuse(context, error, optional, req, res, next);
   }
 }
 
-/** A route middleware: the guard, then `next()` when the request is admitted (habit: the adapter is thin). */
+function admit(token: VerifiedToken, checks: readonly TokenCheck[], req: Request): void {
+  for (const check of checks) check(token);
+  req.auth = token;
+}
+
+/** Answers (or passes on) a failed guard; `true` when an optional guard lets an anonymous caller through. */
+function refuse(context: GuardContext, error: unknown, optional: boolean, req: Request, res: Response, next: NextFunction): boolean {
+  if (optional && error instanceof MissingCredentialsError) {
+    req.auth = undefined;
+    return true;
+  }
+  if (!isAuthError(error)) {
+    next(error);
+  } else if (context.passErrors) {
+    error.headers = errorHeaders(error, context.realm);
+    next(error);
+  } else {
+    sendAuthError(res, error, context.realm);
+  }
+  return false;
+}
+
+/**
+ * A route middleware: the guard, then `next()` when the request is admitted (habit: the adapter is thin).
+ * A token verified before is admitted synchronously; any other goes the asynchronous way.
+ */
 export function toHandler(context: GuardContext, checks: readonly TokenCheck[], optional = false): RequestHandler {
   const frozen = Object.freeze([...checks]);
+  const { authenticateSync } = context;
   return (req, res, next) => {
+    if (authenticateSync !== undefined) {
+      let admitted: boolean;
+      try {
+        const token = authenticateSync(req);
+        if (token === undefined) admitted = false;
+        else {
+          admit(token, frozen, req);
+          admitted = true;
+        }
+      } catch (error) {
+        if (refuse(context, error, optional, req, res, next)) next();
+        return;
+      }
+      if (admitted) return next();
+    }
     void runGuard(context, frozen, optional, req, res, next).then((admitted) => {
       if (admitted) next();
     });
