@@ -14,11 +14,35 @@ interface Step {
 }
 
 const STEPS: readonly Step[] = [
-  { title: 'public route, no token needed', path: '/api/public', clientId: 'test_api_client', scopes: [], expected: 200 },
+  {
+    title: 'public route, no token needed',
+    path: '/api/public',
+    clientId: 'test_api_client',
+    scopes: [],
+    expected: 200,
+  },
   { title: 'any valid token', path: '/api/private', clientId: 'test_api_client', scopes: [], expected: 200 },
-  { title: 'token with scope test_api_access', path: '/api/private-scoped', clientId: 'test_api_client', scopes: ['test_api_access'], expected: 200 },
-  { title: 'token without scope test_api_access', path: '/api/private-scoped', clientId: 'test_api_client', scopes: [], expected: 403 },
-  { title: 'admin client (realm role admin)', path: '/api/admin', clientId: 'test_admin_client', scopes: [], expected: 200 },
+  {
+    title: 'token with scope test_api_access',
+    path: '/api/private-scoped',
+    clientId: 'test_api_client',
+    scopes: ['test_api_access'],
+    expected: 200,
+  },
+  {
+    title: 'token without scope test_api_access',
+    path: '/api/private-scoped',
+    clientId: 'test_api_client',
+    scopes: [],
+    expected: 403,
+  },
+  {
+    title: 'admin client (realm role admin)',
+    path: '/api/admin',
+    clientId: 'test_admin_client',
+    scopes: [],
+    expected: 200,
+  },
   { title: 'non-admin client', path: '/api/admin', clientId: 'test_api_client', scopes: [], expected: 403 },
 ];
 
@@ -58,7 +82,18 @@ function startApi(issuer: string, port: number): Promise<{ child: ChildProcess; 
 }
 
 function runClient(step: Step, issuer: string, apiUrl: string): Promise<{ code: number; output: string }> {
-  const args = ['node_modules/tsx/dist/cli.mjs', 'scripts/client.ts', 'call', `${apiUrl}${step.path}`, '--issuer', issuer, '--client-id', step.clientId, '--scope', step.scopes.join(' ')];
+  const args = [
+    'node_modules/tsx/dist/cli.mjs',
+    'scripts/client.ts',
+    'call',
+    `${apiUrl}${step.path}`,
+    '--issuer',
+    issuer,
+    '--client-id',
+    step.clientId,
+    '--scope',
+    step.scopes.join(' '),
+  ];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, CLIENT_SECRET: `${step.clientId}_dev_secret` },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -95,13 +130,17 @@ async function main(): Promise<number> {
     for (const step of STEPS) {
       const { code, output } = await runClient(step, issuer, started.url);
       const status = Number(/HTTP (\d{3})/.exec(output)?.[1] ?? NaN);
-      const ok = status === step.expected && (code === 0) === (status < 300);
+      const ok = status === step.expected && (code === 0) === status < 300;
       if (!ok) failures++;
       const scopes = step.scopes.length > 0 ? step.scopes.join(' ') : '(none)';
-      console.log(`\n${ok ? 'ok  ' : 'FAIL'} GET ${step.path} — ${step.title} [client ${step.clientId}, scope ${scopes}] → expected ${step.expected}`);
+      console.log(
+        `\n${ok ? 'ok  ' : 'FAIL'} GET ${step.path} — ${step.title} [client ${step.clientId}, scope ${scopes}] → expected ${step.expected}`,
+      );
       console.log(output.replace(/^/gm, '     '));
     }
-    console.log(failures === 0 ? '\n[demo] every answer was as expected' : `\n[demo] ${failures} answer(s) were not as expected`);
+    console.log(
+      failures === 0 ? '\n[demo] every answer was as expected' : `\n[demo] ${failures} answer(s) were not as expected`,
+    );
     return failures === 0 ? 0 : 1;
   } finally {
     console.log('[demo] stopping what it started');

@@ -23,7 +23,11 @@ import { checkHeader, checkToken, createHarnessVerifier, type HeaderInput } from
 import type { TokenVerifier } from '../src/core/verify-token.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '60' }, seed: { type: 'string' }, 'save-corpus': { type: 'boolean', default: false } },
+  options: {
+    seconds: { type: 'string', default: '60' },
+    seed: { type: 'string' },
+    'save-corpus': { type: 'boolean', default: false },
+  },
 });
 const seconds = Number(values.seconds);
 if (!Number.isFinite(seconds) || seconds <= 0) {
@@ -69,7 +73,9 @@ const targets: [Target<string>, Target<HeaderInput>] = [
     arbitrary: headerInputArb,
     async check(input) {
       const result = checkHeader(input);
-      const auth = input.rawHeaders.filter((_, i) => i % 2 === 0 && input.rawHeaders[i]!.toLowerCase() === 'authorization').length;
+      const auth = input.rawHeaders.filter(
+        (_, i) => i % 2 === 0 && input.rawHeaders[i]!.toLowerCase() === 'authorization',
+      ).length;
       const shape = `authorization×${auth} query:${input.sources.query} body:${input.sources.body}`;
       return 'token' in result
         ? { outcome: `token (${shape})`, expect: { token: result.token } }
@@ -120,7 +126,10 @@ outer: while (Date.now() < deadline) {
       findings++;
       console.error(`\nfuzz: FINDING in ${target.name} (seed ${seed}):\n${fc.defaultReportMessage(details)}`);
       const file = new URL(`finding-${target.name}-${seed}.json`, REGRESSION);
-      writeFileSync(file, `${JSON.stringify([{ outcome: 'finding', expect: {}, input: details.counterexample?.[0] }], null, 2)}\n`);
+      writeFileSync(
+        file,
+        `${JSON.stringify([{ outcome: 'finding', expect: {}, input: details.counterexample?.[0] }], null, 2)}\n`,
+      );
       console.error(`fuzz: the shrunk input is in ${file.pathname}`);
       break outer;
     }
@@ -129,14 +138,17 @@ outer: while (Date.now() < deadline) {
   }
   if (Date.now() - reported >= 60_000) {
     reported = Date.now();
-    console.log(`fuzz: ${((reported - started) / 1000).toFixed(0)} s, ${targets.map((t) => `${t.name} ${t.runs} runs`).join(', ')}`);
+    console.log(
+      `fuzz: ${((reported - started) / 1000).toFixed(0)} s, ${targets.map((t) => `${t.name} ${t.runs} runs`).join(', ')}`,
+    );
   }
 }
 
 const elapsed = (Date.now() - started) / 1000;
 for (const target of targets as Array<Target<unknown>>) {
   console.log(`fuzz: ${target.name}: ${target.runs} runs, ${target.seen.size} distinct outcomes`);
-  for (const [outcome, count] of [...target.counts].sort((a, b) => b[1] - a[1])) console.log(`  ${String(count).padStart(9)}  ${outcome}`);
+  for (const [outcome, count] of [...target.counts].sort((a, b) => b[1] - a[1]))
+    console.log(`  ${String(count).padStart(9)}  ${outcome}`);
   if (values['save-corpus']) {
     const corpus = readCorpus(target);
     const known = new Set(corpus.map((e) => e.outcome));
@@ -146,5 +158,7 @@ for (const target of targets as Array<Target<unknown>>) {
   }
 }
 const total = targets.reduce((n, t) => n + t.runs, 0);
-console.log(`fuzz: ${total} runs in ${elapsed.toFixed(1)} s (${(total / elapsed).toFixed(0)}/s), findings: ${findings}`);
+console.log(
+  `fuzz: ${total} runs in ${elapsed.toFixed(1)} s (${(total / elapsed).toFixed(0)}/s), findings: ${findings}`,
+);
 process.exit(findings > 0 ? 1 : 0);

@@ -98,7 +98,11 @@ async function start(argv: string[]): Promise<number> {
 async function stop(): Promise<number> {
   const record = await readState();
   if (!record) {
-    console.log(process.env['KEYCLOAK_URL'] ? 'KEYCLOAK_URL is set: nothing was started here' : 'no Keycloak started here: nothing to stop');
+    console.log(
+      process.env['KEYCLOAK_URL']
+        ? 'KEYCLOAK_URL is set: nothing was started here'
+        : 'no Keycloak started here: nothing to stop',
+    );
     return 0;
   }
   if (record.owner !== undefined && record.owner !== process.pid && alive(record.owner)) {
@@ -116,7 +120,11 @@ async function status(): Promise<number> {
   const external = process.env['KEYCLOAK_URL'];
   const record = await readState();
   const url = external || record?.state.url || 'http://127.0.0.1:8080';
-  const source = external ? 'KEYCLOAK_URL' : record ? `started here (${record.state.mode}, since ${record.startedAt})` : 'default port';
+  const source = external
+    ? 'KEYCLOAK_URL'
+    : record
+      ? `started here (${record.state.mode}, since ${record.startedAt})`
+      : 'default port';
   const up = await answers(url);
   console.log(`${up ? 'running' : 'not running'}: ${url} [${source}]`);
   if (!up && record && !external) console.log(`stale state file ${STATE_FILE}: npm run keycloak -- stop clears it`);

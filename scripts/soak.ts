@@ -34,7 +34,8 @@ if (!(minutes > 0) || !(concurrency >= 1 && concurrency <= 256)) {
   console.error('soak: --minutes must be positive and --concurrency between 1 and 256');
   process.exit(2);
 }
-const maxRequests = values['max-requests'] !== undefined ? Number(values['max-requests']) : Math.ceil(minutes * 60 * 5_000);
+const maxRequests =
+  values['max-requests'] !== undefined ? Number(values['max-requests']) : Math.ceil(minutes * 60 * 5_000);
 const CYCLE_MS = 60_000; // each minute: rotate at 0 s, outage from 20 s to 35 s, a rotation inside every other outage at 25 s
 const OUTAGES: OutageMode[] = ['error', 'refuse', 'hang'];
 
@@ -113,22 +114,59 @@ interface Shot {
 
 const claimsNow = (overrides: Record<string, unknown> = {}) => {
   const now = Math.floor(Date.now() / 1000);
-  return { iss: idp.issuer, aud: 'test-api', sub: 'soak', typ: 'Bearer', azp: 'test_api_client', scope: 'profile email', iat: now, exp: now + 300, jti: randomUUID(), ...overrides };
+  return {
+    iss: idp.issuer,
+    aud: 'test-api',
+    sub: 'soak',
+    typ: 'Bearer',
+    azp: 'test_api_client',
+    scope: 'profile email',
+    iat: now,
+    exp: now + 300,
+    jti: randomUUID(),
+    ...overrides,
+  };
 };
 
 const FORGERIES: Array<[string, string, () => Promise<string> | string]> = [
-  ['attacker key, current kid', '/api/private', () => signJson(attacker, { alg: 'RS256', typ: 'JWT', kid: idp.currentKey.kid }, claimsNow())],
-  ['attacker key, unknown kid', '/api/private', () => signJson(attacker, { alg: 'RS256', typ: 'JWT', kid: attacker.kid }, claimsNow())],
-  ['alg none', '/api/private', () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claimsNow())).toString('base64url')}.AA`],
-  ['HS256 with the public JWK', '/api/private', () => signHmac('HS256', { kid: idp.currentKey.kid }, claimsNow(), JSON.stringify(idp.currentKey.jwk))],
-  ['admin role added to a valid token', '/api/admin', async () => {
-    const [h, , s] = (await idp.mint()).split('.');
-    return `${h}.${Buffer.from(JSON.stringify(claimsNow({ realm_access: { roles: ['admin'] } }))).toString('base64url')}.${s}`;
-  }],
+  [
+    'attacker key, current kid',
+    '/api/private',
+    () => signJson(attacker, { alg: 'RS256', typ: 'JWT', kid: idp.currentKey.kid }, claimsNow()),
+  ],
+  [
+    'attacker key, unknown kid',
+    '/api/private',
+    () => signJson(attacker, { alg: 'RS256', typ: 'JWT', kid: attacker.kid }, claimsNow()),
+  ],
+  [
+    'alg none',
+    '/api/private',
+    () =>
+      `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claimsNow())).toString('base64url')}.AA`,
+  ],
+  [
+    'HS256 with the public JWK',
+    '/api/private',
+    () => signHmac('HS256', { kid: idp.currentKey.kid }, claimsNow(), JSON.stringify(idp.currentKey.jwk)),
+  ],
+  [
+    'admin role added to a valid token',
+    '/api/admin',
+    async () => {
+      const [h, , s] = (await idp.mint()).split('.');
+      return `${h}.${Buffer.from(JSON.stringify(claimsNow({ realm_access: { roles: ['admin'] } }))).toString('base64url')}.${s}`;
+    },
+  ],
   ['expired, signed by the provider', '/api/private', () => idp.mint({ exp: Math.floor(Date.now() / 1000) - 120 })],
   ['wrong audience, signed by the provider', '/api/private', () => idp.mint({ aud: 'account' })],
   ['ID token, signed by the provider', '/api/private', () => idp.mint({ typ: 'ID' })],
-  ['signature of another token', '/api/private', async () => `${(await idp.mint({ sub: 'a' })).split('.').slice(0, 2).join('.')}.${(await idp.mint()).split('.')[2]}`],
+  [
+    'signature of another token',
+    '/api/private',
+    async () =>
+      `${(await idp.mint({ sub: 'a' })).split('.').slice(0, 2).join('.')}.${(await idp.mint()).split('.')[2]}`,
+  ],
   ['garbage', '/api/private', () => randomUUID()],
 ];
 
@@ -138,9 +176,22 @@ async function nextShot(): Promise<Shot> {
   const key = published.at(-1 - (n % published.length))!; // both published keys
   if (n % 10 < 5) {
     const pool = pools.get(key.kid) ?? [];
-    return { kind: 'valid-cached', label: 'valid (cached)', route: n % 20 === 0 ? '/api/me' : '/api/private', token: pool[n % Math.max(1, pool.length)]!, kid: key.kid };
+    return {
+      kind: 'valid-cached',
+      label: 'valid (cached)',
+      route: n % 20 === 0 ? '/api/me' : '/api/private',
+      token: pool[n % Math.max(1, pool.length)]!,
+      kid: key.kid,
+    };
   }
-  if (n % 10 < 6) return { kind: 'valid-fresh', label: 'valid (fresh)', route: '/api/private', token: await idp.mint({}, { key }), kid: key.kid };
+  if (n % 10 < 6)
+    return {
+      kind: 'valid-fresh',
+      label: 'valid (fresh)',
+      route: '/api/private',
+      token: await idp.mint({}, { key }),
+      kid: key.kid,
+    };
   const [label, route, make] = FORGERIES[n % FORGERIES.length]!;
   return { kind: 'forged', label, route, token: await make() };
 }
@@ -150,11 +201,15 @@ async function nextShot(): Promise<Shot> {
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 function call(route: string, token: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = request(`${base}${route}`, { agent, headers: { authorization: `Bearer ${token}` }, timeout: 20_000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve(-1));
-    });
+    const req = request(
+      `${base}${route}`,
+      { agent, headers: { authorization: `Bearer ${token}` }, timeout: 20_000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(-1));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve(-1));
     req.end();
@@ -211,7 +266,9 @@ every(30_000, 30_000, () => {
   rssSamples.push(rssMiB());
 });
 every(60_000, 60_000, () => {
-  console.log(`soak: ${((Date.now() - started) / 1000).toFixed(0)} s, ${stats.requests} requests, false accepts ${stats.falseAccepts}, valid refused while known ${stats.validRefusedWhileKnown}, other 5xx ${stats.other5xx}, RSS ${rssMiB().toFixed(1)} MiB`);
+  console.log(
+    `soak: ${((Date.now() - started) / 1000).toFixed(0)} s, ${stats.requests} requests, false accepts ${stats.falseAccepts}, valid refused while known ${stats.validRefusedWhileKnown}, other 5xx ${stats.other5xx}, RSS ${rssMiB().toFixed(1)} MiB`,
+  );
 });
 
 async function worker(): Promise<void> {
@@ -238,7 +295,8 @@ async function worker(): Promise<void> {
     const removed = unpublishedAt.get(shot.kid!);
     if (knownBefore && removed === undefined) {
       stats.validRefusedWhileKnown++;
-      if (stats.validRefusedWhileKnown <= 5) console.error(`soak: valid token of known key ${shot.kid} got ${status} (outage ${outageMode ?? 'none'})`);
+      if (stats.validRefusedWhileKnown <= 5)
+        console.error(`soak: valid token of known key ${shot.kid} got ${status} (outage ${outageMode ?? 'none'})`);
     } else if (!knownBefore) stats.validRefusedUnknownKey++;
   }
 }

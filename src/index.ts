@@ -7,13 +7,7 @@ export { createAuth } from './express/create-auth.js';
 export type { Auth, ExpressAuthOptions, VerifyOptions } from './express/create-auth.js';
 export type { GuardDecorator, RouteMethod } from './express/decorator.js';
 export { sendAuthError } from './express/error-response.js';
-export {
-  requireAnyScope,
-  requireClaim,
-  requireClientRoles,
-  requireRealmRoles,
-  requireScopes,
-} from './core/checks.js';
+export { requireAnyScope, requireClaim, requireClientRoles, requireRealmRoles, requireScopes } from './core/checks.js';
 export type { TokenCheck, TokenPredicate } from './core/checks.js';
 export {
   AuthError,

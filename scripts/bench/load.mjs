@@ -26,7 +26,12 @@ function loadPool(name, files) {
     for (const line of readFileSync(file, 'utf8').split('\n')) if (line !== '') tokens.push(line);
   }
   pools.set(name, tokens);
-  return { name, count: tokens.length, distinct: new Set(tokens).size, bytes: tokens.reduce((n, t) => n + t.length, 0) };
+  return {
+    name,
+    count: tokens.length,
+    distinct: new Set(tokens).size,
+    bytes: tokens.reduce((n, t) => n + t.length, 0),
+  };
 }
 
 /** One autocannon run; resolves with its figures. */
@@ -77,7 +82,11 @@ function cannon(spec, tokenSource, options) {
           errors: result.errors,
           timeouts: result.timeouts,
           errorSamples,
-          autocannon: { requestsAverage: result.requests.average, latencyP99Ms: result.latency.p99, duration: result.duration },
+          autocannon: {
+            requestsAverage: result.requests.average,
+            latencyP99Ms: result.latency.p99,
+            duration: result.duration,
+          },
         });
       });
     } catch (error) {
@@ -135,12 +144,24 @@ async function run(id, spec) {
   }
   const firstMeasured = source.sent;
   send({ type: 'event', id, event: 'measure-start' });
-  const measured = await cannon(spec, source, { duration: spec.duration, amount: spec.amount, progressEvery: spec.progressEvery, id });
+  const measured = await cannon(spec, source, {
+    duration: spec.duration,
+    amount: spec.amount,
+    progressEvery: spec.progressEvery,
+    id,
+  });
   send({ type: 'event', id, event: 'measure-end' });
   const pool = spec.tokens ? pools.get(spec.tokens) : undefined;
   const sentMeasured = source.sent - firstMeasured;
   return {
-    warmup: warmup && { responses: warmup.responses, ok: warmup.ok, non2xx: warmup.non2xx, errors: warmup.errors, statusCodes: warmup.statusCodes, rps: warmup.rps },
+    warmup: warmup && {
+      responses: warmup.responses,
+      ok: warmup.ok,
+      non2xx: warmup.non2xx,
+      errors: warmup.errors,
+      statusCodes: warmup.statusCodes,
+      rps: warmup.rps,
+    },
     ...measured,
     tokens: {
       pool: pool?.length ?? 0,
@@ -148,7 +169,12 @@ async function run(id, spec) {
       sent: source.sent,
       sentMeasured,
       // tokens that went out more than once during this run (warm-up included)
-      repeatedSends: spec.rotation === 'fixed' ? Math.max(0, source.sent - 1) : spec.rotation === 'cycle' ? Math.max(0, source.sent - (pool?.length ?? 0)) : source.overrun,
+      repeatedSends:
+        spec.rotation === 'fixed'
+          ? Math.max(0, source.sent - 1)
+          : spec.rotation === 'cycle'
+            ? Math.max(0, source.sent - (pool?.length ?? 0))
+            : source.overrun,
       distinctSent: spec.rotation === 'fixed' ? Math.min(1, source.sent) : Math.min(source.sent, pool?.length ?? 0),
       exhausted: source.overrun > 0,
     },

@@ -65,7 +65,10 @@ function area(frame: CallFrame): string {
 }
 
 function label(frame: CallFrame): string {
-  const where = frame.url.replace(/^.*\/node_modules\//, '').replace(/^.*\/(dist|scripts)\//, '$1/').replace(/^file:\/\//, '');
+  const where = frame.url
+    .replace(/^.*\/node_modules\//, '')
+    .replace(/^.*\/(dist|scripts)\//, '$1/')
+    .replace(/^file:\/\//, '');
   return `${frame.functionName || '(anonymous)'} ${where ? `${where}:${frame.lineNumber + 1}` : ''}`.trim();
 }
 
@@ -98,12 +101,17 @@ const fmt = (us: number) => `${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * 
 const keep = (k: string) => values.filter === undefined || k.includes(values.filter);
 const print = (title: string, map: Map<string, number>) => {
   process.stdout.write(`\n${title}\n`);
-  for (const [k, v] of [...map].filter(([k]) => keep(k)).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  for (const [k, v] of [...map]
+    .filter(([k]) => keep(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)) {
     process.stdout.write(`  ${fmt(v)}  ${k}\n`);
   }
 };
 
-process.stdout.write(`${file}\n  ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages are of busy time)\n`);
+process.stdout.write(
+  `${file}\n  ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages are of busy time)\n`,
+);
 print('By area (self time)', areas);
 print('By function, self time', self);
 print('By function, inclusive time', inclusive);

@@ -104,11 +104,18 @@ if (args.help) {
   process.exit(0);
 }
 
-function numberOption(name: string, value: string | undefined, fallback: number, { integer = true, min = 1 } = {}): number {
+function numberOption(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  { integer = true, min = 1 } = {},
+): number {
   if (value === undefined) return fallback;
   const n = Number(value.replaceAll('_', '').replaceAll(',', ''));
   if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-    process.stderr.write(`bench: --${name} must be ${integer ? 'a whole number' : 'a number'} ≥ ${min}, got "${value}"\n\n${USAGE}`);
+    process.stderr.write(
+      `bench: --${name} must be ${integer ? 'a whole number' : 'a number'} ≥ ${min}, got "${value}"\n\n${USAGE}`,
+    );
     process.exit(2);
   }
   return n;
@@ -149,7 +156,9 @@ const selected: readonly ScenarioDef[] = (() => {
   const ids = args.only.split(',').map((s) => s.trim().replace(/^\((.*)\)$/, '$1'));
   const unknown = ids.filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length) {
-    process.stderr.write(`bench: unknown scenario ${unknown.join(', ')}; ids are ${SCENARIOS.map((s) => s.id).join(', ')}\n`);
+    process.stderr.write(
+      `bench: unknown scenario ${unknown.join(', ')}; ids are ${SCENARIOS.map((s) => s.id).join(', ')}\n`,
+    );
     process.exit(2);
   }
   return SCENARIOS.filter((s) => ids.includes(s.id));
@@ -171,7 +180,7 @@ for (const cpu of [options.serverCpu, options.loadCpu]) {
   }
 }
 if (options.serverCpu === options.loadCpu) {
-  log('bench: --server-cpu and --load-cpu must differ: the load generator must not share the server\'s CPU');
+  log("bench: --server-cpu and --load-cpu must differ: the load generator must not share the server's CPU");
   process.exit(2);
 }
 
@@ -183,7 +192,9 @@ pinSelf(options.loadCpu);
 function commit(): string | undefined {
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', '../../src'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--', '../../src'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() !==
+      '';
     return dirty ? `${sha} (src/ modified)` : sha;
   } catch {
     return undefined;
@@ -230,20 +241,28 @@ async function mintPool(tokens: Tokens, name: string, count: number, expiresIn: 
     file: join(workDir, `${name}-${mintJobs}.tokens`),
   }));
   await mint(jobs, [options.serverCpu, options.loadCpu], workDir);
-  if (count >= 10_000) log(`  minted ${count.toLocaleString('en-US')} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (count >= 10_000)
+    log(`  minted ${count.toLocaleString('en-US')} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return jobs.map((j) => j.file);
 }
 
 async function loadPool(load: LoadGenerator, name: string, files: string[], expected: number): Promise<void> {
   const info = await load.loadTokens(name, files);
   if (info.count !== expected || info.distinct !== expected) {
-    throw new Error(`token pool "${name}": expected ${expected} distinct tokens, got ${info.count} (${info.distinct} distinct)`);
+    throw new Error(
+      `token pool "${name}": expected ${expected} distinct tokens, got ${info.count} (${info.distinct} distinct)`,
+    );
   }
 }
 
 // ---------------------------------------------------------------------------------------------- one server
 
-async function startPinnedServer(mode: ServerMode, provider: FakeProvider, name: string, extraNodeArgs: readonly string[] = []): Promise<ServerHandle> {
+async function startPinnedServer(
+  mode: ServerMode,
+  provider: FakeProvider,
+  name: string,
+  extraNodeArgs: readonly string[] = [],
+): Promise<ServerHandle> {
   const nodeArgs = [...extraNodeArgs];
   if (profileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`);
   return startServer({
@@ -297,7 +316,10 @@ interface ServerStats {
 
 async function serverStats(url: string, gc = false): Promise<ServerStats | undefined> {
   try {
-    const res = await fetch(`${url}/__bench/${gc ? 'gc' : 'stats'}`, { method: gc ? 'POST' : 'GET', signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${url}/__bench/${gc ? 'gc' : 'stats'}`, {
+      method: gc ? 'POST' : 'GET',
+      signal: AbortSignal.timeout(10_000),
+    });
     return (await res.json()) as ServerStats;
   } catch {
     return undefined;
@@ -316,7 +338,12 @@ function gcUse(from: ServerStats | undefined, to: ServerStats | undefined, respo
   };
 }
 
-function cpuUse(from: CpuSnapshot | undefined, to: CpuSnapshot | undefined, serverPid: number, loadPid: number): CpuUse | undefined {
+function cpuUse(
+  from: CpuSnapshot | undefined,
+  to: CpuSnapshot | undefined,
+  serverPid: number,
+  loadPid: number,
+): CpuUse | undefined {
   if (!from || !to) return undefined;
   const share = cpuShare(from, to);
   const server = share.processes.get(serverPid) ?? Number.NaN;
@@ -331,7 +358,13 @@ function cpuUse(from: CpuSnapshot | undefined, to: CpuSnapshot | undefined, serv
 // ---------------------------------------------------------------------------------------------- default run
 
 async function runScenario(def: ScenarioDef, load: LoadGenerator, tokens: Tokens): Promise<ScenarioResult> {
-  const base = { id: def.id, label: def.label, mode: def.mode, rotation: def.rotation, ...(def.peer ? { peer: def.peer } : {}) };
+  const base = {
+    id: def.id,
+    label: def.label,
+    mode: def.mode,
+    rotation: def.rotation,
+    ...(def.peer ? { peer: def.peer } : {}),
+  };
   log(`(${def.id}) ${def.label}: ${options.warmup} s warm-up + ${options.duration} s`);
   let server: ServerHandle | undefined;
   try {
@@ -412,8 +445,12 @@ async function runQuietly(def: ScenarioDef, load: LoadGenerator, tokens: Tokens)
   const attempts: ScenarioResult[] = [];
   for (let attempt = 1; ; attempt++) {
     const quiet = await awaitQuietCpu(options.serverCpu, { maxWaitMs: options.quietWait * 1000 });
-    if (quiet.busy >= 0.1) log(`  CPU ${options.serverCpu} is still ${pct(quiet.busy)} busy with other work after ${(quiet.waitedMs / 1000).toFixed(0)} s; running anyway`);
-    else if (quiet.waitedMs > 1_000) log(`  waited ${(quiet.waitedMs / 1000).toFixed(0)} s for CPU ${options.serverCpu} to be quiet`);
+    if (quiet.busy >= 0.1)
+      log(
+        `  CPU ${options.serverCpu} is still ${pct(quiet.busy)} busy with other work after ${(quiet.waitedMs / 1000).toFixed(0)} s; running anyway`,
+      );
+    else if (quiet.waitedMs > 1_000)
+      log(`  waited ${(quiet.waitedMs / 1000).toFixed(0)} s for CPU ${options.serverCpu} to be quiet`);
     const result = await runScenario(def, load, tokens);
     attempts.push(result);
     if (attempt > options.retries || !disturbed(result)) break;
@@ -423,7 +460,8 @@ async function runQuietly(def: ScenarioDef, load: LoadGenerator, tokens: Tokens)
   // The least disturbed attempt: undisturbed first, then the one whose server had the most of its CPU.
   const score = (r: ScenarioResult) => (disturbed(r) ? 0 : 1) * 10 + (r.cpu?.server ?? 0);
   const best = attempts.reduce((a, b) => (score(b) > score(a) ? b : a));
-  if (best !== attempts[attempts.length - 1]) log(`  keeping attempt ${attempts.indexOf(best) + 1} of (${def.id}), the least disturbed`);
+  if (best !== attempts[attempts.length - 1])
+    log(`  keeping attempt ${attempts.indexOf(best) + 1} of (${def.id}), the least disturbed`);
   return { ...best, attempts: attempts.length };
 }
 
@@ -443,8 +481,11 @@ async function defaultRun(load: LoadGenerator, tokens: Tokens): Promise<void> {
       // guarded scenario can exceed, plus a margin. A run that still runs out is stopped and flagged.
       const ceiling = results.get('1');
       const rate = ceiling?.status !== 'failed' && ceiling?.rps ? ceiling.rps : 20_000;
-      const count = options.distinct ?? Math.ceil(rate * (options.warmup + options.duration) * 1.2) + 4 * options.connections;
-      log(`minting ${count.toLocaleString('en-US')} distinct tokens (RS256, node:crypto, one process per CPU; no server is running)`);
+      const count =
+        options.distinct ?? Math.ceil(rate * (options.warmup + options.duration) * 1.2) + 4 * options.connections;
+      log(
+        `minting ${count.toLocaleString('en-US')} distinct tokens (RS256, node:crypto, one process per CPU; no server is running)`,
+      );
       const files = await mintPool(tokens, 'distinct', count, 3_600);
       await loadPool(load, 'distinct', files, count);
       distinctReady = true;
@@ -455,7 +496,9 @@ async function defaultRun(load: LoadGenerator, tokens: Tokens): Promise<void> {
   const ordered = SCENARIOS.map((s) => results.get(s.id)).filter((r): r is ScenarioResult => r !== undefined);
   const targets = targetsOf(results);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ meta, scenarios: ordered.map(jsonScenario(results)), targets }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ meta, scenarios: ordered.map(jsonScenario(results)), targets }, null, 2)}\n`,
+    );
   } else {
     process.stdout.write(`${defaultReport(ordered, targets)}\n`);
   }
@@ -477,7 +520,8 @@ function jsonScenario(results: ReadonlyMap<string, ScenarioResult>) {
     id: r.id,
     label: r.label,
     mode: r.mode,
-    tokens: r.rotation === 'fixed' ? '1 token' : r.rotation === 'cycle' ? '1,000 tokens round-robin' : 'every token distinct',
+    tokens:
+      r.rotation === 'fixed' ? '1 token' : r.rotation === 'cycle' ? '1,000 tokens round-robin' : 'every token distinct',
     status: r.status,
     flags: r.flags,
     attempts: r.attempts ?? 1,
@@ -487,10 +531,23 @@ function jsonScenario(results: ReadonlyMap<string, ScenarioResult>) {
     p99Ms: r.p99Ms,
     toCeiling: r.id === '1' ? undefined : ratios(r, ceiling),
     toPeer: r.peer ? { peer: r.peer, ...ratios(r, results.get(r.peer)) } : undefined,
-    rssMb: r.rss && { before: r.rss.before / MB, after: r.rss.after / MB, peak: r.rss.peak / MB, heapUsedAfter: r.rss.heapUsedAfter && r.rss.heapUsedAfter / MB },
+    rssMb: r.rss && {
+      before: r.rss.before / MB,
+      after: r.rss.after / MB,
+      peak: r.rss.peak / MB,
+      heapUsedAfter: r.rss.heapUsedAfter && r.rss.heapUsedAfter / MB,
+    },
     cpu: r.cpu,
     gc: r.gc,
-    responses: r.load && { total: r.load.responses, ok: r.load.ok, non2xx: r.load.non2xx, errors: r.load.errors, timeouts: r.load.timeouts, statusCodes: r.load.statusCodes, elapsedS: r.load.elapsed },
+    responses: r.load && {
+      total: r.load.responses,
+      ok: r.load.ok,
+      non2xx: r.load.non2xx,
+      errors: r.load.errors,
+      timeouts: r.load.timeouts,
+      statusCodes: r.load.statusCodes,
+      elapsedS: r.load.elapsed,
+    },
     latencyUs: r.load?.latencyUs,
     tokenUse: r.load?.tokens,
     warmup: r.load?.warmup,
@@ -505,13 +562,19 @@ function defaultReport(ordered: readonly ScenarioResult[], targets: readonly Tar
       `node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}; server on CPU ${meta.serverCpu}, autocannon -c ${meta.connections} on CPU ${meta.loadCpu}; ` +
       `GET ${PATH}, ${meta.warmup} s warm-up + ${meta.duration} s per scenario, a fresh server process each; load average at start ${meta.loadavgAtStart.join(' ')}`,
   );
-  if (meta.oursOptions !== undefined) out.push(`(--ours-options: our guard ran with extra options ${meta.oursOptions})`);
-  if (profileDir) out.push(`(--profile: servers ran under --cpu-prof, figures are not representative; profiles in ${profileDir})`);
+  if (meta.oursOptions !== undefined)
+    out.push(`(--ours-options: our guard ran with extra options ${meta.oursOptions})`);
+  if (profileDir)
+    out.push(`(--profile: servers ran under --cpu-prof, figures are not representative; profiles in ${profileDir})`);
   out.push('');
   out.push(resultsTable(ordered));
   out.push('');
-  out.push('×(1): ratio to the unprotected route; ×peer: ratio to express-oauth2-jwt-bearer with the same tokens (2↔5a, 3↔5b, 4↔5c).');
-  out.push('Latency ratios below 1 are better; req/s ratios above 1 are better. RSS: fresh server before the warm-up → after the run.');
+  out.push(
+    '×(1): ratio to the unprotected route; ×peer: ratio to express-oauth2-jwt-bearer with the same tokens (2↔5a, 3↔5b, 4↔5c).',
+  );
+  out.push(
+    'Latency ratios below 1 are better; req/s ratios above 1 are better. RSS: fresh server before the warm-up → after the run.',
+  );
   out.push('');
   out.push(healthTable(ordered));
   const flagged = ordered.filter((r) => r.flags.length);
@@ -561,7 +624,9 @@ async function memoryRun(load: LoadGenerator, tokens: Tokens): Promise<void> {
   const { memoryRequests: requests, memoryTokens: tokenCount } = options;
   const warmup = args.warmup === undefined ? 5 : options.warmup;
   const guardName = { ours: 'our guard', peer: 'express-oauth2-jwt-bearer', none: 'no guard' }[options.guard];
-  log(`memory run: ${requests.toLocaleString('en-US')} requests over ${tokenCount.toLocaleString('en-US')} distinct tokens round-robin, ${guardName}`);
+  log(
+    `memory run: ${requests.toLocaleString('en-US')} requests over ${tokenCount.toLocaleString('en-US')} distinct tokens round-robin, ${guardName}`,
+  );
   log(`minting ${tokenCount.toLocaleString('en-US')} tokens (RS256, node:crypto, one process per CPU)`);
   const files = await mintPool(tokens, 'memory', tokenCount, 4 * 3_600);
   await loadPool(load, 'memory', files, tokenCount);
@@ -569,7 +634,8 @@ async function memoryRun(load: LoadGenerator, tokens: Tokens): Promise<void> {
   await loadPool(load, 'warm', warmFiles, 1_000);
 
   const quiet = await awaitQuietCpu(options.serverCpu, { maxWaitMs: options.quietWait * 1000 });
-  if (quiet.busy >= 0.1) log(`  CPU ${options.serverCpu} is still ${pct(quiet.busy)} busy with other work; running anyway`);
+  if (quiet.busy >= 0.1)
+    log(`  CPU ${options.serverCpu} is still ${pct(quiet.busy)} busy with other work; running anyway`);
   const server = await startPinnedServer(options.guard, tokens.provider, `memory-${options.guard}`, ['--expose-gc']);
   const checkpoints: Checkpoint[] = [];
   let result: LoadResult;
@@ -591,18 +657,21 @@ async function memoryRun(load: LoadGenerator, tokens: Tokens): Promise<void> {
     let from: CpuSnapshot | undefined;
     let to: CpuSnapshot | undefined;
     const pids = [server.pid, load.pid];
-    result = await load.run({ ...base, tokens: 'memory', rotation: 'cycle', duration: 0, amount: requests, progressEvery: every }, (event) => {
-      if (event.event === 'measure-start') from = cpuSnapshot(pids);
-      if (event.event === 'measure-end') to = cpuSnapshot(pids);
-      if (event.event !== 'progress') return;
-      const label = event.responses.toLocaleString('en-US');
-      pending.push(
-        checkpoint(server, label, event.responses).then((c) => {
-          checkpoints.push(c);
-          log(`  ${label} requests (${((performance.now() - t0) / 1000).toFixed(0)} s): RSS ${mb(c.rss)} MB`);
-        }),
-      );
-    });
+    result = await load.run(
+      { ...base, tokens: 'memory', rotation: 'cycle', duration: 0, amount: requests, progressEvery: every },
+      (event) => {
+        if (event.event === 'measure-start') from = cpuSnapshot(pids);
+        if (event.event === 'measure-end') to = cpuSnapshot(pids);
+        if (event.event !== 'progress') return;
+        const label = event.responses.toLocaleString('en-US');
+        pending.push(
+          checkpoint(server, label, event.responses).then((c) => {
+            checkpoints.push(c);
+            log(`  ${label} requests (${((performance.now() - t0) / 1000).toFixed(0)} s): RSS ${mb(c.rss)} MB`);
+          }),
+        );
+      },
+    );
     await Promise.all(pending);
     cpu = cpuUse(from, to, server.pid, load.pid);
     checkpoints.push(await checkpoint(server, 'end', result.responses));
@@ -613,17 +682,22 @@ async function memoryRun(load: LoadGenerator, tokens: Tokens): Promise<void> {
 
   const idle = checkpoints[0]!;
   const warm = warmup > 0 ? checkpoints[1]! : idle;
-  const progress = checkpoints.filter((c) => c !== idle && c !== warm && c.label !== 'end').sort((a, b) => a.responses - b.responses);
+  const progress = checkpoints
+    .filter((c) => c !== idle && c !== warm && c.label !== 'end')
+    .sort((a, b) => a.responses - b.responses);
   const end = checkpoints[checkpoints.length - 1]!;
   const rows = [idle, ...(warm !== idle ? [warm] : []), ...progress, end, afterGc];
   const growth = end.rss - warm.rss;
   const growthFromIdle = end.rss - idle.rss;
   const peakGrowth = end.peakRss - warm.rss;
   const flags = flagsOf(result, cpu);
-  if (warmResult && (warmResult.non2xx > 0 || warmResult.errors > 0)) flags.push(`warm-up: ${warmResult.non2xx} non-2xx, ${warmResult.errors} errors`);
+  if (warmResult && (warmResult.non2xx > 0 || warmResult.errors > 0))
+    flags.push(`warm-up: ${warmResult.non2xx} non-2xx, ${warmResult.errors} errors`);
   const notes = [...flags];
-  if (requests !== 1_000_000 || tokenCount !== 100_000) notes.push("not the issue's run (1,000,000 requests, 100,000 tokens)");
-  if (options.guard !== 'ours' || options.oursOptions !== undefined) notes.push('a comparison run: the target is about our guard with its defaults');
+  if (requests !== 1_000_000 || tokenCount !== 100_000)
+    notes.push("not the issue's run (1,000,000 requests, 100,000 tokens)");
+  if (options.guard !== 'ours' || options.oursOptions !== undefined)
+    notes.push('a comparison run: the target is about our guard with its defaults');
   const errored = result.non2xx > 0 || result.errors > 0;
   const target: Target = {
     id: 'memory',
@@ -653,7 +727,14 @@ async function memoryRun(load: LoadGenerator, tokens: Tokens): Promise<void> {
       rps: result.rps,
       p50Ms: (result.latencyUs.p50 ?? Number.NaN) / 1000,
       p99Ms: (result.latencyUs.p99 ?? Number.NaN) / 1000,
-      responses: { total: result.responses, ok: result.ok, non2xx: result.non2xx, errors: result.errors, statusCodes: result.statusCodes, elapsedS: result.elapsed },
+      responses: {
+        total: result.responses,
+        ok: result.ok,
+        non2xx: result.non2xx,
+        errors: result.errors,
+        statusCodes: result.statusCodes,
+        elapsedS: result.elapsed,
+      },
       tokenUse: result.tokens,
       cpu,
       checkpoints: rows.map(toMb),
@@ -666,8 +747,14 @@ async function memoryRun(load: LoadGenerator, tokens: Tokens): Promise<void> {
     process.stdout.write(`${JSON.stringify({ meta: jsonMeta, memory, targets: [target] }, null, 2)}\n`);
   } else {
     const table_ = [['requests', 'RSS MB', 'Δ RSS MB (vs warm)', 'JS heap used MB', 'JS heap total MB', 'external MB']];
-    for (const c of rows) table_.push([c.label, mb(c.rss), mb(c.rss - warm.rss), mb(c.heapUsed), mb(c.heapTotal), mb(c.external)]);
-    const guardText = options.guard === 'ours' ? (meta.oursOptions ? `our guard with ${meta.oursOptions}` : 'our guard with its default cache') : guardName;
+    for (const c of rows)
+      table_.push([c.label, mb(c.rss), mb(c.rss - warm.rss), mb(c.heapUsed), mb(c.heapTotal), mb(c.external)]);
+    const guardText =
+      options.guard === 'ours'
+        ? meta.oursOptions
+          ? `our guard with ${meta.oursOptions}`
+          : 'our guard with its default cache'
+        : guardName;
     const out = [
       '',
       `bearer-guard memory run (issue 6) — ${meta.date}${meta.commit ? `, commit ${meta.commit}` : ''}`,
@@ -691,7 +778,6 @@ async function memoryRun(load: LoadGenerator, tokens: Tokens): Promise<void> {
   if (errored) process.exitCode = 1;
 }
 
-
 // ---------------------------------------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -704,7 +790,9 @@ async function main(): Promise<void> {
   const load = await LoadGenerator.start(options.loadCpu);
   const probeToken = await provider.mint({}, { expiresIn: 4 * 3_600 }); // never part of a measured pool
   const tokens: Tokens = { provider, pem, probe: probeToken };
-  log(`fake provider at ${provider.issuer}; server on CPU ${options.serverCpu}, autocannon and this driver on CPU ${options.loadCpu}`);
+  log(
+    `fake provider at ${provider.issuer}; server on CPU ${options.serverCpu}, autocannon and this driver on CPU ${options.loadCpu}`,
+  );
   try {
     if (args.memory) await memoryRun(load, tokens);
     else await defaultRun(load, tokens);
@@ -713,7 +801,10 @@ async function main(): Promise<void> {
     await provider.close();
   }
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  if (profileDir) log(`CPU profiles: ${profileDir} (summarise with: npx tsx scripts/bench/profile.ts ${profileDir}/<file>.cpuprofile)`);
+  if (profileDir)
+    log(
+      `CPU profiles: ${profileDir} (summarise with: npx tsx scripts/bench/profile.ts ${profileDir}/<file>.cpuprofile)`,
+    );
 }
 
 // Exit explicitly either way: the exit hook kills whatever child is left, and no idle keep-alive socket

@@ -49,7 +49,13 @@ new PerformanceObserver((list) => {
 
 function memory() {
   const m = process.memoryUsage();
-  return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+  return {
+    rss: m.rss,
+    heapTotal: m.heapTotal,
+    heapUsed: m.heapUsed,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+  };
 }
 app.get('/__bench/stats', (_req, res) => {
   res.json({ mode, pid: process.pid, memory: memory(), gc });

@@ -2,56 +2,56 @@
  * Command-line parsing with node:util parseArgs: `token`, `call <url>` and `revoke [<token>]`, shared provider
  * options, and `--help` on every command.
  */
-import { parseArgs } from 'node:util'
-import type { ParseArgsConfig } from 'node:util'
-import { UsageError } from './exit-codes.js'
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { UsageError } from './exit-codes.js';
 
-export const DEFAULT_ISSUER = 'http://localhost:8080/realms/myorg'
-export const DEFAULT_CLIENT_ID = 'test_api_client'
-export const DEFAULT_SCOPE = 'test_api_access'
+export const DEFAULT_ISSUER = 'http://localhost:8080/realms/myorg';
+export const DEFAULT_CLIENT_ID = 'test_api_client';
+export const DEFAULT_SCOPE = 'test_api_access';
 
-const AUTH_METHODS = new Set(['basic', 'post', 'private_key_jwt'] as const)
-export type AuthMethod = 'basic' | 'post' | 'private_key_jwt'
+const AUTH_METHODS = new Set(['basic', 'post', 'private_key_jwt'] as const);
+export type AuthMethod = 'basic' | 'post' | 'private_key_jwt';
 
 /** Options every command takes. */
 export interface CommonArgs {
-  readonly issuer: string
-  readonly tokenEndpoint: string | undefined
-  readonly clientId: string
-  readonly scopes: readonly string[]
-  readonly authMethod: AuthMethod
-  readonly clientSecretFile: string | undefined
-  readonly privateKeyFile: string | undefined
-  readonly kid: string | undefined
-  readonly timeoutMs: number
-  readonly allowInsecureHttp: boolean
-  readonly json: boolean
+  readonly issuer: string;
+  readonly tokenEndpoint: string | undefined;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly authMethod: AuthMethod;
+  readonly clientSecretFile: string | undefined;
+  readonly privateKeyFile: string | undefined;
+  readonly kid: string | undefined;
+  readonly timeoutMs: number;
+  readonly allowInsecureHttp: boolean;
+  readonly json: boolean;
 }
 
 /** Where `revoke` reads the token: its argument, a file, or standard input (`-`, or no argument). */
 export type TokenInput =
   | { readonly from: 'argument'; readonly value: string }
   | { readonly from: 'file'; readonly path: string }
-  | { readonly from: 'stdin' }
+  | { readonly from: 'stdin' };
 
 export type Command =
   | { readonly name: 'help'; readonly topic: 'main' | 'token' | 'call' | 'revoke' }
   | { readonly name: 'token'; readonly common: CommonArgs; readonly decode: boolean }
   | {
-      readonly name: 'call'
-      readonly common: CommonArgs
-      readonly url: string
-      readonly method: string
-      readonly data: string | undefined
-      readonly headers: readonly (readonly [string, string])[]
+      readonly name: 'call';
+      readonly common: CommonArgs;
+      readonly url: string;
+      readonly method: string;
+      readonly data: string | undefined;
+      readonly headers: readonly (readonly [string, string])[];
     }
   | {
-      readonly name: 'revoke'
-      readonly common: CommonArgs
-      readonly token: TokenInput
-      readonly tokenTypeHint: string | undefined
-      readonly revocationEndpoint: string | undefined
-    }
+      readonly name: 'revoke';
+      readonly common: CommonArgs;
+      readonly token: TokenInput;
+      readonly tokenTypeHint: string | undefined;
+      readonly revocationEndpoint: string | undefined;
+    };
 
 const OPTIONS = {
   issuer: { type: 'string', default: DEFAULT_ISSUER },
@@ -73,10 +73,10 @@ const OPTIONS = {
   'token-file': { type: 'string' },
   'token-type-hint': { type: 'string' },
   'revocation-endpoint': { type: 'string' },
-} satisfies ParseArgsConfig['options']
+} satisfies ParseArgsConfig['options'];
 
-const COMMANDS = new Set(['token', 'call', 'revoke'] as const)
-type CommandName = 'token' | 'call' | 'revoke'
+const COMMANDS = new Set(['token', 'call', 'revoke'] as const);
+type CommandName = 'token' | 'call' | 'revoke';
 
 const ONLY_FOR: Readonly<Record<string, CommandName>> = {
   decode: 'token',
@@ -86,26 +86,27 @@ const ONLY_FOR: Readonly<Record<string, CommandName>> = {
   'token-file': 'revoke',
   'token-type-hint': 'revoke',
   'revocation-endpoint': 'revoke',
-}
+};
 
 function tokenInput(rest: readonly string[], tokenFile: string | undefined): TokenInput {
-  if (rest.length > 1) throw new UsageError('"revoke" takes at most one token')
-  const [value] = rest
-  if (value !== undefined && tokenFile !== undefined) throw new UsageError('give the token as an argument or with "--token-file", not both')
-  if (tokenFile !== undefined) return { from: 'file', path: tokenFile }
-  return value === undefined || value === '-' ? { from: 'stdin' } : { from: 'argument', value }
+  if (rest.length > 1) throw new UsageError('"revoke" takes at most one token');
+  const [value] = rest;
+  if (value !== undefined && tokenFile !== undefined)
+    throw new UsageError('give the token as an argument or with "--token-file", not both');
+  if (tokenFile !== undefined) return { from: 'file', path: tokenFile };
+  return value === undefined || value === '-' ? { from: 'stdin' } : { from: 'argument', value };
 }
 
 function parseHeader(raw: string): [string, string] {
-  const colon = raw.indexOf(':')
-  const name = raw.slice(0, colon).trim()
+  const colon = raw.indexOf(':');
+  const name = raw.slice(0, colon).trim();
   if (colon < 1 || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
-    throw new UsageError(`"--header" must look like "Name: value"`)
+    throw new UsageError(`"--header" must look like "Name: value"`);
   }
   if (name.toLowerCase() === 'authorization') {
-    throw new UsageError('"--header" cannot set Authorization: the token is attached for you')
+    throw new UsageError('"--header" cannot set Authorization: the token is attached for you');
   }
-  return [name, raw.slice(colon + 1).trim()]
+  return [name, raw.slice(colon + 1).trim()];
 }
 
 /** Parses argv (without the node and script paths). Throws {@link UsageError} on a mistake. */
@@ -113,35 +114,36 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (argv.some((a) => a === '--client-secret' || a.startsWith('--client-secret='))) {
     throw new UsageError(
       'the secret is never read from the command line (other users can see it): use "--client-secret-file" or CLIENT_SECRET',
-    )
+    );
   }
-  let parsed
+  let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true, tokens: true })
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
-    throw new UsageError((error as Error).message)
+    throw new UsageError((error as Error).message);
   }
-  const { values, positionals, tokens } = parsed
-  const [given, ...rest] = positionals
+  const { values, positionals, tokens } = parsed;
+  const [given, ...rest] = positionals;
   if (given === undefined) {
-    if (values.help) return { name: 'help', topic: 'main' }
-    throw new UsageError('missing command: "token", "call" or "revoke"')
+    if (values.help) return { name: 'help', topic: 'main' };
+    throw new UsageError('missing command: "token", "call" or "revoke"');
   }
-  if (!COMMANDS.has(given as CommandName)) throw new UsageError(`unknown command "${given}"`)
-  const name = given as CommandName
-  if (values.help) return { name: 'help', topic: name }
+  if (!COMMANDS.has(given as CommandName)) throw new UsageError(`unknown command "${given}"`);
+  const name = given as CommandName;
+  if (values.help) return { name: 'help', topic: name };
   for (const token of tokens) {
-    const command = token.kind === 'option' ? ONLY_FOR[token.name] : undefined
+    const command = token.kind === 'option' ? ONLY_FOR[token.name] : undefined;
     if (command !== undefined && command !== name) {
-      throw new UsageError(`"--${token.kind === 'option' ? token.name : ''}" is an option of "${command}" only`)
+      throw new UsageError(`"--${token.kind === 'option' ? token.name : ''}" is an option of "${command}" only`);
     }
   }
-  const authMethod = values['auth-method']
+  const authMethod = values['auth-method'];
   if (!AUTH_METHODS.has(authMethod as AuthMethod)) {
-    throw new UsageError('"--auth-method" must be basic, post or private_key_jwt')
+    throw new UsageError('"--auth-method" must be basic, post or private_key_jwt');
   }
-  const timeoutMs = Number(values.timeout)
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new UsageError('"--timeout" must be a number of milliseconds')
+  const timeoutMs = Number(values.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw new UsageError('"--timeout" must be a number of milliseconds');
   const common: CommonArgs = {
     issuer: values.issuer,
     tokenEndpoint: values['token-endpoint'],
@@ -154,10 +156,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
     timeoutMs,
     allowInsecureHttp: values['allow-insecure-http'],
     json: values.json,
-  }
+  };
   if (name === 'token') {
-    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
-    return { name, common, decode: values.decode }
+    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    return { name, common, decode: values.decode };
   }
   if (name === 'revoke') {
     return {
@@ -166,9 +168,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
       token: tokenInput(rest, values['token-file']),
       tokenTypeHint: values['token-type-hint'],
       revocationEndpoint: values['revocation-endpoint'],
-    }
+    };
   }
-  if (rest.length !== 1) throw new UsageError('"call" takes exactly one URL')
+  if (rest.length !== 1) throw new UsageError('"call" takes exactly one URL');
   return {
     name,
     common,
@@ -176,5 +178,5 @@ export function parseCommandLine(argv: readonly string[]): Command {
     method: values.method.toUpperCase(),
     data: values.data,
     headers: values.header.map(parseHeader),
-  }
+  };
 }

@@ -1,49 +1,50 @@
 /**
  * `call <url>`: calls a protected URL with a token and prints the status and body.
  */
-import { isAxiosError } from 'axios'
-import { ClientError, createBearerAxios, createTokenSource } from '../../src/client/index.js'
-import type { Command } from './args.js'
-import { configure } from './configure.js'
-import type { Io } from './credentials.js'
-import { EXIT, ExitError, UsageError } from './exit-codes.js'
-import { bodyValue, formatBody, formatJson } from './output.js'
+import { isAxiosError } from 'axios';
+import { ClientError, createBearerAxios, createTokenSource } from '../../src/client/index.js';
+import type { Command } from './args.js';
+import { configure } from './configure.js';
+import type { Io } from './credentials.js';
+import { EXIT, ExitError, UsageError } from './exit-codes.js';
+import { bodyValue, formatBody, formatJson } from './output.js';
 
-type CallCommand = Extract<Command, { name: 'call' }>
+type CallCommand = Extract<Command, { name: 'call' }>;
 
 function checkUrl(value: string, allowInsecureHttp: boolean): string {
-  let url: URL
+  let url: URL;
   try {
-    url = new URL(value)
+    url = new URL(value);
   } catch {
-    throw new UsageError(`"${value}" is not a URL`)
+    throw new UsageError(`"${value}" is not a URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('the URL must be http(s)')
-  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(url.hostname)
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('the URL must be http(s)');
+  const loopback =
+    url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(url.hostname);
   if (url.protocol === 'http:' && !loopback && !allowInsecureHttp) {
-    throw new UsageError('the URL must use https unless its host is loopback or "--allow-insecure-http" is set')
+    throw new UsageError('the URL must use https unless its host is loopback or "--allow-insecure-http" is set');
   }
-  return url.href
+  return url.href;
 }
 
 function contentTypeFor(data: string): string {
   try {
-    JSON.parse(data)
-    return 'application/json'
+    JSON.parse(data);
+    return 'application/json';
   } catch {
-    return 'text/plain'
+    return 'text/plain';
   }
 }
 
 /** Runs `call` and returns what to print on stdout; throws {@link ExitError} when the API refuses. */
 export async function runCall(command: CallCommand, io: Io): Promise<string> {
-  const { common } = command
-  const url = checkUrl(command.url, common.allowInsecureHttp)
-  const headers = Object.fromEntries(command.headers)
+  const { common } = command;
+  const url = checkUrl(command.url, common.allowInsecureHttp);
+  const headers = Object.fromEntries(command.headers);
   if (command.data !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-    headers['content-type'] = contentTypeFor(command.data)
+    headers['content-type'] = contentTypeFor(command.data);
   }
-  const config = await configure(common, io)
+  const config = await configure(common, io);
   const api = createBearerAxios(createTokenSource(config, { scopes: common.scopes }), {
     timeout: common.timeoutMs,
     maxRedirects: 0,
@@ -51,24 +52,26 @@ export async function runCall(command: CallCommand, io: Io): Promise<string> {
     responseType: 'text',
     transformResponse: [(data: unknown) => data],
     transitional: { clarifyTimeoutError: true },
-  })
-  let response
+  });
+  let response;
   try {
-    response = await api.request<string>({ url, method: command.method, data: command.data, headers })
+    response = await api.request<string>({ url, method: command.method, data: command.data, headers });
   } catch (error) {
-    if (error instanceof ClientError || !isAxiosError(error)) throw error
-    const timedOut = error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED'
+    if (error instanceof ClientError || !isAxiosError(error)) throw error;
+    const timedOut = error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED';
     throw new ExitError(
-      timedOut ? `no answer from "${url}" within ${common.timeoutMs} ms` : `could not reach "${url}" (${error.code ?? 'error'})`,
+      timedOut
+        ? `no answer from "${url}" within ${common.timeoutMs} ms`
+        : `could not reach "${url}" (${error.code ?? 'error'})`,
       EXIT.apiUnreachable,
-    )
+    );
   }
-  const body = typeof response.data === 'string' ? response.data : ''
+  const body = typeof response.data === 'string' ? response.data : '';
   const output = common.json
     ? formatJson({ status: response.status, body: bodyValue(body) }, true)
-    : `HTTP ${response.status} ${response.statusText}\n${formatBody(body)}`
+    : `HTTP ${response.status} ${response.statusText}\n${formatBody(body)}`;
   if (response.status < 200 || response.status > 299) {
-    throw new ExitError(`the API refused the request (HTTP ${response.status})`, EXIT.apiRefused, output)
+    throw new ExitError(`the API refused the request (HTTP ${response.status})`, EXIT.apiRefused, output);
   }
-  return output
+  return output;
 }

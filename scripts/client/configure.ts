@@ -1,11 +1,11 @@
 /**
  * Turns the command line's provider options into a client configuration.
  */
-import { createConfiguration, discovery } from '../../src/client/index.js'
-import type { ClientConfiguration } from '../../src/client/index.js'
-import type { CommonArgs } from './args.js'
-import { clientAuthFor } from './credentials.js'
-import type { Io } from './credentials.js'
+import { createConfiguration, discovery } from '../../src/client/index.js';
+import type { ClientConfiguration } from '../../src/client/index.js';
+import type { CommonArgs } from './args.js';
+import { clientAuthFor } from './credentials.js';
+import type { Io } from './credentials.js';
 
 /**
  * Builds the configuration: with `--token-endpoint` no discovery happens (the issuer is then only the
@@ -18,13 +18,13 @@ export async function configure(args: CommonArgs, io: Io, revocationEndpoint?: s
     clientAuth: await clientAuthFor(args, io),
     timeoutMs: args.timeoutMs,
     allowInsecureHttp: args.allowInsecureHttp,
-  }
-  const explicit = revocationEndpoint === undefined ? {} : { revocationEndpoint }
+  };
+  const explicit = revocationEndpoint === undefined ? {} : { revocationEndpoint };
   if (args.tokenEndpoint !== undefined) {
-    return createConfiguration({ ...settings, ...explicit, issuer: args.issuer, tokenEndpoint: args.tokenEndpoint })
+    return createConfiguration({ ...settings, ...explicit, issuer: args.issuer, tokenEndpoint: args.tokenEndpoint });
   }
-  const discovered = await discovery({ ...settings, issuer: args.issuer })
+  const discovered = await discovery({ ...settings, issuer: args.issuer });
   return revocationEndpoint === undefined
     ? discovered
-    : createConfiguration({ ...settings, ...explicit, issuer: args.issuer, tokenEndpoint: discovered.tokenEndpoint })
+    : createConfiguration({ ...settings, ...explicit, issuer: args.issuer, tokenEndpoint: discovered.tokenEndpoint });
 }

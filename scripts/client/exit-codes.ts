@@ -1,7 +1,7 @@
 /**
  * The CLI's exit codes, and which one each failure maps to. Documented in `--help`; scripts rely on them.
  */
-import { ClientError, OAuthError } from '../../src/client/index.js'
+import { ClientError, OAuthError } from '../../src/client/index.js';
 
 /** Exit codes, stable: scripts branch on them. */
 export const EXIT = Object.freeze({
@@ -19,7 +19,7 @@ export const EXIT = Object.freeze({
   apiRefused: 5,
   /** The API could not be reached or timed out. */
   apiUnreachable: 6,
-})
+});
 
 /** The exit code table, as printed by `--help`. */
 export const EXIT_CODES_HELP = `Exit codes:
@@ -29,30 +29,30 @@ export const EXIT_CODES_HELP = `Exit codes:
   3  provider unreachable: connection failed, timed out, or answered with something unusable
   4  credentials refused: the token endpoint answered with an OAuth error (invalid_client, invalid_scope, ...)
   5  API refused: the API answered with a status other than 2xx
-  6  API unreachable: connection to the API failed or timed out`
+  6  API unreachable: connection to the API failed or timed out`;
 
 /** A mistake on the command line or in the configuration: exit code 2. */
 export class UsageError extends Error {
-  override name = 'UsageError'
+  override name = 'UsageError';
 }
 
 /** A failure whose exit code is already decided (the API's answers), with what to print on stdout first. */
 export class ExitError extends Error {
-  override name = 'ExitError'
+  override name = 'ExitError';
   constructor(
     message: string,
     readonly exitCode: number,
     readonly output?: string,
   ) {
-    super(message)
+    super(message);
   }
 }
 
 /** Maps an error to its exit code. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof ExitError) return error.exitCode
-  if (error instanceof UsageError || error instanceof TypeError) return EXIT.usage
-  if (error instanceof OAuthError) return EXIT.credentialsRefused
-  if (error instanceof ClientError) return EXIT.providerUnreachable
-  return EXIT.failure
+  if (error instanceof ExitError) return error.exitCode;
+  if (error instanceof UsageError || error instanceof TypeError) return EXIT.usage;
+  if (error instanceof OAuthError) return EXIT.credentialsRefused;
+  if (error instanceof ClientError) return EXIT.providerUnreachable;
+  return EXIT.failure;
 }

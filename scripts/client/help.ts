@@ -1,11 +1,11 @@
 /**
  * `--help` texts, one per command.
  */
-import { DEFAULT_CLIENT_ID, DEFAULT_ISSUER, DEFAULT_SCOPE } from './args.js'
-import { DEMO_DEV_SECRET } from './credentials.js'
-import { EXIT_CODES_HELP } from './exit-codes.js'
+import { DEFAULT_CLIENT_ID, DEFAULT_ISSUER, DEFAULT_SCOPE } from './args.js';
+import { DEMO_DEV_SECRET } from './credentials.js';
+import { EXIT_CODES_HELP } from './exit-codes.js';
 
-const USAGE = 'npm run client --'
+const USAGE = 'npm run client --';
 
 const PROVIDER_OPTIONS = `Provider and client options (every command):
   --issuer <url>              issuer; the token endpoint is discovered from it (default ${DEFAULT_ISSUER})
@@ -26,7 +26,7 @@ const PROVIDER_OPTIONS = `Provider and client options (every command):
 The client secret is never taken from the command line. It comes from, in order: --client-secret-file,
 the CLIENT_SECRET environment variable, the demo realm's documented development secret
 ("${DEMO_DEV_SECRET}", used only for client "${DEFAULT_CLIENT_ID}" on a loopback issuer),
-or a prompt without echo when run in a terminal.`
+or a prompt without echo when run in a terminal.`;
 
 const TEXTS = {
   main: `Usage: ${USAGE} <command> [options]
@@ -81,9 +81,9 @@ Options:
 ${PROVIDER_OPTIONS}
 
 ${EXIT_CODES_HELP}`,
-} as const
+} as const;
 
 /** The help text of a topic. */
 export function helpText(topic: keyof typeof TEXTS): string {
-  return TEXTS[topic]
+  return TEXTS[topic];
 }

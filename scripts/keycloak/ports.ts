@@ -27,6 +27,7 @@ export async function assertPortFree(port: number): Promise<void> {
     throw new Error(
       `port ${port} on 127.0.0.1 is already in use: is a Keycloak running already (npm run keycloak -- status)? ` +
         'Stop it, pick another port (--port), or point KEYCLOAK_URL at it.',
+      { cause: error },
     );
   }
 }

@@ -3,32 +3,26 @@
  * `error="invalid_token"` (RFC 6750 §3.1: revoked, expired or otherwise invalid), forget that token, get a
  * fresh one and retry the request once.
  */
-import axios from 'axios'
-import type {
-  AxiosError,
-  AxiosInstance,
-  AxiosResponse,
-  CreateAxiosDefaults,
-  InternalAxiosRequestConfig,
-} from 'axios'
-import type { TokenSource } from './token-source.js'
-import { bearerChallengeError } from './www-authenticate.js'
+import axios from 'axios';
+import type { AxiosError, AxiosInstance, AxiosResponse, CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
+import type { TokenSource } from './token-source.js';
+import { bearerChallengeError } from './www-authenticate.js';
 
 /** Marks a request that is already the retry, so that a second 401 is returned as is: never a loop. */
-const RETRIED = 'bearerGuardRetried'
+const RETRIED = 'bearerGuardRetried';
 
-type TrackedConfig = InternalAxiosRequestConfig & { [RETRIED]?: boolean }
+type TrackedConfig = InternalAxiosRequestConfig & { [RETRIED]?: boolean };
 
 function usedToken(config: InternalAxiosRequestConfig): string | undefined {
-  const value = config.headers.get('authorization')
-  return typeof value === 'string' && value.startsWith('Bearer ') ? value.slice(7) : undefined
+  const value = config.headers.get('authorization');
+  return typeof value === 'string' && value.startsWith('Bearer ') ? value.slice(7) : undefined;
 }
 
 function isInvalidToken(response: AxiosResponse | undefined): boolean {
-  if (response?.status !== 401) return false
-  const header: unknown = response.headers['www-authenticate']
-  const value = Array.isArray(header) ? header.join(', ') : header
-  return typeof value === 'string' && bearerChallengeError(value) === 'invalid_token'
+  if (response?.status !== 401) return false;
+  const header: unknown = response.headers['www-authenticate'];
+  const value = Array.isArray(header) ? header.join(', ') : header;
+  return typeof value === 'string' && bearerChallengeError(value) === 'invalid_token';
 }
 
 /**
@@ -41,24 +35,24 @@ function isInvalidToken(response: AxiosResponse | undefined): boolean {
  */
 export function attachBearerToken(instance: AxiosInstance, source: TokenSource): () => void {
   const retry = (config: TrackedConfig | undefined, response: AxiosResponse | undefined) => {
-    if (config === undefined || config[RETRIED] === true || !isInvalidToken(response)) return undefined
-    const token = usedToken(config)
-    if (token !== undefined) source.invalidate(token)
-    return instance.request({ ...config, [RETRIED]: true } as TrackedConfig)
-  }
+    if (config === undefined || config[RETRIED] === true || !isInvalidToken(response)) return undefined;
+    const token = usedToken(config);
+    if (token !== undefined) source.invalidate(token);
+    return instance.request({ ...config, [RETRIED]: true } as TrackedConfig);
+  };
   const request = instance.interceptors.request.use(async (config) => {
-    const { token } = await source.getToken()
-    config.headers.set('authorization', `Bearer ${token}`)
-    return config
-  })
+    const { token } = await source.getToken();
+    config.headers.set('authorization', `Bearer ${token}`);
+    return config;
+  });
   const response = instance.interceptors.response.use(
     (answer: AxiosResponse) => retry(answer.config, answer) ?? answer,
     (error: AxiosError) => retry(error.config, error.response) ?? Promise.reject(error),
-  )
+  );
   return () => {
-    instance.interceptors.request.eject(request)
-    instance.interceptors.response.eject(response)
-  }
+    instance.interceptors.request.eject(request);
+    instance.interceptors.response.eject(response);
+  };
 }
 
 /**
@@ -70,7 +64,7 @@ export function attachBearerToken(instance: AxiosInstance, source: TokenSource):
  * const { data } = await api.get('/api/private-scoped')
  */
 export function createBearerAxios(source: TokenSource, defaults?: CreateAxiosDefaults): AxiosInstance {
-  const instance = axios.create(defaults)
-  attachBearerToken(instance, source)
-  return instance
+  const instance = axios.create(defaults);
+  attachBearerToken(instance, source);
+  return instance;
 }

@@ -2,47 +2,43 @@
  * Client authentication at the token endpoint, as strategy values: each factory validates its input once and
  * returns a {@link ClientAuth} function that edits the request body and headers.
  */
-import { randomUUID } from 'node:crypto'
-import { SignJWT } from 'jose'
-import { assertNonEmptyString } from './options.js'
-import { signingAlgFor, toPrivateKeyObject } from './signing-alg.js'
-import type { PrivateKeyInput } from './signing-alg.js'
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { assertNonEmptyString } from './options.js';
+import { signingAlgFor, toPrivateKeyObject } from './signing-alg.js';
+import type { PrivateKeyInput } from './signing-alg.js';
 
 /** What a client authentication strategy may need to know about the request it authenticates. */
 export interface ClientAuthContext {
   /** The client's `client_id`. */
-  readonly clientId: string
+  readonly clientId: string;
   /** The provider's issuer identifier, when known. */
-  readonly issuer: string | undefined
+  readonly issuer: string | undefined;
   /** The token endpoint URL the request goes to. */
-  readonly tokenEndpoint: string
+  readonly tokenEndpoint: string;
   /** The current time in milliseconds since the epoch, by the client's clock. */
-  readonly now: number
+  readonly now: number;
 }
 
 /**
  * A client authentication strategy: adds the client's credentials to a token request's form body or headers.
  * Build one with {@link clientSecretBasic}, {@link clientSecretPost} or {@link privateKeyJwt}.
  */
-export type ClientAuth = (
-  context: ClientAuthContext,
-  body: URLSearchParams,
-  headers: Headers,
-) => void | Promise<void>
+export type ClientAuth = (context: ClientAuthContext, body: URLSearchParams, headers: Headers) => void | Promise<void>;
 
 /** Options of {@link privateKeyJwt}. */
 export interface PrivateKeyJwtOptions {
   /** The JWS algorithm; by default the JWK's `alg`, else RS256 for RSA, ES256/ES384/ES512 by curve, EdDSA for Ed25519. */
-  readonly alg?: string
+  readonly alg?: string;
   /** The `kid` header, naming the key in the client's registered JWKS; by default the JWK's own `kid`. */
-  readonly kid?: string
+  readonly kid?: string;
   /** Lifetime of each assertion in seconds (default 60). */
-  readonly lifetimeSeconds?: number
+  readonly lifetimeSeconds?: number;
 }
 
 /** RFC 6749 §2.3.1: the id and secret are form-encoded (application/x-www-form-urlencoded) before Basic. */
 function formEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1)
+  return new URLSearchParams([['', value]]).toString().slice(1);
 }
 
 /**
@@ -53,11 +49,11 @@ function formEncode(value: string): string {
  * const auth = clientSecretBasic(await readFile('secret.txt', 'utf8'))
  */
 export function clientSecretBasic(secret: string): ClientAuth {
-  assertNonEmptyString('secret', secret)
+  assertNonEmptyString('secret', secret);
   return (context, _body, headers) => {
-    const credentials = `${formEncode(context.clientId)}:${formEncode(secret)}`
-    headers.set('authorization', `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`)
-  }
+    const credentials = `${formEncode(context.clientId)}:${formEncode(secret)}`;
+    headers.set('authorization', `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`);
+  };
 }
 
 /**
@@ -67,11 +63,11 @@ export function clientSecretBasic(secret: string): ClientAuth {
  * const auth = clientSecretPost(secret)
  */
 export function clientSecretPost(secret: string): ClientAuth {
-  assertNonEmptyString('secret', secret)
+  assertNonEmptyString('secret', secret);
   return (context, body) => {
-    body.set('client_id', context.clientId)
-    body.set('client_secret', secret)
-  }
+    body.set('client_id', context.clientId);
+    body.set('client_secret', secret);
+  };
 }
 
 /**
@@ -86,17 +82,17 @@ export function clientSecretPost(secret: string): ClientAuth {
  * const auth = privateKeyJwt(createPrivateKey(pem), { kid: 'client-key-1' })
  */
 export function privateKeyJwt(key: PrivateKeyInput, options: PrivateKeyJwtOptions = {}): ClientAuth {
-  const keyObject = toPrivateKeyObject(key)
-  const jwk = key as { kid?: unknown; alg?: unknown }
-  const alg = signingAlgFor(keyObject, options.alg ?? (typeof jwk.alg === 'string' ? jwk.alg : undefined))
-  const kid = options.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : undefined)
-  if (kid !== undefined) assertNonEmptyString('kid', kid)
-  const lifetime = options.lifetimeSeconds ?? 60
+  const keyObject = toPrivateKeyObject(key);
+  const jwk = key as { kid?: unknown; alg?: unknown };
+  const alg = signingAlgFor(keyObject, options.alg ?? (typeof jwk.alg === 'string' ? jwk.alg : undefined));
+  const kid = options.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : undefined);
+  if (kid !== undefined) assertNonEmptyString('kid', kid);
+  const lifetime = options.lifetimeSeconds ?? 60;
   if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 600) {
-    throw new TypeError('"lifetimeSeconds" must be an integer from 1 to 600')
+    throw new TypeError('"lifetimeSeconds" must be an integer from 1 to 600');
   }
   return async (context, body) => {
-    const iat = Math.floor(context.now / 1000)
+    const iat = Math.floor(context.now / 1000);
     const assertion = await new SignJWT({})
       .setProtectedHeader(kid === undefined ? { alg } : { alg, kid })
       .setIssuer(context.clientId)
@@ -105,9 +101,9 @@ export function privateKeyJwt(key: PrivateKeyInput, options: PrivateKeyJwtOption
       .setJti(randomUUID())
       .setIssuedAt(iat)
       .setExpirationTime(iat + lifetime)
-      .sign(keyObject)
-    body.set('client_id', context.clientId)
-    body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
-    body.set('client_assertion', assertion)
-  }
+      .sign(keyObject);
+    body.set('client_id', context.clientId);
+    body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    body.set('client_assertion', assertion);
+  };
 }

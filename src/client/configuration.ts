@@ -1,74 +1,69 @@
 /**
  * The immutable client configuration that every operation takes as its first argument.
  */
-import type { ClientAuth } from './client-auth.js'
-import {
-  assertNonEmptyString,
-  assertOptionalBoolean,
-  assertOptionalNumber,
-  parseHttpUrl,
-} from './options.js'
+import type { ClientAuth } from './client-auth.js';
+import { assertNonEmptyString, assertOptionalBoolean, assertOptionalNumber, parseHttpUrl } from './options.js';
 
 /** A validated, frozen client configuration. Build it with {@link discovery} or {@link createConfiguration}. */
 export interface ClientConfiguration {
   /** The provider's issuer identifier, when known (used as the `private_key_jwt` audience and in cache keys). */
-  readonly issuer: string | undefined
+  readonly issuer: string | undefined;
   /** The token endpoint URL. */
-  readonly tokenEndpoint: string
+  readonly tokenEndpoint: string;
   /** The revocation endpoint URL (RFC 7009), when known: discovery's `revocation_endpoint`, or as given. */
-  readonly revocationEndpoint?: string | undefined
+  readonly revocationEndpoint?: string | undefined;
   /** The client's `client_id`. */
-  readonly clientId: string
+  readonly clientId: string;
   /** How the client authenticates at the token endpoint. */
-  readonly clientAuth: ClientAuth
+  readonly clientAuth: ClientAuth;
   /** Timeout of each request to the provider, in milliseconds. */
-  readonly timeoutMs: number
+  readonly timeoutMs: number;
 }
 
 /** Settings shared by {@link createConfiguration} and {@link discovery}. */
 export interface ClientSettings {
   /** The client's `client_id`. */
-  readonly clientId: string
+  readonly clientId: string;
   /** The client authentication strategy: {@link clientSecretBasic}, {@link clientSecretPost} or {@link privateKeyJwt}. */
-  readonly clientAuth: ClientAuth
+  readonly clientAuth: ClientAuth;
   /** Timeout of each request to the provider, in milliseconds (default 5000). */
-  readonly timeoutMs?: number
+  readonly timeoutMs?: number;
   /** Allow plain `http://` URLs for hosts other than loopback. Off by default: credentials and tokens would travel in clear. */
-  readonly allowInsecureHttp?: boolean
+  readonly allowInsecureHttp?: boolean;
 }
 
 /** Options of {@link createConfiguration}: the token endpoint is given, so nothing is discovered. */
 export interface ConfigurationOptions extends ClientSettings {
   /** The token endpoint URL. */
-  readonly tokenEndpoint: string | URL
+  readonly tokenEndpoint: string | URL;
   /** The revocation endpoint URL (RFC 7009), for {@link revokeToken}. */
-  readonly revocationEndpoint?: string | URL
+  readonly revocationEndpoint?: string | URL;
   /** The issuer identifier, if known. */
-  readonly issuer?: string | URL
+  readonly issuer?: string | URL;
 }
 
-const DEFAULT_TIMEOUT_MS = 5000
+const DEFAULT_TIMEOUT_MS = 5000;
 
 /** Validates the settings common to both constructors; throws `TypeError` naming the option. */
 export function validateSettings(settings: ClientSettings): { timeoutMs: number; allowInsecureHttp: boolean } {
-  if (typeof settings !== 'object' || settings === null) throw new TypeError('"options" must be an object')
-  assertNonEmptyString('clientId', settings.clientId)
+  if (typeof settings !== 'object' || settings === null) throw new TypeError('"options" must be an object');
+  assertNonEmptyString('clientId', settings.clientId);
   if (typeof settings.clientAuth !== 'function') {
-    throw new TypeError('"clientAuth" must be a client authentication strategy (e.g. clientSecretBasic(secret))')
+    throw new TypeError('"clientAuth" must be a client authentication strategy (e.g. clientSecretBasic(secret))');
   }
-  assertOptionalNumber('timeoutMs', settings.timeoutMs, 1, 600_000)
-  assertOptionalBoolean('allowInsecureHttp', settings.allowInsecureHttp)
+  assertOptionalNumber('timeoutMs', settings.timeoutMs, 1, 600_000);
+  assertOptionalBoolean('allowInsecureHttp', settings.allowInsecureHttp);
   return {
     timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     allowInsecureHttp: settings.allowInsecureHttp ?? false,
-  }
+  };
 }
 
 /** Returns the issuer identifier as a string, exactly as given (issuers are compared as strings). */
 export function issuerString(issuer: string | URL, allowInsecureHttp: boolean): string {
-  const url = parseHttpUrl('issuer', issuer, allowInsecureHttp)
-  if (url.search !== '') throw new TypeError('"issuer" must not contain a query')
-  return typeof issuer === 'string' ? issuer : url.href
+  const url = parseHttpUrl('issuer', issuer, allowInsecureHttp);
+  if (url.search !== '') throw new TypeError('"issuer" must not contain a query');
+  return typeof issuer === 'string' ? issuer : url.href;
 }
 
 /**
@@ -82,13 +77,13 @@ export function issuerString(issuer: string | URL, allowInsecureHttp: boolean): 
  * })
  */
 export function createConfiguration(options: ConfigurationOptions): ClientConfiguration {
-  const { timeoutMs, allowInsecureHttp } = validateSettings(options)
-  const tokenEndpoint = parseHttpUrl('tokenEndpoint', options.tokenEndpoint, allowInsecureHttp).href
-  const issuer = options.issuer === undefined ? undefined : issuerString(options.issuer, allowInsecureHttp)
+  const { timeoutMs, allowInsecureHttp } = validateSettings(options);
+  const tokenEndpoint = parseHttpUrl('tokenEndpoint', options.tokenEndpoint, allowInsecureHttp).href;
+  const issuer = options.issuer === undefined ? undefined : issuerString(options.issuer, allowInsecureHttp);
   const revocationEndpoint =
     options.revocationEndpoint === undefined
       ? undefined
-      : parseHttpUrl('revocationEndpoint', options.revocationEndpoint, allowInsecureHttp).href
+      : parseHttpUrl('revocationEndpoint', options.revocationEndpoint, allowInsecureHttp).href;
   return Object.freeze({
     issuer,
     tokenEndpoint,
@@ -96,5 +91,5 @@ export function createConfiguration(options: ConfigurationOptions): ClientConfig
     clientId: options.clientId,
     clientAuth: options.clientAuth,
     timeoutMs,
-  })
+  });
 }

@@ -2,26 +2,26 @@
  * OpenID Connect Discovery 1.0: finds the token endpoint (and the revocation endpoint, when there is one)
  * from the issuer's `/.well-known/openid-configuration` document.
  */
-import { UnexpectedResponseError } from './errors.js'
-import type { ClientConfiguration, ClientSettings } from './configuration.js'
-import { issuerString, validateSettings } from './configuration.js'
-import { parseJsonObject, sendToProvider } from './http.js'
-import { parseHttpUrl } from './options.js'
+import { UnexpectedResponseError } from './errors.js';
+import type { ClientConfiguration, ClientSettings } from './configuration.js';
+import { issuerString, validateSettings } from './configuration.js';
+import { parseJsonObject, sendToProvider } from './http.js';
+import { parseHttpUrl } from './options.js';
 
 /** An optional endpoint of the document: left out when absent or unusable, so that tokens can still be had. */
 function optionalEndpoint(value: unknown, allowInsecureHttp: boolean): string | undefined {
-  if (value === undefined) return undefined
+  if (value === undefined) return undefined;
   try {
-    return parseHttpUrl('revocation_endpoint', value, allowInsecureHttp).href
+    return parseHttpUrl('revocation_endpoint', value, allowInsecureHttp).href;
   } catch {
-    return undefined
+    return undefined;
   }
 }
 
 /** Options of {@link discovery}. */
 export interface DiscoveryOptions extends ClientSettings {
   /** The issuer identifier, such as `https://id.example.com/realms/myorg`. */
-  readonly issuer: string | URL
+  readonly issuer: string | URL;
 }
 
 /**
@@ -41,33 +41,30 @@ export interface DiscoveryOptions extends ClientSettings {
  * })
  */
 export async function discovery(options: DiscoveryOptions): Promise<ClientConfiguration> {
-  const { timeoutMs, allowInsecureHttp } = validateSettings(options)
-  const issuer = issuerString(options.issuer, allowInsecureHttp)
-  const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`
+  const { timeoutMs, allowInsecureHttp } = validateSettings(options);
+  const issuer = issuerString(options.issuer, allowInsecureHttp);
+  const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const answer = await sendToProvider({
     method: 'GET',
     url,
     headers: { accept: 'application/json' },
     timeoutMs,
-  })
+  });
   if (answer.status !== 200) {
-    throw new UnexpectedResponseError(`unexpected HTTP status ${answer.status} from "${url}"`, answer.status)
+    throw new UnexpectedResponseError(`unexpected HTTP status ${answer.status} from "${url}"`, answer.status);
   }
-  const metadata = parseJsonObject(answer, 'the discovery document')
+  const metadata = parseJsonObject(answer, 'the discovery document');
   if (metadata['issuer'] !== issuer) {
     throw new UnexpectedResponseError(
       `unexpected "issuer" in the discovery document: expected "${issuer}"`,
       answer.status,
-    )
+    );
   }
-  let tokenEndpoint: string
+  let tokenEndpoint: string;
   try {
-    tokenEndpoint = parseHttpUrl('token_endpoint', metadata['token_endpoint'], allowInsecureHttp).href
+    tokenEndpoint = parseHttpUrl('token_endpoint', metadata['token_endpoint'], allowInsecureHttp).href;
   } catch (error) {
-    throw new UnexpectedResponseError(
-      `unusable discovery document: ${(error as Error).message}`,
-      answer.status,
-    )
+    throw new UnexpectedResponseError(`unusable discovery document: ${(error as Error).message}`, answer.status);
   }
   return Object.freeze({
     issuer,
@@ -76,5 +73,5 @@ export async function discovery(options: DiscoveryOptions): Promise<ClientConfig
     clientId: options.clientId,
     clientAuth: options.clientAuth,
     timeoutMs,
-  })
+  });
 }

@@ -7,11 +7,7 @@
  */
 
 /** Every `code` a {@link ClientError} can carry, so that callers can `switch` on it. */
-export type ClientErrorCode =
-  | 'ERR_OAUTH'
-  | 'ERR_PROVIDER_UNREACHABLE'
-  | 'ERR_TIMEOUT'
-  | 'ERR_UNEXPECTED_RESPONSE'
+export type ClientErrorCode = 'ERR_OAUTH' | 'ERR_PROVIDER_UNREACHABLE' | 'ERR_TIMEOUT' | 'ERR_UNEXPECTED_RESPONSE';
 
 /**
  * Base class of every error the client throws at request time (configuration mistakes throw `TypeError`).
@@ -21,8 +17,8 @@ export type ClientErrorCode =
  */
 export abstract class ClientError extends Error {
   /** The stable machine-readable kind of failure. */
-  abstract readonly code: ClientErrorCode
-  override name = this.constructor.name
+  abstract readonly code: ClientErrorCode;
+  override name = this.constructor.name;
 }
 
 /**
@@ -33,23 +29,23 @@ export abstract class ClientError extends Error {
  * if (e instanceof OAuthError && e.error === 'invalid_client') { … }
  */
 export class OAuthError extends ClientError {
-  readonly code = 'ERR_OAUTH'
+  readonly code = 'ERR_OAUTH';
   /** The `error` code sent by the provider. */
-  readonly error: string
+  readonly error: string;
   /** The provider's `error_description`, if any. */
-  readonly errorDescription: string | undefined
+  readonly errorDescription: string | undefined;
   /** The HTTP status of the token endpoint's answer. */
-  readonly status: number
+  readonly status: number;
 
   /** `endpoint` names the endpoint that refused, for the message (default `token endpoint`). */
   constructor(error: string, errorDescription: string | undefined, status: number, endpoint = 'token endpoint') {
     super(
       `the ${endpoint} refused the request with "${error}"` +
         (errorDescription === undefined ? '' : `: ${errorDescription}`),
-    )
-    this.error = error
-    this.errorDescription = errorDescription
-    this.status = status
+    );
+    this.error = error;
+    this.errorDescription = errorDescription;
+    this.status = status;
   }
 }
 
@@ -60,16 +56,16 @@ export class OAuthError extends ClientError {
  * if (e instanceof ProviderUnreachableError) console.error(`is the provider running? (${e.reason})`)
  */
 export class ProviderUnreachableError extends ClientError {
-  readonly code = 'ERR_PROVIDER_UNREACHABLE'
+  readonly code = 'ERR_PROVIDER_UNREACHABLE';
   /** The URL that could not be reached. */
-  readonly url: string
+  readonly url: string;
   /** The system error code, such as `ECONNREFUSED` or `ENOTFOUND`, when known. */
-  readonly reason: string | undefined
+  readonly reason: string | undefined;
 
   constructor(url: string, reason: string | undefined, options?: ErrorOptions) {
-    super(`could not reach "${url}"` + (reason === undefined ? '' : ` (${reason})`), options)
-    this.url = url
-    this.reason = reason
+    super(`could not reach "${url}"` + (reason === undefined ? '' : ` (${reason})`), options);
+    this.url = url;
+    this.reason = reason;
   }
 }
 
@@ -80,16 +76,16 @@ export class ProviderUnreachableError extends ClientError {
  * if (e instanceof TimeoutError) console.error(`no answer within ${e.timeoutMs} ms`)
  */
 export class TimeoutError extends ClientError {
-  readonly code = 'ERR_TIMEOUT'
+  readonly code = 'ERR_TIMEOUT';
   /** The URL that did not answer in time. */
-  readonly url: string
+  readonly url: string;
   /** The timeout that was exceeded, in milliseconds. */
-  readonly timeoutMs: number
+  readonly timeoutMs: number;
 
   constructor(url: string, timeoutMs: number, options?: ErrorOptions) {
-    super(`no answer from "${url}" within ${timeoutMs} ms`, options)
-    this.url = url
-    this.timeoutMs = timeoutMs
+    super(`no answer from "${url}" within ${timeoutMs} ms`, options);
+    this.url = url;
+    this.timeoutMs = timeoutMs;
   }
 }
 
@@ -101,12 +97,12 @@ export class TimeoutError extends ClientError {
  * if (e instanceof UnexpectedResponseError) console.error(e.status, e.message)
  */
 export class UnexpectedResponseError extends ClientError {
-  readonly code = 'ERR_UNEXPECTED_RESPONSE'
+  readonly code = 'ERR_UNEXPECTED_RESPONSE';
   /** The HTTP status of the answer, when there was one. */
-  readonly status: number | undefined
+  readonly status: number | undefined;
 
   constructor(message: string, status?: number, options?: ErrorOptions) {
-    super(message, options)
-    this.status = status
+    super(message, options);
+    this.status = status;
   }
 }

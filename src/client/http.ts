@@ -1,33 +1,33 @@
 /**
  * The client's only door to the network, and the one place where axios errors become {@link ClientError}s.
  */
-import { isNativeError } from 'node:util/types'
-import axios, { isAxiosError } from 'axios'
-import { ProviderUnreachableError, TimeoutError, UnexpectedResponseError } from './errors.js'
+import { isNativeError } from 'node:util/types';
+import axios, { isAxiosError } from 'axios';
+import { ProviderUnreachableError, TimeoutError, UnexpectedResponseError } from './errors.js';
 
 /** Answers larger than this are refused: a discovery document or a token response is a few kilobytes. */
-const MAX_RESPONSE_BYTES = 1024 * 1024
+const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /**
  * A private axios instance: interceptors that an application adds to the global axios instance (for logging,
  * say) never see the client's credentials.
  */
-const http = axios.create()
+const http = axios.create();
 
 /** One request to the provider. */
 export interface ProviderRequest {
-  readonly method: 'GET' | 'POST'
-  readonly url: string
-  readonly headers: Readonly<Record<string, string>>
-  readonly body?: string
-  readonly timeoutMs: number
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly timeoutMs: number;
 }
 
 /** The provider's answer, whatever its status. */
 export interface ProviderAnswer {
-  readonly status: number
-  readonly contentType: string
-  readonly body: string
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
 }
 
 /**
@@ -48,15 +48,15 @@ export async function sendToProvider(request: ProviderRequest): Promise<Provider
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
       transitional: { clarifyTimeoutError: true },
-    })
-    const contentType = response.headers['content-type']
+    });
+    const contentType = response.headers['content-type'];
     return {
       status: response.status,
       contentType: typeof contentType === 'string' ? contentType : '',
       body: typeof response.data === 'string' ? response.data : '',
-    }
+    };
   } catch (error) {
-    return translate(error, request)
+    return translate(error, request);
   }
 }
 
@@ -65,21 +65,17 @@ export async function sendToProvider(request: ProviderRequest): Promise<Provider
  * as `cause`: the axios error itself carries the request config, and with it the credentials.
  */
 function translate(error: unknown, request: ProviderRequest): never {
-  if (!isAxiosError(error)) throw error
+  if (!isAxiosError(error)) throw error;
   // isNativeError, not instanceof: the Node error may come from another realm (a vm context, jest).
-  const options = isNativeError(error.cause) ? { cause: error.cause } : undefined
+  const options = isNativeError(error.cause) ? { cause: error.cause } : undefined;
   switch (error.code) {
     case 'ETIMEDOUT':
     case 'ECONNABORTED':
-      throw new TimeoutError(request.url, request.timeoutMs, options)
+      throw new TimeoutError(request.url, request.timeoutMs, options);
     case 'ERR_BAD_RESPONSE':
-      throw new UnexpectedResponseError(
-        `unusable answer from "${request.url}": ${error.message}`,
-        undefined,
-        options,
-      )
+      throw new UnexpectedResponseError(`unusable answer from "${request.url}": ${error.message}`, undefined, options);
     default:
-      throw new ProviderUnreachableError(request.url, error.code, options)
+      throw new ProviderUnreachableError(request.url, error.code, options);
   }
 }
 
@@ -87,17 +83,17 @@ function translate(error: unknown, request: ProviderRequest): never {
  * Parses a JSON object answer, or throws {@link UnexpectedResponseError} saying what was received instead.
  */
 export function parseJsonObject(answer: ProviderAnswer, what: string): Record<string, unknown> {
-  let value: unknown
+  let value: unknown;
   try {
-    value = JSON.parse(answer.body)
+    value = JSON.parse(answer.body);
   } catch {
     throw new UnexpectedResponseError(
       `${what} is not JSON (HTTP ${answer.status}, content-type "${answer.contentType}")`,
       answer.status,
-    )
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UnexpectedResponseError(`${what} is not a JSON object`, answer.status)
+    throw new UnexpectedResponseError(`${what} is not a JSON object`, answer.status);
   }
-  return value as Record<string, unknown>
+  return value as Record<string, unknown>;
 }

@@ -18,28 +18,22 @@
  * const api = createBearerAxios(createTokenSource(config, { scopes: ['test_api_access'] }))
  * const { data } = await api.get('http://localhost:50100/api/private-scoped')
  */
-export { attachBearerToken, createBearerAxios } from './axios-bearer.js'
-export { clientSecretBasic, clientSecretPost, privateKeyJwt } from './client-auth.js'
-export type { ClientAuth, ClientAuthContext, PrivateKeyJwtOptions } from './client-auth.js'
-export { createConfiguration } from './configuration.js'
-export type { ClientConfiguration, ClientSettings, ConfigurationOptions } from './configuration.js'
-export { discovery } from './discovery.js'
-export type { DiscoveryOptions } from './discovery.js'
-export {
-  ClientError,
-  OAuthError,
-  ProviderUnreachableError,
-  TimeoutError,
-  UnexpectedResponseError,
-} from './errors.js'
-export type { ClientErrorCode } from './errors.js'
-export type { PrivateKeyInput } from './signing-alg.js'
-export { createTokenCache } from './token-cache.js'
-export type { TokenCache, TokenCacheOptions, TokenRequest } from './token-cache.js'
-export { clientCredentialsGrant } from './token-endpoint.js'
-export type { ClientCredentialsOptions } from './token-endpoint.js'
-export type { AccessToken } from './token-response.js'
-export { revokeToken } from './token-revocation.js'
-export type { RevokeTokenOptions } from './token-revocation.js'
-export { createTokenSource } from './token-source.js'
-export type { TokenSource, TokenSourceOptions } from './token-source.js'
+export { attachBearerToken, createBearerAxios } from './axios-bearer.js';
+export { clientSecretBasic, clientSecretPost, privateKeyJwt } from './client-auth.js';
+export type { ClientAuth, ClientAuthContext, PrivateKeyJwtOptions } from './client-auth.js';
+export { createConfiguration } from './configuration.js';
+export type { ClientConfiguration, ClientSettings, ConfigurationOptions } from './configuration.js';
+export { discovery } from './discovery.js';
+export type { DiscoveryOptions } from './discovery.js';
+export { ClientError, OAuthError, ProviderUnreachableError, TimeoutError, UnexpectedResponseError } from './errors.js';
+export type { ClientErrorCode } from './errors.js';
+export type { PrivateKeyInput } from './signing-alg.js';
+export { createTokenCache } from './token-cache.js';
+export type { TokenCache, TokenCacheOptions, TokenRequest } from './token-cache.js';
+export { clientCredentialsGrant } from './token-endpoint.js';
+export type { ClientCredentialsOptions } from './token-endpoint.js';
+export type { AccessToken } from './token-response.js';
+export { revokeToken } from './token-revocation.js';
+export type { RevokeTokenOptions } from './token-revocation.js';
+export { createTokenSource } from './token-source.js';
+export type { TokenSource, TokenSourceOptions } from './token-source.js';

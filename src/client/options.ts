@@ -4,7 +4,7 @@
  */
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /** True for hosts that never leave the machine: `localhost`, `*.localhost`, 127.0.0.0/8 and `::1`. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -13,7 +13,7 @@ export function isLoopbackHost(hostname: string): boolean {
     hostname.endsWith('.localhost') ||
     hostname === '[::1]' ||
     /^127(?:\.\d{1,3}){3}$/.test(hostname)
-  )
+  );
 }
 
 /**
@@ -21,42 +21,37 @@ export function isLoopbackHost(hostname: string): boolean {
  * `allowInsecureHttp` is set, since the token endpoint receives credentials and returns bearer tokens.
  */
 export function parseHttpUrl(name: string, value: unknown, allowInsecureHttp: boolean): URL {
-  let url: URL
+  let url: URL;
   try {
-    if (typeof value !== 'string' && !(value instanceof URL)) throw new TypeError()
-    url = new URL(value)
+    if (typeof value !== 'string' && !(value instanceof URL)) throw new TypeError();
+    url = new URL(value);
   } catch {
-    throw new TypeError(`"${name}" must be a URL`)
+    throw new TypeError(`"${name}" must be a URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TypeError(`"${name}" must be an http(s) URL`)
+    throw new TypeError(`"${name}" must be an http(s) URL`);
   }
   if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
-    throw new TypeError(
-      `"${name}" must use https unless its host is loopback or "allowInsecureHttp" is set`,
-    )
+    throw new TypeError(`"${name}" must use https unless its host is loopback or "allowInsecureHttp" is set`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new TypeError(`"${name}" must not contain credentials`)
+    throw new TypeError(`"${name}" must not contain credentials`);
   }
-  if (url.hash !== '') throw new TypeError(`"${name}" must not contain a fragment`)
-  return url
+  if (url.hash !== '') throw new TypeError(`"${name}" must not contain a fragment`);
+  return url;
 }
 
 /** Asserts a non-empty string option. */
 export function assertNonEmptyString(name: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`"${name}" must be a non-empty string`)
+    throw new TypeError(`"${name}" must be a non-empty string`);
   }
 }
 
 /** Asserts an optional boolean option. */
-export function assertOptionalBoolean(
-  name: string,
-  value: unknown,
-): asserts value is boolean | undefined {
+export function assertOptionalBoolean(name: string, value: unknown): asserts value is boolean | undefined {
   if (value !== undefined && typeof value !== 'boolean') {
-    throw new TypeError(`"${name}" must be a boolean`)
+    throw new TypeError(`"${name}" must be a boolean`);
   }
 }
 
@@ -67,9 +62,9 @@ export function assertOptionalNumber(
   min: number,
   max = Number.MAX_SAFE_INTEGER,
 ): asserts value is number | undefined {
-  if (value === undefined) return
+  if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new TypeError(`"${name}" must be a number from ${min} to ${max}`)
+    throw new TypeError(`"${name}" must be a number from ${min} to ${max}`);
   }
 }
 
@@ -79,7 +74,7 @@ export function assertOptionalFunction(
   value: unknown,
 ): asserts value is ((...args: never[]) => unknown) | undefined {
   if (value !== undefined && typeof value !== 'function') {
-    throw new TypeError(`"${name}" must be a function`)
+    throw new TypeError(`"${name}" must be a function`);
   }
 }
 
@@ -88,9 +83,9 @@ export function assertOptionalFunction(
  * always yields the same request and the same cache key.
  */
 export function normalizeScopes(value: unknown): readonly string[] {
-  if (value === undefined) return Object.freeze([])
+  if (value === undefined) return Object.freeze([]);
   if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && SCOPE_TOKEN.test(s))) {
-    throw new TypeError('"scopes" must be an array of scope tokens (no spaces, quotes or backslashes)')
+    throw new TypeError('"scopes" must be an array of scope tokens (no spaces, quotes or backslashes)');
   }
-  return Object.freeze([...new Set(value as string[])].sort())
+  return Object.freeze([...new Set(value as string[])].sort());
 }

@@ -1,18 +1,18 @@
 /**
  * The client credentials grant (RFC 6749 §4.4): one request to the token endpoint.
  */
-import type { ClientConfiguration } from './configuration.js'
-import { sendToProvider } from './http.js'
-import { assertOptionalFunction, normalizeScopes } from './options.js'
-import { parseTokenResponse } from './token-response.js'
-import type { AccessToken } from './token-response.js'
+import type { ClientConfiguration } from './configuration.js';
+import { sendToProvider } from './http.js';
+import { assertOptionalFunction, normalizeScopes } from './options.js';
+import { parseTokenResponse } from './token-response.js';
+import type { AccessToken } from './token-response.js';
 
 /** Options of {@link clientCredentialsGrant}. */
 export interface ClientCredentialsOptions {
   /** The scopes to ask for; none by default (the provider then grants the client's default scopes). */
-  readonly scopes?: readonly string[]
+  readonly scopes?: readonly string[];
   /** The clock, in milliseconds since the epoch (default `Date.now`); `expiresAt` is counted from it. */
-  readonly now?: () => number
+  readonly now?: () => number;
 }
 
 /**
@@ -28,15 +28,15 @@ export async function clientCredentialsGrant(
   config: ClientConfiguration,
   options: ClientCredentialsOptions = {},
 ): Promise<AccessToken> {
-  const scopes = normalizeScopes(options.scopes)
-  assertOptionalFunction('now', options.now)
-  const requestedAt = (options.now ?? Date.now)()
-  const body = new URLSearchParams({ grant_type: 'client_credentials' })
-  if (scopes.length > 0) body.set('scope', scopes.join(' '))
+  const scopes = normalizeScopes(options.scopes);
+  assertOptionalFunction('now', options.now);
+  const requestedAt = (options.now ?? Date.now)();
+  const body = new URLSearchParams({ grant_type: 'client_credentials' });
+  if (scopes.length > 0) body.set('scope', scopes.join(' '));
   const headers = new Headers({
     accept: 'application/json',
     'content-type': 'application/x-www-form-urlencoded',
-  })
+  });
   await config.clientAuth(
     {
       clientId: config.clientId,
@@ -46,13 +46,13 @@ export async function clientCredentialsGrant(
     },
     body,
     headers,
-  )
+  );
   const answer = await sendToProvider({
     method: 'POST',
     url: config.tokenEndpoint,
     headers: Object.fromEntries(headers),
     body: body.toString(),
     timeoutMs: config.timeoutMs,
-  })
-  return parseTokenResponse(answer, config.tokenEndpoint, scopes, requestedAt)
+  });
+  return parseTokenResponse(answer, config.tokenEndpoint, scopes, requestedAt);
 }

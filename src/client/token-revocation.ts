@@ -1,9 +1,9 @@
 /**
  * Token revocation (RFC 7009): one request to the revocation endpoint.
  */
-import type { ClientConfiguration } from './configuration.js'
-import { sendToProvider } from './http.js'
-import { refuse } from './token-response.js'
+import type { ClientConfiguration } from './configuration.js';
+import { sendToProvider } from './http.js';
+import { refuse } from './token-response.js';
 
 /** Options of {@link revokeToken}. */
 export interface RevokeTokenOptions {
@@ -11,13 +11,13 @@ export interface RevokeTokenOptions {
    * RFC 7009 §2.1 `token_type_hint`: `access_token` or `refresh_token` (or an extension type). A hint only: the
    * provider searches every type when it is wrong. None by default.
    */
-  readonly tokenTypeHint?: string
+  readonly tokenTypeHint?: string;
   /** The clock, in milliseconds since the epoch (default `Date.now`), for a `private_key_jwt` assertion. */
-  readonly now?: () => number
+  readonly now?: () => number;
 }
 
 /** A hint is a short type name such as `access_token` (RFC 7009 §2.1, extensible by RFC 7009 §4.1.2). */
-const HINT = /^[A-Za-z0-9_.:-]{1,100}$/
+const HINT = /^[A-Za-z0-9_.:-]{1,100}$/;
 
 /**
  * Revokes a token at the provider's revocation endpoint, authenticated as the configured client (RFC 7009
@@ -36,33 +36,33 @@ export async function revokeToken(
   token: string,
   options: RevokeTokenOptions = {},
 ): Promise<void> {
-  const endpoint = config.revocationEndpoint
+  const endpoint = config.revocationEndpoint;
   if (endpoint === undefined) {
     throw new TypeError(
       '"revocationEndpoint" is unknown: the discovery document names none; pass it to createConfiguration',
-    )
+    );
   }
-  if (typeof token !== 'string' || token === '') throw new TypeError('"token" must be a non-empty string')
-  const hint = options.tokenTypeHint
+  if (typeof token !== 'string' || token === '') throw new TypeError('"token" must be a non-empty string');
+  const hint = options.tokenTypeHint;
   if (hint !== undefined && (typeof hint !== 'string' || !HINT.test(hint))) {
-    throw new TypeError('"tokenTypeHint" must be a token type name such as "access_token" or "refresh_token"')
+    throw new TypeError('"tokenTypeHint" must be a token type name such as "access_token" or "refresh_token"');
   }
-  if (options.now !== undefined && typeof options.now !== 'function') throw new TypeError('"now" must be a function')
-  const body = new URLSearchParams({ token })
-  if (hint !== undefined) body.set('token_type_hint', hint)
-  const headers = new Headers({ accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' })
-  const now = (options.now ?? Date.now)()
+  if (options.now !== undefined && typeof options.now !== 'function') throw new TypeError('"now" must be a function');
+  const body = new URLSearchParams({ token });
+  if (hint !== undefined) body.set('token_type_hint', hint);
+  const headers = new Headers({ accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' });
+  const now = (options.now ?? Date.now)();
   await config.clientAuth(
     { clientId: config.clientId, issuer: config.issuer, tokenEndpoint: config.tokenEndpoint, now },
     body,
     headers,
-  )
+  );
   const answer = await sendToProvider({
     method: 'POST',
     url: endpoint,
     headers: Object.fromEntries(headers),
     body: body.toString(),
     timeoutMs: config.timeoutMs,
-  })
-  if (answer.status !== 200) refuse(answer, endpoint, 'revocation endpoint')
+  });
+  if (answer.status !== 200) refuse(answer, endpoint, 'revocation endpoint');
 }

@@ -3,36 +3,36 @@
  */
 
 /** token = 1*tchar (RFC 9110 §5.6.2). */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/;
 
 /**
  * Returns the `error` auth-param of the `Bearer` challenge, or `undefined` when there is no Bearer challenge
  * or it has no `error`. Handles several challenges in one header and quoted values with escapes.
  */
 export function bearerChallengeError(header: string): string | undefined {
-  let rest = header
-  let scheme: string | undefined
+  let rest = header;
+  let scheme: string | undefined;
   while (rest.length > 0) {
-    rest = rest.replace(/^[\s,]+/, '')
-    const name = TOKEN.exec(rest)?.[0]
-    if (name === undefined) return undefined
-    rest = rest.slice(name.length)
-    const afterSpace = rest.replace(/^\s*/, '')
+    rest = rest.replace(/^[\s,]+/, '');
+    const name = TOKEN.exec(rest)?.[0];
+    if (name === undefined) return undefined;
+    rest = rest.slice(name.length);
+    const afterSpace = rest.replace(/^\s*/, '');
     if (!afterSpace.startsWith('=')) {
-      scheme = name.toLowerCase()
-      continue
+      scheme = name.toLowerCase();
+      continue;
     }
-    rest = afterSpace.slice(1).replace(/^\s*/, '')
-    let value: string
-    const quoted = /^"((?:[^"\\]|\\.)*)"/.exec(rest)
+    rest = afterSpace.slice(1).replace(/^\s*/, '');
+    let value: string;
+    const quoted = /^"((?:[^"\\]|\\.)*)"/.exec(rest);
     if (quoted !== null) {
-      value = (quoted[1] ?? '').replace(/\\(.)/g, '$1')
-      rest = rest.slice(quoted[0].length)
+      value = (quoted[1] ?? '').replace(/\\(.)/g, '$1');
+      rest = rest.slice(quoted[0].length);
     } else {
-      value = TOKEN.exec(rest)?.[0] ?? ''
-      rest = rest.slice(value.length)
+      value = TOKEN.exec(rest)?.[0] ?? '';
+      rest = rest.slice(value.length);
     }
-    if (scheme === 'bearer' && name.toLowerCase() === 'error') return value
+    if (scheme === 'bearer' && name.toLowerCase() === 'error') return value;
   }
-  return undefined
+  return undefined;
 }

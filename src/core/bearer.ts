@@ -93,7 +93,8 @@ export function extractBearerToken(req: BearerRequest, sources: BearerSources): 
   }
   if (sources.body && body !== undefined) {
     if (places > 1) throw new InvalidRequestError('the token was sent in more than one place');
-    if (typeof body !== 'string' || body === '') throw new InvalidRequestError('"access_token" body field is not a token');
+    if (typeof body !== 'string' || body === '')
+      throw new InvalidRequestError('"access_token" body field is not a token');
     return body;
   }
   throw new MissingCredentialsError();

@@ -8,7 +8,10 @@ import { InsufficientScopeError } from './errors.js';
  * set is dropped.
  */
 export function toChallengeValue(value: string): string {
-  return value.replace(/"/g, "'").replace(/\\/g, '/').replace(/[^\x20-\x7e]/g, '');
+  return value
+    .replace(/"/g, "'")
+    .replace(/\\/g, '/')
+    .replace(/[^\x20-\x7e]/g, '');
 }
 
 /**

@@ -54,7 +54,8 @@ export function requireClientRoles(clientId: string, roles: string | readonly st
   return (token) => {
     const held = Object.hasOwn(token.clientRoles, clientId) ? token.clientRoles[clientId]! : [];
     const missing = needed.filter((r) => !held.includes(r));
-    if (missing.length > 0) throw new InsufficientScopeError(`token lacks the client role "${missing[0]}" of client "${clientId}"`);
+    if (missing.length > 0)
+      throw new InsufficientScopeError(`token lacks the client role "${missing[0]}" of client "${clientId}"`);
   };
 }
 
@@ -62,7 +63,10 @@ export function requireClientRoles(clientId: string, roles: string | readonly st
  * The token must satisfy a custom predicate. `description` is what a caller is told when it does not
  * (it reaches `error_description`, so it must not describe secrets).
  */
-export function requireClaim(predicate: TokenPredicate, description = 'token does not satisfy a required claim check'): TokenCheck {
+export function requireClaim(
+  predicate: TokenPredicate,
+  description = 'token does not satisfy a required claim check',
+): TokenCheck {
   if (typeof predicate !== 'function') throw new TypeError('"predicate" must be a function');
   return (token) => {
     let ok: boolean;

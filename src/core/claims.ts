@@ -14,7 +14,8 @@ export interface ClaimRules {
 function numericDate(payload: JWTPayload, claim: 'exp' | 'nbf' | 'iat'): number | undefined {
   const value = payload[claim];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidTokenError(`"${claim}" claim must be a number`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new InvalidTokenError(`"${claim}" claim must be a number`);
   return value;
 }
 
@@ -29,11 +30,13 @@ function checkTimes(payload: JWTPayload, rules: ClaimRules): void {
   const iat = numericDate(payload, 'iat');
   if (exp === undefined) throw new InvalidTokenError('token has no "exp" claim');
   if (now - tolerance >= exp) throw new InvalidTokenError('token has expired');
-  if (nbf !== undefined && nbf > now + tolerance) throw new InvalidTokenError('token is not valid yet ("nbf" is in the future)');
+  if (nbf !== undefined && nbf > now + tolerance)
+    throw new InvalidTokenError('token is not valid yet ("nbf" is in the future)');
   if (iat !== undefined && iat > now + tolerance) throw new InvalidTokenError('token was issued in the future ("iat")');
   if (rules.maxTokenAge !== undefined) {
     if (iat === undefined) throw new InvalidTokenError('token has no "iat" claim, so its age cannot be checked');
-    if (now - iat - tolerance > rules.maxTokenAge) throw new InvalidTokenError('token is too old ("iat" is too far in the past)');
+    if (now - iat - tolerance > rules.maxTokenAge)
+      throw new InvalidTokenError('token is too old ("iat" is too far in the past)');
   }
 }
 
@@ -44,7 +47,11 @@ function checkTimes(payload: JWTPayload, rules: ClaimRules): void {
  */
 function checkAudience(payload: JWTPayload, audience: readonly string[]): void {
   const aud = payload.aud;
-  if (typeof aud === 'string' ? audience.includes(aud) : Array.isArray(aud) && aud.every((v) => typeof v === 'string') && audience.some((a) => aud.includes(a))) {
+  if (
+    typeof aud === 'string'
+      ? audience.includes(aud)
+      : Array.isArray(aud) && aud.every((v) => typeof v === 'string') && audience.some((a) => aud.includes(a))
+  ) {
     return; // the common case, without building any message
   }
   const named = audience.map((a) => `"${a}"`).join(' or ');
@@ -52,7 +59,8 @@ function checkAudience(payload: JWTPayload, audience: readonly string[]): void {
     throw new InvalidTokenError(`token has no "aud" claim; add an Audience mapper for ${named} to the client`);
   }
   const values: unknown[] = Array.isArray(aud) ? aud : [aud];
-  if (values.some((v) => typeof v !== 'string')) throw new InvalidTokenError('"aud" claim must be a string or an array of strings');
+  if (values.some((v) => typeof v !== 'string'))
+    throw new InvalidTokenError('"aud" claim must be a string or an array of strings');
   if (!audience.some((a) => values.includes(a))) {
     throw new InvalidTokenError(`token "aud" does not include ${named}; add an Audience mapper for it to the client`);
   }

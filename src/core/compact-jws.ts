@@ -23,7 +23,8 @@ export function isCompactJws(token: string): boolean {
  */
 export function decodeBase64url(part: string, what: 'header' | 'payload' | 'signature'): Buffer {
   const bytes = Buffer.from(part, 'base64url');
-  if (part.length % 4 === 1 || bytes.toString('base64url') !== part) throw new InvalidTokenError(`token ${what} is not valid base64url`);
+  if (part.length % 4 === 1 || bytes.toString('base64url') !== part)
+    throw new InvalidTokenError(`token ${what} is not valid base64url`);
   return bytes;
 }
 

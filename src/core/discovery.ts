@@ -19,7 +19,11 @@ const JWKS_URI: DiscoveredEndpoint = { member: 'jwks_uri', keycloakPath: '/proto
  * A discovery document whose `issuer` is not exactly the configured issuer is refused (OpenID Connect
  * Discovery §4.3: "The issuer value returned MUST be identical to the Issuer URL …").
  */
-export async function discoverEndpoint(issuer: ResolvedIssuer, endpoint: DiscoveredEndpoint, limits: FetchLimits): Promise<string> {
+export async function discoverEndpoint(
+  issuer: ResolvedIssuer,
+  endpoint: DiscoveredEndpoint,
+  limits: FetchLimits,
+): Promise<string> {
   const base = issuer.discoveryUrl;
   let metadata: Record<string, unknown>;
   try {

@@ -8,11 +8,7 @@
 
 /** RFC 6750 §3.1 error codes, plus `unauthorized` (no credentials) and `temporarily_unavailable` (RFC 6749). */
 export type AuthErrorCode =
-  | 'unauthorized'
-  | 'invalid_request'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'temporarily_unavailable';
+  'unauthorized' | 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
 
 /** Base class of every request-time error of this library. */
 export abstract class AuthError extends Error {

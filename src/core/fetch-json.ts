@@ -51,14 +51,28 @@ export interface FormPost {
  * network, timeout, redirect loop, non-2xx, oversize, not a JSON object — is a {@link FetchFailedError}; a
  * 404 keeps its status so discovery can fall back.
  */
-export async function fetchJsonObject(url: string, limits: FetchLimits, post?: FormPost): Promise<Record<string, unknown>> {
+export async function fetchJsonObject(
+  url: string,
+  limits: FetchLimits,
+  post?: FormPost,
+): Promise<Record<string, unknown>> {
   const signal = AbortSignal.timeout(limits.timeout);
   let text: string;
   try {
     const init: RequestInit =
       post === undefined
         ? { signal, headers: { accept: 'application/json' }, redirect: 'follow' }
-        : { signal, method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...post.headers }, body: post.body, redirect: 'manual' };
+        : {
+            signal,
+            method: 'POST',
+            headers: {
+              accept: 'application/json',
+              'content-type': 'application/x-www-form-urlencoded',
+              ...post.headers,
+            },
+            body: post.body,
+            redirect: 'manual',
+          };
     const response = await limits.fetch(url, init);
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);

@@ -33,7 +33,10 @@ export class IntrospectionCache {
   private readonly pending = new Map<string, Promise<IntrospectionAnswer>>();
 
   constructor(private readonly options: IntrospectionCacheOptions) {
-    this.lru = options.maxEntries === 0 || options.ttl === 0 ? undefined : new LRUCache<string, Entry>({ max: options.maxEntries });
+    this.lru =
+      options.maxEntries === 0 || options.ttl === 0
+        ? undefined
+        : new LRUCache<string, Entry>({ max: options.maxEntries });
   }
 
   /** The answer for `token`: a fresh cached one, the request already on its way, or a new request by `load`. */

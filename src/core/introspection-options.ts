@@ -62,7 +62,8 @@ function assertNonEmptyString(value: unknown, name: string): asserts value is st
 
 function chooseIssuer(name: unknown, issuers: readonly ResolvedIssuer[]): ResolvedIssuer {
   if (name === undefined) {
-    if (issuers.length > 1) throw new TypeError('"introspection.issuer" is required when several issuers are configured');
+    if (issuers.length > 1)
+      throw new TypeError('"introspection.issuer" is required when several issuers are configured');
     return issuers[0]!;
   }
   const found = issuers.find((i) => i.issuer === name);
@@ -76,7 +77,11 @@ function chooseIssuer(name: unknown, issuers: readonly ResolvedIssuer[]): Resolv
  * @example
  * resolveIntrospection({ clientId: 'test-api', clientSecret: secret }, resolveOptions(options), false)
  */
-export function resolveIntrospection(options: IntrospectionOptions, resolved: ResolvedOptions, allowInsecureHttp: boolean): ResolvedIntrospection {
+export function resolveIntrospection(
+  options: IntrospectionOptions,
+  resolved: ResolvedOptions,
+  allowInsecureHttp: boolean,
+): ResolvedIntrospection {
   if (typeof options !== 'object' || options === null) throw new TypeError('"introspection" must be an object');
   const merged = { ...DEFAULTS, ...options };
   assertNonEmptyString(merged.clientId, 'introspection.clientId');
@@ -85,7 +90,9 @@ export function resolveIntrospection(options: IntrospectionOptions, resolved: Re
   }
   if (merged.clientSecret !== undefined) assertNonEmptyString(merged.clientSecret, 'introspection.clientSecret');
   if (merged.clientAuth !== undefined && typeof merged.clientAuth !== 'function') {
-    throw new TypeError('"introspection.clientAuth" must be a client authentication strategy (e.g. privateKeyJwt(key))');
+    throw new TypeError(
+      '"introspection.clientAuth" must be a client authentication strategy (e.g. privateKeyJwt(key))',
+    );
   }
   if (merged.endpoint !== undefined) assertUrl(merged.endpoint, 'introspection.endpoint', allowInsecureHttp);
   assertOptionalBoolean(merged.everyRoute, 'introspection.everyRoute');

@@ -25,11 +25,18 @@ export async function requestIntrospection(
   const body = new URLSearchParams({ token, token_type_hint: 'access_token' });
   const headers = new Headers();
   try {
-    await config.clientAuth({ clientId: config.clientId, issuer: config.issuer.issuer, tokenEndpoint: endpoint, now }, body, headers);
+    await config.clientAuth(
+      { clientId: config.clientId, issuer: config.issuer.issuer, tokenEndpoint: endpoint, now },
+      body,
+      headers,
+    );
   } catch (error) {
     throw new FetchFailedError('the introspection request could not be authenticated', { cause: error });
   }
-  const answer = await fetchJsonObject(endpoint, limits, { headers: Object.fromEntries(headers), body: body.toString() });
+  const answer = await fetchJsonObject(endpoint, limits, {
+    headers: Object.fromEntries(headers),
+    body: body.toString(),
+  });
   const { active, ...claims } = answer;
   if (typeof active !== 'boolean') throw new FetchFailedError(`${endpoint} answered without a boolean "active"`);
   return Object.freeze({ active, claims: Object.freeze(claims) });

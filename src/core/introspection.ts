@@ -46,12 +46,21 @@ const inactive = (): InvalidTokenError => new InvalidTokenError('token is not ac
  * @example
  * const introspector = createIntrospector({ clientId: 'test-api', clientSecret: secret }, resolveOptions(options), false)
  */
-export function createIntrospector(options: IntrospectionOptions, resolved: ResolvedOptions, allowInsecureHttp: boolean): Introspector {
+export function createIntrospector(
+  options: IntrospectionOptions,
+  resolved: ResolvedOptions,
+  allowInsecureHttp: boolean,
+): Introspector {
   const config = resolveIntrospection(options, resolved, allowInsecureHttp);
-  const limits: FetchLimits = { timeout: config.timeout, maxResponseBytes: resolved.keys.maxResponseBytes, fetch: resolved.fetch };
+  const limits: FetchLimits = {
+    timeout: config.timeout,
+    maxResponseBytes: resolved.keys.maxResponseBytes,
+    fetch: resolved.fetch,
+  };
   const cache = new IntrospectionCache({ ttl: config.cacheTtl, maxEntries: config.maxEntries, now: resolved.now });
   const issuer = config.issuer.issuer;
-  let endpoint: Promise<string> | undefined = config.endpoint === undefined ? undefined : Promise.resolve(config.endpoint);
+  let endpoint: Promise<string> | undefined =
+    config.endpoint === undefined ? undefined : Promise.resolve(config.endpoint);
 
   function findEndpoint(): Promise<string> {
     endpoint ??= discoverEndpoint(config.issuer, INTROSPECTION_ENDPOINT, limits).then(
@@ -73,9 +82,17 @@ export function createIntrospector(options: IntrospectionOptions, resolved: Reso
 
   async function ask(token: string, expHint: unknown): Promise<IntrospectionAnswer> {
     try {
-      return await cache.get(token, async () => requestIntrospection(await findEndpoint(), token, config, limits, resolved.now()), expHint);
+      return await cache.get(
+        token,
+        async () => requestIntrospection(await findEndpoint(), token, config, limits, resolved.now()),
+        expHint,
+      );
     } catch (error) {
-      throw new ProviderUnavailableError('the identity provider cannot confirm the token (introspection failed)', RETRY_AFTER_SECONDS, { cause: error });
+      throw new ProviderUnavailableError(
+        'the identity provider cannot confirm the token (introspection failed)',
+        RETRY_AFTER_SECONDS,
+        { cause: error },
+      );
     }
   }
 
@@ -83,7 +100,8 @@ export function createIntrospector(options: IntrospectionOptions, resolved: Reso
     everyRoute: config.everyRoute,
     async verify(token: string, local: LocalVerification): Promise<VerifiedToken> {
       if (config.acceptOpaqueTokens && !isCompactJws(token)) {
-        if (token.length > resolved.maxTokenLength) throw new InvalidTokenError(`token is longer than ${resolved.maxTokenLength} characters`);
+        if (token.length > resolved.maxTokenLength)
+          throw new InvalidTokenError(`token is longer than ${resolved.maxTokenLength} characters`);
         const answer = await ask(token, undefined);
         if (!answer.active) throw inactive();
         const rules = {
@@ -96,7 +114,8 @@ export function createIntrospector(options: IntrospectionOptions, resolved: Reso
         return local.accept(introspectedToken(token, answer.claims, issuer, rules, resolved.requireAccessToken));
       }
       const verified = await local.verifyJwt(token);
-      if (verified.issuer !== issuer) throw new InvalidTokenError('token "iss" is not the issuer that introspection is configured for');
+      if (verified.issuer !== issuer)
+        throw new InvalidTokenError('token "iss" is not the issuer that introspection is configured for');
       if (!(await ask(token, verified.payload.exp)).active) throw inactive();
       return verified;
     },

@@ -69,7 +69,11 @@ export class RemoteKeySet {
     readonly issuer: ResolvedIssuer,
     private readonly options: Pick<ResolvedOptions, 'keys' | 'now' | 'fetch'>,
   ) {
-    this.limits = { timeout: options.keys.timeout, maxResponseBytes: options.keys.maxResponseBytes, fetch: options.fetch };
+    this.limits = {
+      timeout: options.keys.timeout,
+      maxResponseBytes: options.keys.maxResponseBytes,
+      fetch: options.fetch,
+    };
   }
 
   /** Fetches the keys now (single flight). Rejects with {@link FetchFailedError} when that fails. */
@@ -140,9 +144,9 @@ export class RemoteKeySet {
     });
   }
 
-
   private async fetchOrUnavailable(now: number): Promise<void> {
-    if (this.pending === undefined && now < this.cooldownUntil && this.lastError !== undefined) throw this.unavailable(now);
+    if (this.pending === undefined && now < this.cooldownUntil && this.lastError !== undefined)
+      throw this.unavailable(now);
     try {
       await this.refresh();
     } catch (error) {
@@ -153,7 +157,11 @@ export class RemoteKeySet {
 
   private unavailable(now: number, cause?: unknown): ProviderUnavailableError {
     const retryAfter = Math.max(1, (this.cooldownUntil - now) / 1000);
-    return new ProviderUnavailableError('the identity provider cannot be reached to fetch the token\'s key', retryAfter, { cause });
+    return new ProviderUnavailableError(
+      "the identity provider cannot be reached to fetch the token's key",
+      retryAfter,
+      { cause },
+    );
   }
 
   /** The matching keys, `undefined` when no key matches. */
@@ -164,7 +172,7 @@ export class RemoteKeySet {
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey) return undefined;
       if (error instanceof errors.JWKSMultipleMatchingKeys) return collect(error as AsyncIterable<ResolvedKey>);
-      throw new InvalidTokenError('the issuer\'s key for this token is unusable', { cause: error });
+      throw new InvalidTokenError("the issuer's key for this token is unusable", { cause: error });
     }
   }
 
@@ -175,6 +183,12 @@ export class RemoteKeySet {
     if (this.resolver === undefined) state = this.lastError === undefined ? 'empty' : 'unreachable';
     else if (this.lastError !== undefined || now - (this.fetchedAt ?? 0) >= this.options.keys.maxAge) state = 'stale';
     else state = 'fresh';
-    return { issuer: this.issuer.issuer, state, keyCount: this.keyCount, fetchedAt: this.fetchedAt, lastError: this.lastError };
+    return {
+      issuer: this.issuer.issuer,
+      state,
+      keyCount: this.keyCount,
+      fetchedAt: this.fetchedAt,
+      lastError: this.lastError,
+    };
   }
 }

@@ -36,7 +36,8 @@ export function clientRolesOf(payload: JWTPayload): Record<string, string[]> {
   if (typeof access !== 'object' || access === null || Array.isArray(access)) return roles;
   for (const client of Object.keys(access)) {
     const entry = (access as Record<string, unknown>)[client];
-    const list = typeof entry === 'object' && entry !== null ? stringArray((entry as { roles?: unknown }).roles) : undefined;
+    const list =
+      typeof entry === 'object' && entry !== null ? stringArray((entry as { roles?: unknown }).roles) : undefined;
     if (list !== undefined) roles[client] = list;
   }
   return roles;

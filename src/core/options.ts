@@ -132,7 +132,8 @@ function stringList(value: unknown, name: string): readonly string[] {
 
 function resolveIssuer(entry: unknown, allowInsecureHttp: boolean): ResolvedIssuer {
   const spec: IssuerOptions = typeof entry === 'string' ? { issuer: entry } : (entry as IssuerOptions);
-  if (typeof spec !== 'object' || spec === null) throw new TypeError('"issuer" must be a URL or { issuer, discoveryUrl?, jwksUri? }');
+  if (typeof spec !== 'object' || spec === null)
+    throw new TypeError('"issuer" must be a URL or { issuer, discoveryUrl?, jwksUri? }');
   assertUrl(spec.issuer, 'issuer', allowInsecureHttp);
   const discoveryUrl = spec.discoveryUrl ?? spec.issuer;
   assertUrl(discoveryUrl, 'discoveryUrl', allowInsecureHttp);
@@ -153,7 +154,8 @@ export function resolveOptions(options: AuthOptions): ResolvedOptions {
   const entries: unknown[] = Array.isArray(options.issuer) ? [...options.issuer] : [options.issuer];
   if (entries.length === 0) throw new TypeError('"issuer" must name at least one issuer');
   const issuers = entries.map((e) => resolveIssuer(e, allowInsecureHttp));
-  if (new Set(issuers.map((i) => i.issuer)).size !== issuers.length) throw new TypeError('"issuer" lists an issuer twice');
+  if (new Set(issuers.map((i) => i.issuer)).size !== issuers.length)
+    throw new TypeError('"issuer" lists an issuer twice');
 
   if (options.audience === undefined) {
     throw new TypeError('"audience" is required; pass audience: false to accept any token of the issuer');
@@ -161,10 +163,13 @@ export function resolveOptions(options: AuthOptions): ResolvedOptions {
   const audience = options.audience === false ? false : stringList(options.audience, 'audience');
 
   const algorithms = options.algorithms ?? ASYMMETRIC_ALGORITHMS;
-  if (!Array.isArray(algorithms) || algorithms.length === 0) throw new TypeError('"algorithms" must be a non-empty array');
+  if (!Array.isArray(algorithms) || algorithms.length === 0)
+    throw new TypeError('"algorithms" must be a non-empty array');
   for (const alg of algorithms) {
     if (!isAlgorithm(alg)) {
-      throw new TypeError(`"algorithms" holds unknown or unsafe algorithm ${describe(alg)}; use ${ASYMMETRIC_ALGORITHMS.join(', ')}`);
+      throw new TypeError(
+        `"algorithms" holds unknown or unsafe algorithm ${describe(alg)}; use ${ASYMMETRIC_ALGORITHMS.join(', ')}`,
+      );
     }
   }
 
@@ -195,7 +200,8 @@ export function resolveOptions(options: AuthOptions): ResolvedOptions {
     algorithms: new Set<string>(algorithms),
     clockTolerance,
     maxTokenAge: options.maxTokenAge,
-    allowedClients: options.allowedClients === undefined ? undefined : new Set(stringList(options.allowedClients, 'allowedClients')),
+    allowedClients:
+      options.allowedClients === undefined ? undefined : new Set(stringList(options.allowedClients, 'allowedClients')),
     requireAccessToken: options.requireAccessToken ?? true,
     maxTokenLength,
     realm,

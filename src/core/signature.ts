@@ -39,7 +39,8 @@ function verifyInput(alg: string, key: KeyObject): VerifyKeyObjectInput {
  */
 export function verifySignature(alg: string, key: ResolvedKey, signingInput: string, signature: Buffer): boolean {
   const object = keyObject(key);
-  if (object.asymmetricKeyType?.startsWith('rsa') && (object.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) return false;
+  if (object.asymmetricKeyType?.startsWith('rsa') && (object.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
+    return false;
   const hash = alg === 'EdDSA' ? null : HASH[alg.slice(2)];
   if (hash === undefined) return false;
   try {

@@ -55,7 +55,11 @@ export class VerifiedTokenCache {
     this.lru =
       options.maxEntries === 0
         ? undefined
-        : new LRUCache<string, CachedVerification>({ max: options.maxEntries, maxSize: options.maxBytes, sizeCalculation: estimateBytes });
+        : new LRUCache<string, CachedVerification>({
+            max: options.maxEntries,
+            maxSize: options.maxBytes,
+            sizeCalculation: estimateBytes,
+          });
   }
 
   get(token: string): CachedVerification | undefined {

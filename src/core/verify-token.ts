@@ -77,8 +77,10 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
     if (typeof header.alg !== 'string' || !options.algorithms.has(header.alg)) {
       throw new InvalidTokenError('token "alg" is not allowed; only asymmetric signatures are accepted');
     }
-    if (header.crit !== undefined) throw new InvalidTokenError('token header has a "crit" extension this server does not understand');
-    if (header.kid !== undefined && typeof header.kid !== 'string') throw new InvalidTokenError('token "kid" must be a string');
+    if (header.crit !== undefined)
+      throw new InvalidTokenError('token header has a "crit" extension this server does not understand');
+    if (header.kid !== undefined && typeof header.kid !== 'string')
+      throw new InvalidTokenError('token "kid" must be a string');
     const keySet = typeof payload.iss === 'string' ? keySets.get(payload.iss) : undefined;
     if (keySet === undefined) throw new InvalidTokenError('token "iss" is not a trusted issuer');
     if (options.requireAccessToken) assertAccessToken({ header, payload });

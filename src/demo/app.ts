@@ -62,8 +62,19 @@ export function createDemoApp(settings: DemoSettings, options: DemoAppOptions = 
     res.status(404).json({ error: 'not_found', error_description: 'no such route' });
   });
   app.use((error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
-    const status = typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
-    res.status(status).json({ error: status >= 500 ? 'server_error' : 'invalid_request', error_description: 'the request could not be handled' });
+    const status =
+      typeof error === 'object' &&
+      error !== null &&
+      'status' in error &&
+      typeof error.status === 'number' &&
+      error.status >= 400 &&
+      error.status < 600
+        ? error.status
+        : 500;
+    res.status(status).json({
+      error: status >= 500 ? 'server_error' : 'invalid_request',
+      error_description: 'the request could not be handled',
+    });
   });
   return app;
 }

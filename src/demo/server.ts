@@ -18,7 +18,9 @@ let revocations: RevocationStore | undefined;
 if (settings.redisUrl !== undefined) {
   const { RedisRevocationStore } = await import('../redis/index.js');
   try {
-    revocations = await RedisRevocationStore.connect(settings.redisUrl, { onOutage: settings.redisOnOutage ?? 'fail-closed' });
+    revocations = await RedisRevocationStore.connect(settings.redisUrl, {
+      onOutage: settings.redisOnOutage ?? 'fail-closed',
+    });
   } catch (error) {
     fail(`cannot reach REDIS_URL ${settings.redisUrl}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -37,7 +39,9 @@ try {
 const server = app.listen(settings.port, settings.host);
 server.on('listening', () => {
   const { port } = server.address() as AddressInfo;
-  console.log(`demo server listening on http://${settings.host}:${port} (issuer ${settings.issuerUrl}, audience ${settings.audience === false ? 'none' : settings.audience})`);
+  console.log(
+    `demo server listening on http://${settings.host}:${port} (issuer ${settings.issuerUrl}, audience ${settings.audience === false ? 'none' : settings.audience})`,
+  );
 });
 server.on('error', (error: NodeJS.ErrnoException) => {
   fail(`cannot listen on ${settings.host}:${settings.port}: ${error.code ?? error.message}`);

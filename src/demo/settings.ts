@@ -23,7 +23,8 @@ function url(name: string, value: string): string {
   } catch {
     throw new SettingsError(`${name} must be a URL, got "${value}"`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new SettingsError(`${name} must be an http(s) URL, got "${value}"`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new SettingsError(`${name} must be an http(s) URL, got "${value}"`);
   return value;
 }
 

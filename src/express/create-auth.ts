@@ -94,19 +94,27 @@ export interface Auth {
 export function createAuth(options: ExpressAuthOptions): Auth {
   const resolved = resolveOptions(options);
   const verifier = createTokenVerifier(resolved);
-  const sources: BearerSources = { query: options.tokenSources?.query === true, body: options.tokenSources?.body === true };
+  const sources: BearerSources = {
+    query: options.tokenSources?.query === true,
+    body: options.tokenSources?.body === true,
+  };
   const getToken = options.getToken;
   if (getToken !== undefined && typeof getToken !== 'function') throw new TypeError('"getToken" must be a function');
   const revocations = options.revocations ?? new MemoryRevocationStore(resolved.now);
   const introspector =
-    options.introspection === undefined ? undefined : createIntrospector(options.introspection, resolved, options.allowInsecureHttp === true);
+    options.introspection === undefined
+      ? undefined
+      : createIntrospector(options.introspection, resolved, options.allowInsecureHttp === true);
 
   /** The store's answer; a store that cannot be reached fails closed (503), never open. */
   function revocationAnswer(token: VerifiedToken): Promise<boolean> | boolean {
-    const unavailable = (error: unknown) => new ProviderUnavailableError('the revocation store cannot be reached', 5, { cause: error });
+    const unavailable = (error: unknown) =>
+      new ProviderUnavailableError('the revocation store cannot be reached', 5, { cause: error });
     try {
       const answer = revocations.isRevoked(revocationId(token));
-      return typeof answer === 'boolean' ? answer : answer.catch((error: unknown) => Promise.reject(unavailable(error)));
+      return typeof answer === 'boolean'
+        ? answer
+        : answer.catch((error: unknown) => Promise.reject(unavailable(error)));
     } catch (error) {
       throw unavailable(error);
     }
@@ -146,7 +154,12 @@ export function createAuth(options: ExpressAuthOptions): Auth {
     throw new TypeError('"introspection" must be configured to confirm tokens by introspection');
   };
 
-  const plain: GuardContext = { authenticate, authenticateSync, realm: resolved.realm, passErrors: options.passErrors === true };
+  const plain: GuardContext = {
+    authenticate,
+    authenticateSync,
+    realm: resolved.realm,
+    passErrors: options.passErrors === true,
+  };
   // Introspecting guards get their own context, so that a route without introspection runs none of its code.
   const active: GuardContext | undefined = introspector && {
     ...plain,
@@ -158,13 +171,17 @@ export function createAuth(options: ExpressAuthOptions): Auth {
     scopes === undefined ? [] : [requireScopes(scopes)];
 
   return Object.freeze({
-    requireAuth: (scopes?: string | readonly string[], ...checks: TokenCheck[]) => toHandler(context, [...scopeChecks(scopes), ...checks]),
+    requireAuth: (scopes?: string | readonly string[], ...checks: TokenCheck[]) =>
+      toHandler(context, [...scopeChecks(scopes), ...checks]),
     requireAnyScope: (scopes: string | readonly string[]) => toHandler(context, [requireAnyScope(scopes)]),
     requireRole: (roles: string | readonly string[]) => toHandler(context, [requireRealmRoles(roles)]),
-    requireClientRole: (clientId: string, roles: string | readonly string[]) => toHandler(context, [requireClientRoles(clientId, roles)]),
-    requireClaim: (predicate: TokenPredicate, description?: string) => toHandler(context, [requireClaim(predicate, description)]),
+    requireClientRole: (clientId: string, roles: string | readonly string[]) =>
+      toHandler(context, [requireClientRoles(clientId, roles)]),
+    requireClaim: (predicate: TokenPredicate, description?: string) =>
+      toHandler(context, [requireClaim(predicate, description)]),
     optionalAuth: (...checks: TokenCheck[]) => toHandler(context, checks, true),
-    decorator: (scopes?: string | readonly string[], ...checks: TokenCheck[]) => createGuardDecorator(context, [...scopeChecks(scopes), ...checks]),
+    decorator: (scopes?: string | readonly string[], ...checks: TokenCheck[]) =>
+      createGuardDecorator(context, [...scopeChecks(scopes), ...checks]),
     requireActiveToken: (scopes?: string | readonly string[], ...checks: TokenCheck[]) =>
       toHandler(active ?? notConfigured(), [...scopeChecks(scopes), ...checks]),
     verify: async (token: string, verifyOptions?: VerifyOptions) =>

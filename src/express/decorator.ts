@@ -11,7 +11,11 @@ export type RouteMethod = (req: Request, res: Response, next: NextFunction) => u
  */
 export interface GuardDecorator {
   <T extends RouteMethod>(value: T, context: ClassMethodDecoratorContext): T;
-  <T extends RouteMethod>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<T>): TypedPropertyDescriptor<T>;
+  <T extends RouteMethod>(
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<T>,
+  ): TypedPropertyDescriptor<T>;
 }
 
 function isStandardContext(value: unknown): value is ClassMethodDecoratorContext {
@@ -28,7 +32,11 @@ export function createGuardDecorator(context: GuardContext, checks: readonly Tok
     } as T;
 
   function decorator<T extends RouteMethod>(value: T, context: ClassMethodDecoratorContext): T;
-  function decorator<T extends RouteMethod>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<T>): TypedPropertyDescriptor<T>;
+  function decorator<T extends RouteMethod>(
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<T>,
+  ): TypedPropertyDescriptor<T>;
   function decorator<T extends RouteMethod>(
     first: T | object,
     second: ClassMethodDecoratorContext | string | symbol,

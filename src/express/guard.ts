@@ -44,7 +44,14 @@ function admit(token: VerifiedToken, checks: readonly TokenCheck[], req: Request
 }
 
 /** Answers (or passes on) a failed guard; `true` when an optional guard lets an anonymous caller through. */
-function refuse(context: GuardContext, error: unknown, optional: boolean, req: Request, res: Response, next: NextFunction): boolean {
+function refuse(
+  context: GuardContext,
+  error: unknown,
+  optional: boolean,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+): boolean {
   if (optional && error instanceof MissingCredentialsError) {
     req.auth = undefined;
     return true;

@@ -57,8 +57,14 @@ export class RedisRevocationStore implements RevocationStore {
    */
   static async connect(url: string, options: RedisRevocationStoreOptions = {}): Promise<RedisRevocationStore> {
     const policy = options.onOutage ?? 'fail-closed';
-    if (policy !== 'fail-closed' && policy !== 'fail-open') throw new TypeError('"onOutage" must be "fail-closed" or "fail-open"');
-    const redisOptions: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, ...options.redis };
+    if (policy !== 'fail-closed' && policy !== 'fail-open')
+      throw new TypeError('"onOutage" must be "fail-closed" or "fail-open"');
+    const redisOptions: RedisOptions = {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      ...options.redis,
+    };
     const commands = new Redis(url, redisOptions);
     const subscriber = new Redis(url, redisOptions);
     for (const client of [commands, subscriber]) client.on('error', () => undefined); // state is tracked below

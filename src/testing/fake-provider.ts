@@ -56,7 +56,10 @@ export interface FakeProvider {
   close(): Promise<void>;
 }
 
-function withOverrides(base: Record<string, unknown>, overrides: Record<string, unknown> | undefined): Record<string, unknown> {
+function withOverrides(
+  base: Record<string, unknown>,
+  overrides: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(overrides ?? {})) {
     if (v === undefined) delete out[k];
@@ -94,12 +97,18 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     if (outage === 'hang') return;
     if (outage === 'refuse') return void req.socket.destroy();
     if (outage === 'error') return void res.writeHead(500).end('down');
-    const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (body: unknown) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (isDiscovery && options.discovery !== false) {
-      return void json({ issuer, jwks_uri: `${issuer}/protocol/openid-connect/certs`, token_endpoint: `${issuer}/protocol/openid-connect/token` });
+      return void json({
+        issuer,
+        jwks_uri: `${issuer}/protocol/openid-connect/certs`,
+        token_endpoint: `${issuer}/protocol/openid-connect/token`,
+      });
     }
     if (isJwks) {
-      if (jwksOverride !== undefined) return void res.writeHead(200, { 'content-type': 'application/json' }).end(jwksOverride);
+      if (jwksOverride !== undefined)
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(jwksOverride);
       return void json({ keys: [...keys.map((k) => k.jwk), encryptionKey] });
     }
     res.writeHead(404).end();

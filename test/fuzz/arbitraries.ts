@@ -10,11 +10,25 @@ import { AUDIENCE, ISSUER, NOW, OUTSIDER, PROVIDER_EC, PROVIDER_RSA, type Header
 
 const B64URL = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'];
 const ODD = ['.', '=', '+', '/', ' ', '\t', '%', '"', '\u0000', 'é', '\u2024', '\ufeff', '{', '}'];
-const TOKEN_CHAR = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...B64URL) }, { weight: 1, arbitrary: fc.constant('.') }, { weight: 1, arbitrary: fc.constantFrom(...ODD) });
+const TOKEN_CHAR = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...B64URL) },
+  { weight: 1, arbitrary: fc.constant('.') },
+  { weight: 1, arbitrary: fc.constantFrom(...ODD) },
+);
 
 /** The claims of a valid access token at the harness's clock. */
 export function validClaims(): Record<string, unknown> {
-  return { iss: ISSUER, aud: AUDIENCE, sub: 'user-1', typ: 'Bearer', azp: 'test_api_client', scope: 'profile test_api_access', iat: NOW - 10, exp: NOW + 300, jti: 'jti-1' };
+  return {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'user-1',
+    typ: 'Bearer',
+    azp: 'test_api_client',
+    scope: 'profile test_api_access',
+    iat: NOW - 10,
+    exp: NOW + 300,
+    jti: 'jti-1',
+  };
 }
 
 const sign = (key: SigningKey & { kid?: string }, header: Record<string, unknown>, payload: Record<string, unknown>) =>
@@ -25,7 +39,11 @@ export const SEEDS: readonly string[] = [
   sign(PROVIDER_RSA, { alg: 'RS256', typ: 'JWT', kid: PROVIDER_RSA.kid }, validClaims()),
   sign(PROVIDER_EC, { alg: 'ES256', typ: 'JWT', kid: PROVIDER_EC.kid }, validClaims()),
   sign(PROVIDER_RSA, { alg: 'RS256' }, { ...validClaims(), aud: ['account', AUDIENCE], typ: undefined }),
-  sign(PROVIDER_EC, { alg: 'ES256', typ: 'at+jwt', kid: PROVIDER_EC.kid }, { ...validClaims(), scope: ['a', 'b'], nbf: NOW - 5 }),
+  sign(
+    PROVIDER_EC,
+    { alg: 'ES256', typ: 'at+jwt', kid: PROVIDER_EC.kid },
+    { ...validClaims(), scope: ['a', 'b'], nbf: NOW - 5 },
+  ),
 ];
 
 // ---- mutations of valid tokens --------------------------------------------------------------------------
@@ -33,13 +51,21 @@ export const SEEDS: readonly string[] = [
 type Mutation =
   | { readonly kind: 'replace' | 'insert'; readonly at: number; readonly char: string }
   | { readonly kind: 'delete' | 'truncate'; readonly at: number }
-  | { readonly kind: 'flip-bit' | 'duplicate-part' | 'swap-parts' | 'graft'; readonly part: number; readonly at: number }
+  | {
+      readonly kind: 'flip-bit' | 'duplicate-part' | 'swap-parts' | 'graft';
+      readonly part: number;
+      readonly at: number;
+    }
   | { readonly kind: 'respell-last' };
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constantFrom('replace' as const, 'insert' as const), at: fc.nat(), char: TOKEN_CHAR }),
   fc.record({ kind: fc.constantFrom('delete' as const, 'truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constantFrom('flip-bit' as const, 'duplicate-part' as const, 'swap-parts' as const, 'graft' as const), part: fc.nat(2), at: fc.nat() }),
+  fc.record({
+    kind: fc.constantFrom('flip-bit' as const, 'duplicate-part' as const, 'swap-parts' as const, 'graft' as const),
+    part: fc.nat(2),
+    at: fc.nat(),
+  }),
   fc.constant({ kind: 'respell-last' as const }),
 );
 
@@ -90,22 +116,58 @@ export const mutatedTokenArb: fc.Arbitrary<string> = fc
 /** Random text over the token alphabet and the characters that break parsers. */
 export const textTokenArb: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: TOKEN_CHAR, maxLength: 400 }),
-  fc.array(fc.string({ unit: fc.constantFrom(...B64URL), maxLength: 120 }), { minLength: 1, maxLength: 6 }).map((p) => p.join('.')),
+  fc
+    .array(fc.string({ unit: fc.constantFrom(...B64URL), maxLength: 120 }), { minLength: 1, maxLength: 6 })
+    .map((p) => p.join('.')),
   fc.string({ maxLength: 200 }),
 );
 
 // ---- tokens built from random headers and claims --------------------------------------------------------
 
 const numberish = fc.oneof(
-  fc.constantFrom(NOW, NOW - 29, NOW + 29, NOW - 31, NOW + 31, NOW + 300, NOW - 300, 0, -1, 1e308, Number.MAX_SAFE_INTEGER),
+  fc.constantFrom(
+    NOW,
+    NOW - 29,
+    NOW + 29,
+    NOW - 31,
+    NOW + 31,
+    NOW + 300,
+    NOW - 300,
+    0,
+    -1,
+    1e308,
+    Number.MAX_SAFE_INTEGER,
+  ),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer(),
 );
 const anyJson = fc.jsonValue({ maxDepth: 2 });
 const HEADER_VALUES: Record<string, fc.Arbitrary<unknown>> = {
-  alg: fc.oneof(fc.constantFrom('RS256', 'ES256', 'PS256', 'RS512', 'EdDSA', 'none', 'None', 'NONE', 'HS256', 'RSA-OAEP', 'dir', 'rs256'), anyJson),
-  kid: fc.oneof(fc.constantFrom(PROVIDER_RSA.kid, PROVIDER_EC.kid, 'unknown', '../../dev/null', "' OR 1=1 --", ''), anyJson),
-  typ: fc.oneof(fc.constantFrom('JWT', 'jwt', 'at+jwt', 'application/at+JWT', 'JWE', 'dpop+jwt', 'secevent+jwt'), anyJson),
+  alg: fc.oneof(
+    fc.constantFrom(
+      'RS256',
+      'ES256',
+      'PS256',
+      'RS512',
+      'EdDSA',
+      'none',
+      'None',
+      'NONE',
+      'HS256',
+      'RSA-OAEP',
+      'dir',
+      'rs256',
+    ),
+    anyJson,
+  ),
+  kid: fc.oneof(
+    fc.constantFrom(PROVIDER_RSA.kid, PROVIDER_EC.kid, 'unknown', '../../dev/null', "' OR 1=1 --", ''),
+    anyJson,
+  ),
+  typ: fc.oneof(
+    fc.constantFrom('JWT', 'jwt', 'at+jwt', 'application/at+JWT', 'JWE', 'dpop+jwt', 'secevent+jwt'),
+    anyJson,
+  ),
   crit: fc.oneof(fc.constant([]), fc.constant(['b64']), anyJson),
   b64: fc.boolean(),
   jku: fc.constantFrom('http://127.0.0.1:1/jwks.json', 'https://attacker.invalid/jwks'),
@@ -116,8 +178,14 @@ const HEADER_VALUES: Record<string, fc.Arbitrary<unknown>> = {
   ['__proto__']: fc.constant(JSON.parse(`{"alg":"RS256","kid":"${PROVIDER_RSA.kid}","crit":["x"]}`)),
 };
 const CLAIM_VALUES: Record<string, fc.Arbitrary<unknown>> = {
-  iss: fc.oneof(fc.constantFrom(ISSUER, `${ISSUER}/`, ISSUER.toUpperCase(), ISSUER.replace('myorg', 'other'), ` ${ISSUER}`), anyJson),
-  aud: fc.oneof(fc.constantFrom(AUDIENCE, [AUDIENCE], ['account'], [], 'TEST-API', [AUDIENCE, 1], `${AUDIENCE} account`), anyJson),
+  iss: fc.oneof(
+    fc.constantFrom(ISSUER, `${ISSUER}/`, ISSUER.toUpperCase(), ISSUER.replace('myorg', 'other'), ` ${ISSUER}`),
+    anyJson,
+  ),
+  aud: fc.oneof(
+    fc.constantFrom(AUDIENCE, [AUDIENCE], ['account'], [], 'TEST-API', [AUDIENCE, 1], `${AUDIENCE} account`),
+    anyJson,
+  ),
   exp: fc.oneof(numberish, anyJson),
   nbf: fc.oneof(numberish, anyJson),
   iat: fc.oneof(numberish, anyJson),
@@ -138,14 +206,20 @@ const CLAIM_VALUES: Record<string, fc.Arbitrary<unknown>> = {
 const edits = (values: Record<string, fc.Arbitrary<unknown>>) =>
   fc.array(
     fc.oneof(
-      fc.constantFrom(...Object.keys(values)).chain((name) => fc.tuple(fc.constant(name), fc.option(values[name]!, { nil: undefined }))),
+      fc
+        .constantFrom(...Object.keys(values))
+        .chain((name) => fc.tuple(fc.constant(name), fc.option(values[name]!, { nil: undefined }))),
       fc.tuple(fc.string({ maxLength: 8 }), anyJson),
     ),
     { maxLength: 4 },
   );
 
 /** Applies edits as text, so that `__proto__` stays a plain member; `duplicate` writes a member twice (first value first). */
-function jsonText(base: Record<string, unknown>, changes: ReadonlyArray<readonly [string, unknown]>, duplicate: readonly [string, unknown] | null): string {
+function jsonText(
+  base: Record<string, unknown>,
+  changes: ReadonlyArray<readonly [string, unknown]>,
+  duplicate: readonly [string, unknown] | null,
+): string {
   const members = new Map(Object.entries(base));
   for (const [name, value] of changes) {
     if (value === undefined) members.delete(name);
@@ -161,10 +235,20 @@ type Signer = 'provider-rsa' | 'provider-ec' | 'outsider' | 'hmac-public-key' | 
 /** A token from an edited header and payload, signed by one of the ways an attacker (or the provider) could. */
 export const builtTokenArb: fc.Arbitrary<string> = fc
   .record({
-    signer: fc.constantFrom<Signer>('provider-rsa', 'provider-rsa', 'provider-ec', 'outsider', 'hmac-public-key', 'bogus', 'empty'),
+    signer: fc.constantFrom<Signer>(
+      'provider-rsa',
+      'provider-rsa',
+      'provider-ec',
+      'outsider',
+      'hmac-public-key',
+      'bogus',
+      'empty',
+    ),
     header: edits(HEADER_VALUES),
     payload: edits(CLAIM_VALUES),
-    duplicate: fc.option(fc.oneof(fc.constantFrom(...Object.keys(CLAIM_VALUES)).chain((n) => fc.tuple(fc.constant(n), CLAIM_VALUES[n]!)))),
+    duplicate: fc.option(
+      fc.oneof(fc.constantFrom(...Object.keys(CLAIM_VALUES)).chain((n) => fc.tuple(fc.constant(n), CLAIM_VALUES[n]!))),
+    ),
   })
   .map(({ signer, header, payload, duplicate }) => {
     const key = signer === 'provider-ec' ? PROVIDER_EC : signer === 'outsider' ? OUTSIDER : PROVIDER_RSA;
@@ -172,7 +256,12 @@ export const builtTokenArb: fc.Arbitrary<string> = fc
     const payloadText = jsonText(validClaims(), payload, duplicate);
     switch (signer) {
       case 'hmac-public-key':
-        return signHmac('HS256', JSON.parse(headerText) as Record<string, unknown>, JSON.parse(payloadText), JSON.stringify(PROVIDER_RSA.jwk));
+        return signHmac(
+          'HS256',
+          JSON.parse(headerText) as Record<string, unknown>,
+          JSON.parse(payloadText),
+          JSON.stringify(PROVIDER_RSA.jwk),
+        );
       case 'bogus':
         return `${b64u(headerText)}.${b64u(payloadText)}.${b64u('not a signature')}`;
       case 'empty':
@@ -199,23 +288,46 @@ const authorizationValue = fc.oneof(
   fc.string({ maxLength: 60 }),
 );
 const headerPair = fc.oneof(
-  { weight: 4, arbitrary: fc.tuple(fc.constantFrom('Authorization', 'authorization', 'AUTHORIZATION', 'aUtHoRiZaTiOn'), authorizationValue) },
+  {
+    weight: 4,
+    arbitrary: fc.tuple(
+      fc.constantFrom('Authorization', 'authorization', 'AUTHORIZATION', 'aUtHoRiZaTiOn'),
+      authorizationValue,
+    ),
+  },
   {
     weight: 2,
     arbitrary: fc.tuple(
       fc.constantFrom('Content-Type', 'Proxy-Authorization', 'X-Forwarded-Authorization'),
-      fc.oneof(fc.constantFrom('application/x-www-form-urlencoded', 'Application/X-WWW-Form-Urlencoded; charset=utf-8', 'application/json'), fc.string({ maxLength: 40 })),
+      fc.oneof(
+        fc.constantFrom(
+          'application/x-www-form-urlencoded',
+          'Application/X-WWW-Form-Urlencoded; charset=utf-8',
+          'application/json',
+        ),
+        fc.string({ maxLength: 40 }),
+      ),
     ),
   },
 );
-const query = fc.array(fc.tuple(fc.constantFrom('access_token', 'Access_Token', 'access_token[]', 'x'), fc.oneof(credential, fc.string({ maxLength: 20 }))), { maxLength: 3 });
+const query = fc.array(
+  fc.tuple(
+    fc.constantFrom('access_token', 'Access_Token', 'access_token[]', 'x'),
+    fc.oneof(credential, fc.string({ maxLength: 20 })),
+  ),
+  { maxLength: 3 },
+);
 
 /** A request as Node would hand it over (plus bodies a form parser could have produced). */
 export const headerInputArb: fc.Arbitrary<HeaderInput> = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'get'),
-  url: fc.tuple(fc.constantFrom('/api', '/api?', '/api?y=1&'), query, fc.boolean()).map(([path, params, encode]) =>
-    params.length === 0 ? path : `${path}${path.includes('?') ? '' : '?'}${params.map(([k, v]) => `${k}=${encode ? encodeURIComponent(v) : v}`).join('&')}`,
-  ),
+  url: fc
+    .tuple(fc.constantFrom('/api', '/api?', '/api?y=1&'), query, fc.boolean())
+    .map(([path, params, encode]) =>
+      params.length === 0
+        ? path
+        : `${path}${path.includes('?') ? '' : '?'}${params.map(([k, v]) => `${k}=${encode ? encodeURIComponent(v) : v}`).join('&')}`,
+    ),
   rawHeaders: fc.array(headerPair, { maxLength: 4 }).map((pairs) => pairs.flat()),
   body: fc.option(
     fc.oneof(

@@ -33,7 +33,12 @@ export interface HarnessKey {
 
 function harnessKey(pem: string, kid: string, alg: HarnessKey['alg']): HarnessKey {
   const privateKey = createPrivateKey(pem);
-  return { kid, alg, privateKey, jwk: { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid, alg, use: 'sig' } };
+  return {
+    kid,
+    alg,
+    privateKey,
+    jwk: { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid, alg, use: 'sig' },
+  };
 }
 
 export const PROVIDER_RSA = harnessKey(PROVIDER_RSA_PEM, 'fuzz-rsa', 'RS256');
@@ -45,15 +50,19 @@ export const JWKS = { keys: [PROVIDER_RSA.jwk, PROVIDER_EC.jwk] };
 /** Serves discovery and the JWKS from memory. */
 const inMemoryFetch: typeof fetch = async (input) => {
   const url = String(input);
-  const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-  if (url === `${ISSUER}/.well-known/openid-configuration`) return json({ issuer: ISSUER, jwks_uri: `${ISSUER}/certs` });
+  const json = (body: unknown) =>
+    new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  if (url === `${ISSUER}/.well-known/openid-configuration`)
+    return json({ issuer: ISSUER, jwks_uri: `${ISSUER}/certs` });
   if (url === `${ISSUER}/certs`) return json(JWKS);
   return new Response('not found', { status: 404 });
 };
 
 /** A fresh verifier over the harness's issuer (its own key cache and verified-token cache). */
 export function createHarnessVerifier(): TokenVerifier {
-  return createTokenVerifier(resolveOptions({ issuer: ISSUER, audience: AUDIENCE, now: () => NOW_MS, fetch: inMemoryFetch }));
+  return createTokenVerifier(
+    resolveOptions({ issuer: ISSUER, audience: AUDIENCE, now: () => NOW_MS, fetch: inMemoryFetch }),
+  );
 }
 
 const oracleKeys = createLocalJWKSet(JWKS);
@@ -64,7 +73,8 @@ export class InvariantViolation extends Error {
 }
 
 /** What the verifier made of a token. */
-export type TokenOutcome = { readonly accepted: true } | { readonly accepted: false; readonly code: string; readonly message: string };
+export type TokenOutcome =
+  { readonly accepted: true } | { readonly accepted: false; readonly code: string; readonly message: string };
 
 /** Verifies `token`, checks both invariants, and returns the outcome; throws {@link InvariantViolation}. */
 export async function checkToken(verifier: TokenVerifier, token: string): Promise<TokenOutcome> {
@@ -72,8 +82,10 @@ export async function checkToken(verifier: TokenVerifier, token: string): Promis
   try {
     verified = await verifier.verify(token);
   } catch (error) {
-    if (!(error instanceof AuthError)) throw new InvariantViolation(`the verifier threw a ${describeError(error)}, not an AuthError`, { cause: error });
-    if (!(error instanceof InvalidTokenError)) throw new InvariantViolation(`the verifier threw ${error.name} with the keys at hand`, { cause: error });
+    if (!(error instanceof AuthError))
+      throw new InvariantViolation(`the verifier threw a ${describeError(error)}, not an AuthError`, { cause: error });
+    if (!(error instanceof InvalidTokenError))
+      throw new InvariantViolation(`the verifier threw ${error.name} with the keys at hand`, { cause: error });
     expectNoEcho(error.message, token);
     return { accepted: false, code: error.code, message: error.message };
   }
@@ -87,7 +99,10 @@ export async function checkToken(verifier: TokenVerifier, token: string): Promis
       requiredClaims: ['exp'],
     });
   } catch (error) {
-    throw new InvariantViolation(`the verifier accepted a token the independent check refuses: ${describeError(error)}`, { cause: error });
+    throw new InvariantViolation(
+      `the verifier accepted a token the independent check refuses: ${describeError(error)}`,
+      { cause: error },
+    );
   }
   const payloadText = Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8');
   if (verified.token !== token || JSON.stringify(verified.payload) !== JSON.stringify(JSON.parse(payloadText))) {
@@ -99,7 +114,8 @@ export async function checkToken(verifier: TokenVerifier, token: string): Promis
 /** An error message never repeats token material (it reaches `error_description`). */
 function expectNoEcho(message: string, token: string): void {
   for (const part of token.split('.')) {
-    if (part.length >= 12 && message.includes(part)) throw new InvariantViolation(`an error message repeats part of the token: ${message}`);
+    if (part.length >= 12 && message.includes(part))
+      throw new InvariantViolation(`an error message repeats part of the token: ${message}`);
   }
 }
 
@@ -131,26 +147,42 @@ function nodeHeaders(raw: readonly string[]): Record<string, string> {
 
 /** Runs `extractBearerToken` on a request, checks its invariants, and returns the outcome. */
 export function checkHeader(input: HeaderInput): HeaderOutcome {
-  const req: BearerRequest = { method: input.method, url: input.url, rawHeaders: input.rawHeaders, headers: nodeHeaders(input.rawHeaders), body: input.body };
+  const req: BearerRequest = {
+    method: input.method,
+    url: input.url,
+    rawHeaders: input.rawHeaders,
+    headers: nodeHeaders(input.rawHeaders),
+    body: input.body,
+  };
   let token: string;
   try {
     token = extractBearerToken(req, input.sources);
   } catch (error) {
     if (!(error instanceof InvalidRequestError) && !(error instanceof MissingCredentialsError)) {
-      throw new InvariantViolation(`the Authorization parser threw a ${describeError(error)}, not an AuthError`, { cause: error });
+      throw new InvariantViolation(`the Authorization parser threw a ${describeError(error)}, not an AuthError`, {
+        cause: error,
+      });
     }
     return { code: error.code };
   }
   if (token === '') throw new InvariantViolation('the parser returned an empty token');
-  const authorizations = input.rawHeaders.filter((_, i) => i % 2 === 0 && input.rawHeaders[i]!.toLowerCase() === 'authorization').length;
+  const authorizations = input.rawHeaders.filter(
+    (_, i) => i % 2 === 0 && input.rawHeaders[i]!.toLowerCase() === 'authorization',
+  ).length;
   if (authorizations > 1) throw new InvariantViolation('the parser accepted a request with two Authorization headers');
   const header = req.headers.authorization;
-  const query = new URLSearchParams(input.url.includes('?') ? input.url.slice(input.url.indexOf('?') + 1) : '').getAll('access_token');
-  const body = typeof input.body === 'object' && input.body !== null ? (input.body as Record<string, unknown>).access_token : undefined;
+  const query = new URLSearchParams(input.url.includes('?') ? input.url.slice(input.url.indexOf('?') + 1) : '').getAll(
+    'access_token',
+  );
+  const body =
+    typeof input.body === 'object' && input.body !== null
+      ? (input.body as Record<string, unknown>).access_token
+      : undefined;
   // the header's token is trimmed; a query or body value is the token exactly as sent
   const fromHeader = typeof header === 'string' && header.includes(token) && token === token.trim();
   const fromQuery = input.sources.query && query.includes(token);
   const fromBody = input.sources.body && body === token;
-  if (!fromHeader && !fromQuery && !fromBody) throw new InvariantViolation('the parser returned a token from no enabled place');
+  if (!fromHeader && !fromQuery && !fromBody)
+    throw new InvariantViolation('the parser returned a token from no enabled place');
   return { token };
 }

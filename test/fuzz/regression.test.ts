@@ -17,8 +17,12 @@ interface Entry<I> {
 const DIR = new URL('./regression/', import.meta.url);
 const read = <I>(file: string): Entry<I>[] => JSON.parse(readFileSync(new URL(file, DIR), 'utf8')) as Entry<I>[];
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
-const tokens = files.filter((f) => f.startsWith('tokens') || f.startsWith('finding-tokens')).flatMap((f) => read<string>(f));
-const headers = files.filter((f) => f.startsWith('authorization-header') || f.startsWith('finding-authorization-header')).flatMap((f) => read<HeaderInput>(f));
+const tokens = files
+  .filter((f) => f.startsWith('tokens') || f.startsWith('finding-tokens'))
+  .flatMap((f) => read<string>(f));
+const headers = files
+  .filter((f) => f.startsWith('authorization-header') || f.startsWith('finding-authorization-header'))
+  .flatMap((f) => read<HeaderInput>(f));
 
 describe('fuzz corpus: tokens', () => {
   test('holds entries for acceptance and for the main refusals', () => {
@@ -27,10 +31,15 @@ describe('fuzz corpus: tokens', () => {
     expect(outcomes.filter((o) => o.startsWith('refused')).length).toBeGreaterThanOrEqual(20);
   });
 
-  test.each(tokens.map((e) => [e.outcome, e] as const))('%s: same outcome, only typed errors, accepted only if jose agrees', async (_outcome, entry) => {
-    const result = await checkToken(createHarnessVerifier(), entry.input);
-    expect(result.accepted ? { accepted: true } : { accepted: false, code: result.code }).toEqual(entry.outcome === 'finding' ? expect.anything() : entry.expect);
-  });
+  test.each(tokens.map((e) => [e.outcome, e] as const))(
+    '%s: same outcome, only typed errors, accepted only if jose agrees',
+    async (_outcome, entry) => {
+      const result = await checkToken(createHarnessVerifier(), entry.input);
+      expect(result.accepted ? { accepted: true } : { accepted: false, code: result.code }).toEqual(
+        entry.outcome === 'finding' ? expect.anything() : entry.expect,
+      );
+    },
+  );
 });
 
 describe('fuzz corpus: Authorization header', () => {

@@ -6,7 +6,15 @@ import { serve, type Served } from './http.js';
 
 /** The settings the demo server reads from its environment, pointed at a fake provider. */
 export function demoSettings(idp: FakeProvider, overrides: Partial<DemoSettings> = {}): DemoSettings {
-  return { issuerUrl: idp.issuer, audience: 'test-api', discoveryUrl: idp.issuer, host: '127.0.0.1', port: 0, redisUrl: undefined, ...overrides };
+  return {
+    issuerUrl: idp.issuer,
+    audience: 'test-api',
+    discoveryUrl: idp.issuer,
+    host: '127.0.0.1',
+    port: 0,
+    redisUrl: undefined,
+    ...overrides,
+  };
 }
 
 /** Serves a fresh demo app (its own key cache and revocations) for `idp`. */

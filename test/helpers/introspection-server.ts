@@ -69,7 +69,12 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** Starts the endpoint for `issuer`, accepting the client `clientId` with `secret`. */
-export async function startIntrospectionServer(options: { issuer: string; clientId: string; secret: string; realm?: string }): Promise<IntrospectionServer> {
+export async function startIntrospectionServer(options: {
+  issuer: string;
+  clientId: string;
+  secret: string;
+  realm?: string;
+}): Promise<IntrospectionServer> {
   const revoked = new Set<string>();
   const opaque = new Map<string, Record<string, unknown>>();
   const held: (() => void)[] = [];
@@ -90,7 +95,11 @@ export async function startIntrospectionServer(options: { issuer: string; client
   }
 
   async function introspect(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const record = { authorization: req.headers.authorization, contentType: req.headers['content-type'], form: new URLSearchParams(await readBody(req)) };
+    const record = {
+      authorization: req.headers.authorization,
+      contentType: req.headers['content-type'],
+      form: new URLSearchParams(await readBody(req)),
+    };
     server.requests.push(record);
     for (const waiter of waiters.filter((w) => server.requests.length >= w.count)) waiter.resolve();
     const respond = () => {
@@ -110,8 +119,10 @@ export async function startIntrospectionServer(options: { issuer: string; client
       }
       const basic = decodeBasic(record.authorization);
       const viaBasic = basic?.id === options.clientId && basic.secret === options.secret;
-      const viaPost = record.form.get('client_id') === options.clientId && record.form.get('client_secret') === options.secret;
-      if (!viaBasic && !viaPost) return json(res, 401, { error: 'invalid_client', error_description: 'Authentication failed.' });
+      const viaPost =
+        record.form.get('client_id') === options.clientId && record.form.get('client_secret') === options.secret;
+      if (!viaBasic && !viaPost)
+        return json(res, 401, { error: 'invalid_client', error_description: 'Authentication failed.' });
       json(res, 200, answerFor(record.form.get('token') ?? ''));
     };
     if (holding) held.push(respond);
@@ -156,7 +167,9 @@ export async function startIntrospectionServer(options: { issuer: string; client
       };
     },
     arrived: (count) =>
-      server.requests.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })),
+      server.requests.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ count, resolve })),
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

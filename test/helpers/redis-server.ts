@@ -11,9 +11,13 @@ export interface TestRedis {
 }
 
 async function launch(port: number): Promise<RunningProcess> {
-  return startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    ready: /Ready to accept connections/,
-  });
+  return startProcess(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      ready: /Ready to accept connections/,
+    },
+  );
 }
 
 /** Starts redis-server; fails with a clear message when it is not installed (`apt-get install redis-server`). */

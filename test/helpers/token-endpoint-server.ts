@@ -3,236 +3,286 @@
  * document, a token endpoint that authenticates clients the way Keycloak does (client_secret_basic,
  * client_secret_post, private_key_jwt verified with jose), and an API that accepts the tokens it issued.
  */
-import { createServer } from 'node:http'
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
-import { generateKeyPairSync, randomUUID } from 'node:crypto'
-import type { KeyObject } from 'node:crypto'
-import type { AddressInfo } from 'node:net'
-import { jwtVerify, SignJWT } from 'jose'
-import type { JWTPayload } from 'jose'
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { jwtVerify, SignJWT } from 'jose';
+import type { JWTPayload } from 'jose';
 
 /** A client registered at the provider. */
 export interface RegisteredClient {
-  readonly clientId: string
-  readonly secret?: string
-  readonly publicKey?: KeyObject
-  readonly allowedScopes?: readonly string[]
+  readonly clientId: string;
+  readonly secret?: string;
+  readonly publicKey?: KeyObject;
+  readonly allowedScopes?: readonly string[];
 }
 
 /** One request received by the token endpoint, whatever its outcome. */
 export interface TokenRequestRecord {
-  readonly authorization: string | undefined
-  readonly form: URLSearchParams
+  readonly authorization: string | undefined;
+  readonly form: URLSearchParams;
   /** How the client authenticated, when it did. */
-  authMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
+  authMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
   /** The verified client assertion's claims, for private_key_jwt. */
-  assertion?: JWTPayload
+  assertion?: JWTPayload;
 }
 
 /** One request received by the protected API. */
 export interface ApiRequestRecord {
-  readonly method: string
-  readonly path: string
-  readonly authorization: string | undefined
-  readonly headers: IncomingHttpHeaders
-  readonly body: string
+  readonly method: string;
+  readonly path: string;
+  readonly authorization: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
 }
 
 /** An answer the token endpoint gives instead of the normal one; `undefined` means never answer. */
 export type TokenAnswer =
-  | { status: number; contentType?: string; headers?: Record<string, string>; body: string }
-  | undefined
+  { status: number; contentType?: string; headers?: Record<string, string>; body: string } | undefined;
 
 export interface TestProvider {
-  readonly origin: string
-  readonly issuer: string
-  readonly tokenEndpoint: string
+  readonly origin: string;
+  readonly issuer: string;
+  readonly tokenEndpoint: string;
   /** The discovery document, served as is: tests may edit it. */
-  readonly metadata: Record<string, unknown>
-  readonly tokenRequests: TokenRequestRecord[]
-  readonly apiRequests: ApiRequestRecord[]
+  readonly metadata: Record<string, unknown>;
+  readonly tokenRequests: TokenRequestRecord[];
+  readonly apiRequests: ApiRequestRecord[];
   /** Lifetime of issued tokens, in seconds; `undefined` leaves `expires_in` out. */
-  expiresIn: number | undefined
+  expiresIn: number | undefined;
   /** When set, the token endpoint answers with this instead (after recording the request). */
-  override: (() => TokenAnswer) | undefined
+  override: (() => TokenAnswer) | undefined;
   /** The revocation endpoint (RFC 7009), named in the discovery document as `revocation_endpoint`. */
-  readonly revocationEndpoint: string
+  readonly revocationEndpoint: string;
   /** Every request received by the revocation endpoint, whatever its outcome. */
-  readonly revocationRequests: TokenRequestRecord[]
+  readonly revocationRequests: TokenRequestRecord[];
   /** When set, the revocation endpoint answers with this instead (after recording the request). */
-  revocationOverride: (() => TokenAnswer) | undefined
+  revocationOverride: (() => TokenAnswer) | undefined;
   /** Whether `token` was revoked (through the revocation endpoint or {@link TestProvider.revoke}). */
-  isRevoked(token: string): boolean
+  isRevoked(token: string): boolean;
   /** Makes the API refuse `token` with 401 invalid_token from now on. */
-  revoke(token: string): void
-  close(): Promise<void>
+  revoke(token: string): void;
+  close(): Promise<void>;
 }
 
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
-const INVALID_CLIENT = { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' }
+const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const INVALID_CLIENT = { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' };
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers })
-  res.end(JSON.stringify(body))
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
 }
 
 /** Decodes an RFC 6749 §2.3.1 Basic credential: base64 of form-encoded id ":" form-encoded secret. */
 function decodeBasic(header: string): { id: string; secret: string } | undefined {
-  const match = /^Basic (.+)$/i.exec(header)
-  if (match === null) return undefined
-  const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8')
-  const colon = decoded.indexOf(':')
-  if (colon < 0) return undefined
-  const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '))
-  return { id: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) }
+  const match = /^Basic (.+)$/i.exec(header);
+  if (match === null) return undefined;
+  const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+  return { id: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) };
 }
 
 /** Starts the provider and API on 127.0.0.1:0. */
 export async function startTestProvider(clients: readonly RegisteredClient[]): Promise<TestProvider> {
-  const { privateKey: signingKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  const issued = new Set<string>()
-  const revoked = new Set<string>()
-  const seenJti = new Set<string>()
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const issuer = `${origin}/realms/test`
-  const tokenEndpoint = `${issuer}/protocol/openid-connect/token`
-  const revocationEndpoint = `${issuer}/protocol/openid-connect/revoke`
+  const { privateKey: signingKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const issued = new Set<string>();
+  const revoked = new Set<string>();
+  const seenJti = new Set<string>();
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `${origin}/realms/test`;
+  const tokenEndpoint = `${issuer}/protocol/openid-connect/token`;
+  const revocationEndpoint = `${issuer}/protocol/openid-connect/revoke`;
 
   async function authenticate(record: TokenRequestRecord): Promise<RegisteredClient | undefined> {
-    const { form, authorization } = record
+    const { form, authorization } = record;
     if (authorization !== undefined) {
-      const basic = decodeBasic(authorization)
-      const client = clients.find((c) => c.clientId === basic?.id)
-      if (client?.secret === undefined || client.secret !== basic?.secret) return undefined
-      record.authMethod = 'client_secret_basic'
-      return client
+      const basic = decodeBasic(authorization);
+      const client = clients.find((c) => c.clientId === basic?.id);
+      if (client?.secret === undefined || client.secret !== basic?.secret) return undefined;
+      record.authMethod = 'client_secret_basic';
+      return client;
     }
     if (form.get('client_assertion_type') === ASSERTION_TYPE) {
-      const client = clients.find((c) => c.clientId === form.get('client_id'))
-      if (client?.publicKey === undefined) return undefined
+      const client = clients.find((c) => c.clientId === form.get('client_id'));
+      if (client?.publicKey === undefined) return undefined;
       try {
         const { payload } = await jwtVerify(form.get('client_assertion') ?? '', client.publicKey, {
-          issuer: client.clientId, subject: client.clientId, audience: issuer, maxTokenAge: '2m', requiredClaims: ['jti', 'exp'],
-        })
-        if (typeof payload.aud !== 'string' || seenJti.has(payload.jti as string)) return undefined
-        seenJti.add(payload.jti as string)
-        record.authMethod = 'private_key_jwt'
-        record.assertion = payload
-        return client
+          issuer: client.clientId,
+          subject: client.clientId,
+          audience: issuer,
+          maxTokenAge: '2m',
+          requiredClaims: ['jti', 'exp'],
+        });
+        if (typeof payload.aud !== 'string' || seenJti.has(payload.jti as string)) return undefined;
+        seenJti.add(payload.jti as string);
+        record.authMethod = 'private_key_jwt';
+        record.assertion = payload;
+        return client;
       } catch {
-        return undefined
+        return undefined;
       }
     }
-    const client = clients.find((c) => c.clientId === form.get('client_id'))
-    if (client?.secret === undefined || client.secret !== form.get('client_secret')) return undefined
-    record.authMethod = 'client_secret_post'
-    return client
+    const client = clients.find((c) => c.clientId === form.get('client_id'));
+    if (client?.secret === undefined || client.secret !== form.get('client_secret')) return undefined;
+    record.authMethod = 'client_secret_post';
+    return client;
   }
 
   async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const record: TokenRequestRecord = { authorization: req.headers.authorization, form: new URLSearchParams(await readBody(req)) }
-    provider.tokenRequests.push(record)
+    const record: TokenRequestRecord = {
+      authorization: req.headers.authorization,
+      form: new URLSearchParams(await readBody(req)),
+    };
+    provider.tokenRequests.push(record);
     if (provider.override !== undefined) {
-      const answer = provider.override()
-      if (answer === undefined) return // never answers: the client must time out
-      res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/json', ...answer.headers })
-      res.end(answer.body)
-      return
+      const answer = provider.override();
+      if (answer === undefined) return; // never answers: the client must time out
+      res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/json', ...answer.headers });
+      res.end(answer.body);
+      return;
     }
-    const client = await authenticate(record)
-    if (client === undefined) return send(res, 401, INVALID_CLIENT)
-    if (record.form.get('grant_type') !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type' })
-    const scopes = (record.form.get('scope') ?? '').split(' ').filter(Boolean)
-    const refused = scopes.filter((s) => !(client.allowedScopes ?? []).includes(s))
-    if (refused.length > 0) return send(res, 400, { error: 'invalid_scope', error_description: `Invalid scopes: ${refused.join(' ')}` })
-    const now = Math.floor(Date.now() / 1000)
+    const client = await authenticate(record);
+    if (client === undefined) return send(res, 401, INVALID_CLIENT);
+    if (record.form.get('grant_type') !== 'client_credentials')
+      return send(res, 400, { error: 'unsupported_grant_type' });
+    const scopes = (record.form.get('scope') ?? '').split(' ').filter(Boolean);
+    const refused = scopes.filter((s) => !(client.allowedScopes ?? []).includes(s));
+    if (refused.length > 0)
+      return send(res, 400, { error: 'invalid_scope', error_description: `Invalid scopes: ${refused.join(' ')}` });
+    const now = Math.floor(Date.now() / 1000);
     const accessToken = await new SignJWT({ typ: 'Bearer', azp: client.clientId, scope: scopes.join(' ') })
       .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'test-signing-key' })
-      .setIssuer(issuer).setSubject(`service-account-${client.clientId}`).setJti(randomUUID())
-      .setIssuedAt(now).setExpirationTime(now + (provider.expiresIn ?? 300))
-      .sign(signingKey)
-    issued.add(accessToken)
+      .setIssuer(issuer)
+      .setSubject(`service-account-${client.clientId}`)
+      .setJti(randomUUID())
+      .setIssuedAt(now)
+      .setExpirationTime(now + (provider.expiresIn ?? 300))
+      .sign(signingKey);
+    issued.add(accessToken);
     send(res, 200, {
-      access_token: accessToken, token_type: 'Bearer', expires_in: provider.expiresIn,
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: provider.expiresIn,
       scope: scopes.length > 0 ? scopes.join(' ') : undefined,
-    })
+    });
   }
 
   /** RFC 7009 §2.1, as Keycloak: the client authenticates, may revoke only its own tokens, and gets 200 for unknown ones. */
   async function revoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const record: TokenRequestRecord = { authorization: req.headers.authorization, form: new URLSearchParams(await readBody(req)) }
-    provider.revocationRequests.push(record)
+    const record: TokenRequestRecord = {
+      authorization: req.headers.authorization,
+      form: new URLSearchParams(await readBody(req)),
+    };
+    provider.revocationRequests.push(record);
     if (provider.revocationOverride !== undefined) {
-      const answer = provider.revocationOverride()
-      if (answer === undefined) return // never answers: the client must time out
-      res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/json', ...answer.headers })
-      res.end(answer.body)
-      return
+      const answer = provider.revocationOverride();
+      if (answer === undefined) return; // never answers: the client must time out
+      res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/json', ...answer.headers });
+      res.end(answer.body);
+      return;
     }
-    const client = await authenticate(record)
-    if (client === undefined) return send(res, 401, INVALID_CLIENT)
-    const hint = record.form.get('token_type_hint')
-    if (hint !== null && hint !== 'access_token' && hint !== 'refresh_token') return send(res, 400, { error: 'unsupported_token_type' })
-    const token = record.form.get('token')
-    if (token === null) return send(res, 400, { error: 'invalid_request', error_description: 'Token not provided' })
+    const client = await authenticate(record);
+    if (client === undefined) return send(res, 401, INVALID_CLIENT);
+    const hint = record.form.get('token_type_hint');
+    if (hint !== null && hint !== 'access_token' && hint !== 'refresh_token')
+      return send(res, 400, { error: 'unsupported_token_type' });
+    const token = record.form.get('token');
+    if (token === null) return send(res, 400, { error: 'invalid_request', error_description: 'Token not provided' });
     if (issued.has(token)) {
-      const azp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).azp as unknown
-      if (azp !== client.clientId) return send(res, 400, { error: 'unauthorized_client', error_description: 'Unmatching clients' })
-      revoked.add(token)
+      const azp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).azp as unknown;
+      if (azp !== client.clientId)
+        return send(res, 400, { error: 'unauthorized_client', error_description: 'Unmatching clients' });
+      revoked.add(token);
     }
-    res.writeHead(200, { 'cache-control': 'no-store' }).end()
+    res.writeHead(200, { 'cache-control': 'no-store' }).end();
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const authorization = req.headers.authorization
-    provider.apiRequests.push({ method: req.method ?? '', path, authorization, headers: req.headers, body: await readBody(req) })
-    const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1]
-    if (bearer === undefined) return send(res, 401, { error: 'invalid_request' }, { 'www-authenticate': 'Bearer realm="test"' })
-    if (path === '/api/plain-401') return send(res, 401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer realm="test"' })
+    const authorization = req.headers.authorization;
+    provider.apiRequests.push({
+      method: req.method ?? '',
+      path,
+      authorization,
+      headers: req.headers,
+      body: await readBody(req),
+    });
+    const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+    if (bearer === undefined)
+      return send(res, 401, { error: 'invalid_request' }, { 'www-authenticate': 'Bearer realm="test"' });
+    if (path === '/api/plain-401')
+      return send(res, 401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer realm="test"' });
     if (path === '/api/always-invalid' || !issued.has(bearer) || revoked.has(bearer)) {
-      const challenge = 'Bearer realm="test", error="invalid_token", error_description="the token is not valid"'
-      return send(res, 401, { error: 'invalid_token', error_description: 'the token is not valid' }, { 'www-authenticate': challenge })
+      const challenge = 'Bearer realm="test", error="invalid_token", error_description="the token is not valid"';
+      return send(
+        res,
+        401,
+        { error: 'invalid_token', error_description: 'the token is not valid' },
+        { 'www-authenticate': challenge },
+      );
     }
     if (path === '/api/forbidden') {
-      return send(res, 403, { error: 'insufficient_scope' }, { 'www-authenticate': 'Bearer error="insufficient_scope", scope="admin"' })
+      return send(
+        res,
+        403,
+        { error: 'insufficient_scope' },
+        { 'www-authenticate': 'Bearer error="insufficient_scope", scope="admin"' },
+      );
     }
-    send(res, 200, { message: 'hello from the test API', method: req.method, body: provider.apiRequests.at(-1)?.body })
+    send(res, 200, { message: 'hello from the test API', method: req.method, body: provider.apiRequests.at(-1)?.body });
   }
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', origin).pathname
+    const path = new URL(req.url ?? '/', origin).pathname;
     const handle = async () => {
-      if (req.method === 'GET' && path === '/realms/test/.well-known/openid-configuration') return send(res, 200, provider.metadata)
-      if (req.method === 'POST' && `${origin}${path}` === tokenEndpoint) return token(req, res)
-      if (req.method === 'POST' && `${origin}${path}` === revocationEndpoint) return revoke(req, res)
-      if (path.startsWith('/api/')) return api(req, res, path)
-      send(res, 404, { error: 'not_found' })
-    }
-    handle().catch(() => send(res, 500, { error: 'server_error' }))
-  })
+      if (req.method === 'GET' && path === '/realms/test/.well-known/openid-configuration')
+        return send(res, 200, provider.metadata);
+      if (req.method === 'POST' && `${origin}${path}` === tokenEndpoint) return token(req, res);
+      if (req.method === 'POST' && `${origin}${path}` === revocationEndpoint) return revoke(req, res);
+      if (path.startsWith('/api/')) return api(req, res, path);
+      send(res, 404, { error: 'not_found' });
+    };
+    handle().catch(() => send(res, 500, { error: 'server_error' }));
+  });
 
   const provider: TestProvider = {
-    origin, issuer, tokenEndpoint,
-    metadata: { issuer, token_endpoint: tokenEndpoint, jwks_uri: `${issuer}/protocol/openid-connect/certs`, revocation_endpoint: revocationEndpoint },
-    tokenRequests: [], apiRequests: [], expiresIn: 300, override: undefined,
-    revocationEndpoint, revocationRequests: [], revocationOverride: undefined,
+    origin,
+    issuer,
+    tokenEndpoint,
+    metadata: {
+      issuer,
+      token_endpoint: tokenEndpoint,
+      jwks_uri: `${issuer}/protocol/openid-connect/certs`,
+      revocation_endpoint: revocationEndpoint,
+    },
+    tokenRequests: [],
+    apiRequests: [],
+    expiresIn: 300,
+    override: undefined,
+    revocationEndpoint,
+    revocationRequests: [],
+    revocationOverride: undefined,
     isRevoked: (t) => revoked.has(t),
     revoke: (t) => void revoked.add(t),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    }),
-  }
-  return provider
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return provider;
 }

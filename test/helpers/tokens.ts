@@ -18,12 +18,22 @@ export function craft(header: unknown, payload: unknown, signature = 'c2lnbmF0dX
 }
 
 /** Signs any header and payload (the header is taken as is: a test may set `crit`, `jwk`, `typ` …). */
-export async function sign(header: Record<string, unknown>, payload: Record<string, unknown>, key: CryptoKey | KeyObject | Uint8Array): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header as { alg: string }).sign(key);
+export async function sign(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  key: CryptoKey | KeyObject | Uint8Array,
+): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+    .setProtectedHeader(header as { alg: string })
+    .sign(key);
 }
 
 /** Keycloak-shaped claims for `issuer`, valid for five minutes from `nowSeconds`; `overrides` replace them. */
-export function claimsFor(issuer: string, nowSeconds: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function claimsFor(
+  issuer: string,
+  nowSeconds: number,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     iss: issuer,
     aud: 'test-api',
@@ -38,7 +48,11 @@ export function claimsFor(issuer: string, nowSeconds: number, overrides: Record<
 }
 
 /** Signs claims with a fake provider's key, header `{ alg, typ: JWT, kid }` plus `header` overrides. */
-export function signWithKey(key: FakeKey, payload: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+export function signWithKey(
+  key: FakeKey,
+  payload: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+): Promise<string> {
   return sign({ alg: key.alg, typ: 'JWT', kid: key.kid, ...header }, payload, key.privateKey);
 }
 

@@ -14,7 +14,11 @@ const keycloak = keycloakUnderTest();
 const run = promisify(execFile);
 
 async function tokenFor(clientId: string, scopes: string[] = [], realm = 'myorg'): Promise<string> {
-  const config = await discovery({ issuer: keycloak.issuer(realm), clientId, clientAuth: clientSecretBasic(`${clientId}_dev_secret`) });
+  const config = await discovery({
+    issuer: keycloak.issuer(realm),
+    clientId,
+    clientAuth: clientSecretBasic(`${clientId}_dev_secret`),
+  });
   return (await clientCredentialsGrant(config, { scopes })).token;
 }
 
@@ -75,21 +79,35 @@ describe('the demo API against a real Keycloak', () => {
   });
 
   it('admits /api/private-scoped-all with both scopes and refuses it with one', async () => {
-    expect((await get('/api/private-scoped-all', await tokenFor('test_api_client', ['test_api_access', 'email']))).status).toBe(200);
-    expect((await get('/api/private-scoped-all', await tokenFor('test_api_client', ['test_api_access']))).status).toBe(403);
+    expect(
+      (await get('/api/private-scoped-all', await tokenFor('test_api_client', ['test_api_access', 'email']))).status,
+    ).toBe(200);
+    expect((await get('/api/private-scoped-all', await tokenFor('test_api_client', ['test_api_access']))).status).toBe(
+      403,
+    );
   });
 
   it('admits the admin client on /api/admin and refuses test_api_client with 403', async () => {
     expect((await get('/api/admin', await tokenFor('test_admin_client'))).status).toBe(200);
     const refused = await get('/api/admin', await tokenFor('test_api_client'));
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toEqual({ error: 'insufficient_scope', error_description: 'token lacks the realm role "admin"' });
+    expect(await refused.json()).toEqual({
+      error: 'insufficient_scope',
+      error_description: 'token lacks the realm role "admin"',
+    });
   });
 
   it('admits a token that test_signed_jwt_client got with private_key_jwt', async () => {
-    const pem = await readFile(new URL('../../keycloak/dev-only/test_signed_jwt_client.key.pem', import.meta.url), 'utf8');
+    const pem = await readFile(
+      new URL('../../keycloak/dev-only/test_signed_jwt_client.key.pem', import.meta.url),
+      'utf8',
+    );
     const { createPrivateKey } = await import('node:crypto');
-    const config = await discovery({ issuer: keycloak.issuer(), clientId: 'test_signed_jwt_client', clientAuth: privateKeyJwt(createPrivateKey(pem)) });
+    const config = await discovery({
+      issuer: keycloak.issuer(),
+      clientId: 'test_signed_jwt_client',
+      clientAuth: privateKeyJwt(createPrivateKey(pem)),
+    });
     const token = (await clientCredentialsGrant(config, { scopes: ['test_api_access'] })).token;
     expect(decodeJwt(token).azp).toBe('test_signed_jwt_client');
     expect((await get('/api/private-scoped', token)).status).toBe(200);
@@ -98,7 +116,10 @@ describe('the demo API against a real Keycloak', () => {
   it('refuses a token of the look-alike realm "other" with 401 invalid_token', async () => {
     const response = await get('/api/private', await tokenFor('test_api_client', [], 'other'));
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: 'invalid_token', error_description: 'token "iss" is not a trusted issuer' });
+    expect(await response.json()).toEqual({
+      error: 'invalid_token',
+      error_description: 'token "iss" is not a trusted issuer',
+    });
   });
 
   it('refuses a Keycloak ID token and a refresh token sent as access tokens', async () => {
@@ -115,7 +136,9 @@ describe('the demo API against a real Keycloak', () => {
     const before = await tokenFor('test_api_client');
     expect((await get('/api/private', before)).status).toBe(200);
     const admin = await adminToken();
-    const realm = (await (await fetch(`${keycloak.url}/admin/realms/myorg`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { id: string };
+    const realm = (await (
+      await fetch(`${keycloak.url}/admin/realms/myorg`, { headers: { authorization: `Bearer ${admin}` } })
+    ).json()) as { id: string };
     const created = await fetch(`${keycloak.url}/admin/realms/myorg/components`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
@@ -168,7 +191,11 @@ describe('the demo API when its Keycloak is stopped', () => {
 
   it('keeps verifying tokens of known keys, and answers 503 with Retry-After for an unknown key', async () => {
     const grant = async (scopes: string[]) => {
-      const config = await discovery({ issuer: own.issuer(), clientId: 'test_api_client', clientAuth: clientSecretBasic('test_api_client_dev_secret') });
+      const config = await discovery({
+        issuer: own.issuer(),
+        clientId: 'test_api_client',
+        clientAuth: clientSecretBasic('test_api_client_dev_secret'),
+      });
       return (await clientCredentialsGrant(config, { scopes })).token;
     };
     const headers = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });

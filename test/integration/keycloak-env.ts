@@ -51,14 +51,22 @@ export async function acquireKeycloak(env: NodeJS.ProcessEnv = process.env): Pro
   const external = env['KEYCLOAK_URL'];
   if (external) {
     const url = external.replace(/\/+$/, '');
-    await waitForRealm({ url, realm: DEFAULT_REALM, timeoutMs: 60_000, log, failed: () => undefined, logTail: async () => '' });
+    await waitForRealm({
+      url,
+      realm: DEFAULT_REALM,
+      timeoutMs: 60_000,
+      log,
+      failed: () => undefined,
+      logTail: async () => '',
+    });
     return announce({ url, source: 'KEYCLOAK_URL', release: async () => {} });
   }
   const forced = env['KEYCLOAK_TEST_PATH'];
   if (forced !== undefined && forced !== 'testcontainers' && forced !== 'native') {
     throw new TypeError('"KEYCLOAK_TEST_PATH" must be "testcontainers" or "native"');
   }
-  const noEngine = forced === 'native' ? 'KEYCLOAK_TEST_PATH=native' : await dockerEngineUnavailable(env['DOCKER_HOST']);
+  const noEngine =
+    forced === 'native' ? 'KEYCLOAK_TEST_PATH=native' : await dockerEngineUnavailable(env['DOCKER_HOST']);
   if (forced === 'testcontainers' || noEngine === undefined) {
     const container = await startContainerKeycloak(log);
     return announce({ url: container.url, source: 'testcontainers', release: container.stop });

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
-import { clientCredentialsGrant, clientSecretBasic, discovery, revokeToken, type ClientConfiguration } from '../../src/client/index.js';
+import {
+  clientCredentialsGrant,
+  clientSecretBasic,
+  discovery,
+  revokeToken,
+  type ClientConfiguration,
+} from '../../src/client/index.js';
 import { createAuth, type Auth, type IntrospectionOptions } from '../../src/index.js';
 import { bearer, expectChallenge, expectUnavailable, send, serve, type Served } from '../helpers/http.js';
 import { keycloakUnderTest } from './keycloak-env.js';
@@ -40,11 +46,15 @@ function introspectingGuard(introspection: Partial<IntrospectionOptions> = {}): 
 /** Runs `npm run client -- revoke` as a process, the token on stdin. */
 function cliRevoke(token: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['scripts/client.ts', 'revoke', '--issuer', keycloak.issuer(), '--json'], {
-      cwd: ROOT,
-      env: { ...process.env, CLIENT_SECRET: CLIENT.secret },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      `${ROOT}node_modules/.bin/tsx`,
+      ['scripts/client.ts', 'revoke', '--issuer', keycloak.issuer(), '--json'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, CLIENT_SECRET: CLIENT.secret },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -62,7 +72,11 @@ describe('introspection and revocation against a real Keycloak', () => {
   const newToken = async () => (await clientCredentialsGrant(config, { scopes: ['test_api_access'] })).token;
 
   beforeAll(async () => {
-    config = await discovery({ issuer: keycloak.issuer(), clientId: CLIENT.clientId, clientAuth: clientSecretBasic(CLIENT.secret) });
+    config = await discovery({
+      issuer: keycloak.issuer(),
+      clientId: CLIENT.clientId,
+      clientAuth: clientSecretBasic(CLIENT.secret),
+    });
     const introspecting = introspectingGuard();
     const plain = plainGuard();
     const perRoute = introspectingGuard({ everyRoute: false });
@@ -90,7 +104,10 @@ describe('introspection and revocation against a real Keycloak', () => {
   it("gets 'not active' from Keycloak when introspecting as a client outside the token's audience", async () => {
     clock.now = Date.now();
     const outsider = introspectingGuard({ clientId: CLIENT.clientId, clientSecret: CLIENT.secret });
-    await expect(outsider.verify(await newToken())).rejects.toMatchObject({ code: 'invalid_token', message: 'token is not active (introspection)' });
+    await expect(outsider.verify(await newToken())).rejects.toMatchObject({
+      code: 'invalid_token',
+      message: 'token is not active (introspection)',
+    });
   });
 
   it('refuses a token revoked at Keycloak within the cache TTL, while a plain JWT guard still accepts it', async () => {
@@ -112,7 +129,10 @@ describe('introspection and revocation against a real Keycloak', () => {
     clock.now = Date.now();
     const token = await newToken();
     await revokeToken(config, token);
-    await expect(introspectingGuard().verify(token)).rejects.toMatchObject({ code: 'invalid_token', message: 'token is not active (introspection)' });
+    await expect(introspectingGuard().verify(token)).rejects.toMatchObject({
+      code: 'invalid_token',
+      message: 'token is not active (introspection)',
+    });
   });
 
   it('with everyRoute false, refuses the revoked token on requireActiveToken only', async () => {
@@ -129,10 +149,12 @@ describe('introspection and revocation against a real Keycloak', () => {
     const result = await cliRevoke(token);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(result.stdout)).toEqual({ revoked: true, revocation_endpoint: config.revocationEndpoint });
-    await expect(introspectingGuard().verify(token)).rejects.toMatchObject({ message: 'token is not active (introspection)' });
+    await expect(introspectingGuard().verify(token)).rejects.toMatchObject({
+      message: 'token is not active (introspection)',
+    });
   }, 60_000);
 
-  it('answers 503 when Keycloak refuses the resource server\'s credentials, never a pass', async () => {
+  it("answers 503 when Keycloak refuses the resource server's credentials, never a pass", async () => {
     clock.now = Date.now();
     const wrong = introspectingGuard({ clientSecret: 'not the secret' });
     const app = express();

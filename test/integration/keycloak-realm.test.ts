@@ -3,7 +3,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { SignJWT, createRemoteJWKSet, decodeJwt, generateKeyPair, importPKCS8, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import {
+  SignJWT,
+  createRemoteJWKSet,
+  decodeJwt,
+  generateKeyPair,
+  importPKCS8,
+  jwtVerify,
+  type CryptoKey,
+  type JWTPayload,
+} from 'jose';
 import { keycloakUnderTest } from './keycloak-env.js';
 
 const keycloak = keycloakUnderTest();
@@ -15,13 +24,20 @@ interface TokenAnswer {
   readonly body: Record<string, unknown>;
 }
 
-async function requestToken(form: Record<string, string>, options: { realm?: string; basic?: [string, string] } = {}): Promise<TokenAnswer> {
+async function requestToken(
+  form: Record<string, string>,
+  options: { realm?: string; basic?: [string, string] } = {},
+): Promise<TokenAnswer> {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (options.basic) {
     const [id, secret] = options.basic.map(encodeURIComponent);
     headers['authorization'] = `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
   }
-  const response = await fetch(keycloak.tokenEndpoint(options.realm), { method: 'POST', headers, body: new URLSearchParams(form) });
+  const response = await fetch(keycloak.tokenEndpoint(options.realm), {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams(form),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -58,7 +74,10 @@ async function signedJwtAssertion(key: CryptoKey, audience: string): Promise<str
 
 describe(`realm myorg on Keycloak (${keycloak.source})`, () => {
   it('signs a test_api_client token that verifies against the realm JWKS with aud test-api, azp test_api_client and typ Bearer', async () => {
-    const answer = await requestToken({ grant_type: 'client_credentials' }, { basic: ['test_api_client', 'test_api_client_dev_secret'] });
+    const answer = await requestToken(
+      { grant_type: 'client_credentials' },
+      { basic: ['test_api_client', 'test_api_client_dev_secret'] },
+    );
     expect(answer.status).toBe(200);
     const jwks = createRemoteJWKSet(new URL(`${keycloak.issuer('myorg')}/protocol/openid-connect/certs`));
     const { payload, protectedHeader } = await jwtVerify(String(answer.body['access_token']), jwks, {

@@ -78,7 +78,10 @@ class RealmDiscoveryWaitStrategy implements WaitStrategy {
     let watching = true;
     const watch = (async () => {
       while (watching && exited === undefined) {
-        const state = await container.inspect().then((info) => info.State, () => undefined);
+        const state = await container.inspect().then(
+          (info) => info.State,
+          () => undefined,
+        );
         if (state !== undefined && !state.Running) exited = `the container exited with code ${state.ExitCode}`;
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
@@ -131,7 +134,9 @@ export async function startContainerKeycloak(log: (line: string) => void): Promi
     .withWaitStrategy(new RealmDiscoveryWaitStrategy(url, DEFAULT_REALM, log))
     .withStartupTimeout(240_000)
     .start();
-  log(`container ${container.getName().replace(/^\//, '')} ready after ${((Date.now() - started) / 1000).toFixed(1)} s: ${discoveryUrl(url, DEFAULT_REALM)}`);
+  log(
+    `container ${container.getName().replace(/^\//, '')} ready after ${((Date.now() - started) / 1000).toFixed(1)} s: ${discoveryUrl(url, DEFAULT_REALM)}`,
+  );
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     // Stopped and removed (testcontainers' default), with its anonymous volumes: nothing is left in the engine.

@@ -11,7 +11,16 @@ import type { JWK } from 'jose';
 import { createDemoApp } from '../../src/demo/app.js';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/index.js';
 import { demoSettings, startDemo } from '../helpers/demo.js';
-import { bearer, expectChallenge, parseRaw, rawStatus, send, sendRaw, type HttpResponse, type Served } from '../helpers/http.js';
+import {
+  bearer,
+  expectChallenge,
+  parseRaw,
+  rawStatus,
+  send,
+  sendRaw,
+  type HttpResponse,
+  type Served,
+} from '../helpers/http.js';
 import { claimsFor, nowSeconds } from '../helpers/tokens.js';
 import { createAttackerKeys, startAttackerServer, type AttackerServer } from './attacker.js';
 import { ATTACKS, type Attack, type AttackContext } from './attacks.js';
@@ -51,7 +60,12 @@ afterAll(async () => {
 /** Sends `Authorization: Bearer <token>`; a token outside Latin-1 goes over a raw socket, as an attacker would send it. */
 async function get(route: string, token: string, method = 'GET'): Promise<HttpResponse> {
   if (!/[^\x20-\x7e]/.test(token)) return send(`${demo.url}${route}`, { method, headers: bearer(token) });
-  return parseRaw(await sendRaw(demo.port, `${method} ${route} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`));
+  return parseRaw(
+    await sendRaw(
+      demo.port,
+      `${method} ${route} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`,
+    ),
+  );
 }
 
 /** Nothing of the token (its header or payload text) comes back in the answer. */
@@ -74,7 +88,7 @@ describe('attack corpus: every forged or malformed token is refused over HTTP', 
     expect(attacker.received.length).toBe(fetchedBefore);
   });
 
-  test('no URL named in any token (jku, x5u, kid) was ever fetched: the attacker\'s server received no request', () => {
+  test("no URL named in any token (jku, x5u, kid) was ever fetched: the attacker's server received no request", () => {
     expect(ATTACKS.filter((a) => /jku|x5u/.test(a.what)).length).toBeGreaterThanOrEqual(4);
     expect(attacker.received).toEqual([]);
   });
@@ -91,8 +105,14 @@ describe('duplicate JSON members: the last one wins, and that one value is used 
   /** `{"name": first, ...rest}` where rest holds `name` again later, as text. */
   const withDuplicate = (object: Record<string, unknown>, name: string, first: unknown): string =>
     `{${JSON.stringify(name)}:${JSON.stringify(first)},${JSON.stringify(object).slice(1)}`;
-  const headerOf = (overrides: Record<string, unknown> = {}) => ({ alg: 'RS256', typ: 'JWT', kid: ctx.rsa.kid, ...overrides });
-  const claimsOf = (overrides: Record<string, unknown> = {}) => claimsFor(idp.issuer, nowSeconds(), { sub: 'the-subject', ...overrides });
+  const headerOf = (overrides: Record<string, unknown> = {}) => ({
+    alg: 'RS256',
+    typ: 'JWT',
+    kid: ctx.rsa.kid,
+    ...overrides,
+  });
+  const claimsOf = (overrides: Record<string, unknown> = {}) =>
+    claimsFor(idp.issuer, nowSeconds(), { sub: 'the-subject', ...overrides });
 
   type Part = 'header' | 'payload';
   type Dup = [part: Part, name: string, first: unknown, last: unknown, route: string, status: number];
@@ -118,51 +138,82 @@ describe('duplicate JSON members: the last one wins, and that one value is used 
     ['payload', 'azp', 'evil-client', 'test_api_client', '/api/me', 200],
   ];
   const resolve = (value: unknown): unknown =>
-    value === '<current kid>' ? ctx.rsa.kid : value === '<our issuer>' ? idp.issuer : value === '<in five minutes>' ? nowSeconds() + 300 : value;
+    value === '<current kid>'
+      ? ctx.rsa.kid
+      : value === '<our issuer>'
+        ? idp.issuer
+        : value === '<in five minutes>'
+          ? nowSeconds() + 300
+          : value;
 
-  test.each(DUPLICATES)('%s "%s": %j then %j answers %s on %s exactly as a token with only the last value', async (part, name, first, last, route, status) => {
-    const header = headerOf(part === 'header' ? { [name]: resolve(last) } : {});
-    const payload = claimsOf(part === 'payload' ? { [name]: resolve(last) } : {});
-    const duplicated = signText(
-      ctx.rsa,
-      part === 'header' ? withDuplicate(header, name, resolve(first)) : JSON.stringify(header),
-      part === 'payload' ? withDuplicate(payload, name, resolve(first)) : JSON.stringify(payload),
-    );
-    const single = signText(ctx.rsa, JSON.stringify(header), JSON.stringify(payload));
-    const withDup = await get(route, duplicated);
-    const withLast = await get(route, single);
-    expect(withDup.status).toBe(status);
-    expect({ status: withDup.status, challenge: withDup.headers['www-authenticate'], body: withDup.body }).toEqual({
-      status: withLast.status,
-      challenge: withLast.headers['www-authenticate'],
-      body: withLast.body,
-    });
-  });
+  test.each(DUPLICATES)(
+    '%s "%s": %j then %j answers %s on %s exactly as a token with only the last value',
+    async (part, name, first, last, route, status) => {
+      const header = headerOf(part === 'header' ? { [name]: resolve(last) } : {});
+      const payload = claimsOf(part === 'payload' ? { [name]: resolve(last) } : {});
+      const duplicated = signText(
+        ctx.rsa,
+        part === 'header' ? withDuplicate(header, name, resolve(first)) : JSON.stringify(header),
+        part === 'payload' ? withDuplicate(payload, name, resolve(first)) : JSON.stringify(payload),
+      );
+      const single = signText(ctx.rsa, JSON.stringify(header), JSON.stringify(payload));
+      const withDup = await get(route, duplicated);
+      const withLast = await get(route, single);
+      expect(withDup.status).toBe(status);
+      expect({ status: withDup.status, challenge: withDup.headers['www-authenticate'], body: withDup.body }).toEqual({
+        status: withLast.status,
+        challenge: withLast.headers['www-authenticate'],
+        body: withLast.body,
+      });
+    },
+  );
 
   test('req.auth carries the last value of every duplicate: /api/me shows the last sub, azp, scope and roles', async () => {
-    const payload = claimsOf({ sub: 'last-sub', azp: 'last-client', scope: 'last_scope', realm_access: { roles: ['last-role'] } });
+    const payload = claimsOf({
+      sub: 'last-sub',
+      azp: 'last-client',
+      scope: 'last_scope',
+      realm_access: { roles: ['last-role'] },
+    });
     const text = `{"sub":"first-sub","azp":"first-client","scope":"first_scope","realm_access":{"roles":["first-role"]},${JSON.stringify(payload).slice(1)}`;
     const response = await get('/api/me', signText(ctx.rsa, JSON.stringify(headerOf()), text));
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ message: 'who you are', sub: 'last-sub', client_id: 'last-client', scopes: ['last_scope'], roles: ['last-role'] });
+    expect(response.body).toEqual({
+      message: 'who you are',
+      sub: 'last-sub',
+      client_id: 'last-client',
+      scopes: ['last_scope'],
+      roles: ['last-role'],
+    });
   });
 });
 
 /** What a polluted prototype would show: the own names of the built-in prototypes. */
 function prototypeSnapshot(): Record<string, string[]> {
   const names = (o: object) => Reflect.ownKeys(o).map(String).sort();
-  return { object: names(Object.prototype), array: names(Array.prototype), function: names(Function.prototype), string: names(String.prototype) };
+  return {
+    object: names(Object.prototype),
+    array: names(Array.prototype),
+    function: names(Function.prototype),
+    string: names(String.prototype),
+  };
 }
 
 describe('__proto__ and constructor claims: nothing is polluted, nothing is inherited, nothing else changes', () => {
   const POLLUTERS = ['admin', 'polluted', 'scope', 'realm_access', 'roles', 'typ', 'isAdmin'];
   /** Provider-signed: scope and realm_access exist only under __proto__, so inheriting them would grant them. */
   const pollutingPayload = () => {
-    const base = claimsFor(idp.issuer, nowSeconds(), { sub: 'proto-subject', scope: undefined, realm_access: undefined });
-    return `{"__proto__":{"scope":"test_api_access","realm_access":{"roles":["admin"]},"admin":true,"polluted":"yes"},` +
+    const base = claimsFor(idp.issuer, nowSeconds(), {
+      sub: 'proto-subject',
+      scope: undefined,
+      realm_access: undefined,
+    });
+    return (
+      `{"__proto__":{"scope":"test_api_access","realm_access":{"roles":["admin"]},"admin":true,"polluted":"yes"},` +
       `"constructor":{"prototype":{"isAdmin":true,"polluted":"yes"},"name":"Object"},` +
       `"resource_access":{"__proto__":{"roles":["admin"]},"constructor":{"roles":["admin"]},"test_api_client":{"roles":["reader"]}},` +
-      `${JSON.stringify(base).slice(1)}`;
+      `${JSON.stringify(base).slice(1)}`
+    );
   };
   const header = () => JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: ctx.rsa.kid });
   let before: Record<string, string[]>;
@@ -170,30 +221,69 @@ describe('__proto__ and constructor claims: nothing is polluted, nothing is inhe
 
   beforeAll(async () => {
     before = prototypeSnapshot();
-    plainMe = (await get('/api/me', signJson(ctx.rsa, JSON.parse(header()) as Record<string, unknown>, claimsFor(idp.issuer, nowSeconds(), { sub: 'plain' })))).body;
+    plainMe = (
+      await get(
+        '/api/me',
+        signJson(
+          ctx.rsa,
+          JSON.parse(header()) as Record<string, unknown>,
+          claimsFor(idp.issuer, nowSeconds(), { sub: 'plain' }),
+        ),
+      )
+    ).body;
   });
 
   test('a signed token whose scope exists only under __proto__ lacks the scope: 403 on /api/private-scoped', async () => {
-    expectChallenge(await get('/api/private-scoped', signText(ctx.rsa, header(), pollutingPayload())), 403, 'insufficient_scope', 'token lacks a required scope (needs all of: test_api_access)', 'test_api_access');
+    expectChallenge(
+      await get('/api/private-scoped', signText(ctx.rsa, header(), pollutingPayload())),
+      403,
+      'insufficient_scope',
+      'token lacks a required scope (needs all of: test_api_access)',
+      'test_api_access',
+    );
   });
 
   test('a signed token whose admin role exists only under __proto__ lacks the role: 403 on /api/admin', async () => {
-    expectChallenge(await get('/api/admin', signText(ctx.rsa, header(), pollutingPayload())), 403, 'insufficient_scope', 'token lacks the realm role "admin"');
+    expectChallenge(
+      await get('/api/admin', signText(ctx.rsa, header(), pollutingPayload())),
+      403,
+      'insufficient_scope',
+      'token lacks the realm role "admin"',
+    );
   });
 
   test('req.auth of that token holds no inherited scope or role: /api/me shows none', async () => {
     const response = await get('/api/me', signText(ctx.rsa, header(), pollutingPayload()));
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ message: 'who you are', sub: 'proto-subject', client_id: 'test_api_client', scopes: [], roles: [] });
+    expect(response.body).toEqual({
+      message: 'who you are',
+      sub: 'proto-subject',
+      client_id: 'test_api_client',
+      scopes: [],
+      roles: [],
+    });
   });
 
   test('a header whose alg and kid exist only under __proto__ has no alg: 401', async () => {
-    const token = signText(ctx.rsa, `{"__proto__":{"alg":"RS256","kid":"${ctx.rsa.kid}"}}`, JSON.stringify(claimsFor(idp.issuer, nowSeconds())));
-    expectChallenge(await get('/api/private', token), 401, 'invalid_token', 'token "alg" is not allowed; only asymmetric signatures are accepted');
+    const token = signText(
+      ctx.rsa,
+      `{"__proto__":{"alg":"RS256","kid":"${ctx.rsa.kid}"}}`,
+      JSON.stringify(claimsFor(idp.issuer, nowSeconds())),
+    );
+    expectChallenge(
+      await get('/api/private', token),
+      401,
+      'invalid_token',
+      'token "alg" is not allowed; only asymmetric signatures are accepted',
+    );
   });
 
   test('a header whose crit exists only under __proto__ has no crit: the member is ignored like any unknown one (200)', async () => {
-    const token = signText(ctx.rsa, `{"__proto__":{"crit":["urn:x"]},${header().slice(1)}`, JSON.stringify(claimsFor(idp.issuer, nowSeconds())));
+    const token = signText(
+      ctx.rsa,
+      `{"__proto__":{"crit":["urn:x"]},${header().slice(1)}`,
+      JSON.stringify(claimsFor(idp.issuer, nowSeconds())),
+    );
     expect((await get('/api/private', token)).status).toBe(200);
   });
 
@@ -209,9 +299,21 @@ describe('__proto__ and constructor claims: nothing is polluted, nothing is inhe
   });
 
   test('afterwards a plain token gets the same /api/me answer as before, and still no admin', async () => {
-    const again = await get('/api/me', signJson(ctx.rsa, JSON.parse(header()) as Record<string, unknown>, claimsFor(idp.issuer, nowSeconds(), { sub: 'plain' })));
+    const again = await get(
+      '/api/me',
+      signJson(
+        ctx.rsa,
+        JSON.parse(header()) as Record<string, unknown>,
+        claimsFor(idp.issuer, nowSeconds(), { sub: 'plain' }),
+      ),
+    );
     expect(again.body).toEqual(plainMe);
-    expectChallenge(await get('/api/admin', await idp.mint()), 403, 'insufficient_scope', 'token lacks the realm role "admin"');
+    expectChallenge(
+      await get('/api/admin', await idp.mint()),
+      403,
+      'insufficient_scope',
+      'token lacks the realm role "admin"',
+    );
   });
 });
 
@@ -230,9 +332,19 @@ describe('revocation survives a respelled signature (a token without jti)', () =
     const token = await idp.mint({ jti: undefined });
     const respelled = respellSignature(token);
     expect(respelled).not.toBe(token);
-    expectChallenge(await get('/api/private', respelled), 401, 'invalid_token', 'token signature is not valid base64url');
+    expectChallenge(
+      await get('/api/private', respelled),
+      401,
+      'invalid_token',
+      'token signature is not valid base64url',
+    );
     await revoke(token);
-    expectChallenge(await get('/api/private', respelled), 401, 'invalid_token', 'token signature is not valid base64url');
+    expectChallenge(
+      await get('/api/private', respelled),
+      401,
+      'invalid_token',
+      'token signature is not valid base64url',
+    );
   });
 
   test('ES256: the (r, n − s) twin of the signature is still revoked', async () => {
@@ -241,7 +353,12 @@ describe('revocation survives a respelled signature (a token without jti)', () =
     expect((await get('/api/private', twin)).status).toBe(200); // the twin is a valid signature: it proves the attack is real
     await revoke(token);
     expectChallenge(await get('/api/private', twin), 401, 'invalid_token', 'token has been revoked');
-    expectChallenge(await get('/api/private', respellSignature(token)), 401, 'invalid_token', 'token signature is not valid base64url');
+    expectChallenge(
+      await get('/api/private', respellSignature(token)),
+      401,
+      'invalid_token',
+      'token signature is not valid base64url',
+    );
   });
 });
 
@@ -249,7 +366,10 @@ describe('oversized requests and tokens', () => {
   test('request headers over 16 KB spread over many headers are refused by Node with 431 before the guard', async () => {
     const token = await idp.mint();
     const padding = Array.from({ length: 300 }, (_, i) => `X-Pad-${i}: ${'a'.repeat(60)}\r\n`).join('');
-    const answer = await sendRaw(demo.port, `GET /api/private HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n${padding}Connection: close\r\n\r\n`);
+    const answer = await sendRaw(
+      demo.port,
+      `GET /api/private HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n${padding}Connection: close\r\n\r\n`,
+    );
     expect(rawStatus(answer)).toBe(431);
     expect(answer).not.toContain('private endpoint');
   });
@@ -258,9 +378,15 @@ describe('oversized requests and tokens', () => {
     const server = createServer({ maxHeaderSize: 64 * 1024 }, createDemoApp(demoSettings(idp)));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const token = signJson(ctx.rsa, { alg: 'RS256', typ: 'JWT', kid: ctx.rsa.kid }, claimsFor(idp.issuer, nowSeconds(), { padding: 'p'.repeat(13_000) }));
+      const token = signJson(
+        ctx.rsa,
+        { alg: 'RS256', typ: 'JWT', kid: ctx.rsa.kid },
+        claimsFor(idp.issuer, nowSeconds(), { padding: 'p'.repeat(13_000) }),
+      );
       expect(token.length).toBeGreaterThan(16_384);
-      const response = await send(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/private`, { headers: bearer(token) });
+      const response = await send(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/private`, {
+        headers: bearer(token),
+      });
       expectChallenge(response, 401, 'invalid_token', 'token is longer than 16384 characters');
     } finally {
       server.closeAllConnections();
@@ -270,8 +396,15 @@ describe('oversized requests and tokens', () => {
 
   test('two Authorization headers, a valid token first and a forged one second, are refused whole (400)', async () => {
     const valid = await idp.mint();
-    const forged = signJson(ctx.attacker.rsa, { alg: 'RS256', kid: ctx.rsa.kid }, claimsFor(idp.issuer, nowSeconds(), { realm_access: { roles: ['admin'] } }));
-    const answer = await sendRaw(demo.port, `GET /api/admin HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${valid}\r\nauthorization: Bearer ${forged}\r\nConnection: close\r\n\r\n`);
+    const forged = signJson(
+      ctx.attacker.rsa,
+      { alg: 'RS256', kid: ctx.rsa.kid },
+      claimsFor(idp.issuer, nowSeconds(), { realm_access: { roles: ['admin'] } }),
+    );
+    const answer = await sendRaw(
+      demo.port,
+      `GET /api/admin HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${valid}\r\nauthorization: Bearer ${forged}\r\nConnection: close\r\n\r\n`,
+    );
     expectChallenge(parseRaw(answer), 400, 'invalid_request', 'more than one "Authorization" header');
   });
 });

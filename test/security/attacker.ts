@@ -70,11 +70,21 @@ RWmyjhVvzaBdfV0fDyg=
 /** Everything the attacker signs with, and how it would describe its keys. */
 export interface AttackerKeys {
   /** The attacker's RSA key pair (RS256), its public JWK with `kid: attacker-rsa`. */
-  readonly rsa: { readonly alg: 'RS256'; readonly privateKey: KeyObject; readonly publicKey: KeyObject; readonly jwk: JWK };
+  readonly rsa: {
+    readonly alg: 'RS256';
+    readonly privateKey: KeyObject;
+    readonly publicKey: KeyObject;
+    readonly jwk: JWK;
+  };
   /** The attacker's P-256 key pair (ES256), its public JWK with `kid: attacker-ec`. */
   readonly ec: { readonly alg: 'ES256'; readonly privateKey: KeyObject; readonly jwk: JWK };
   /** The self-signed certificate's key (RS256), and the certificate as `x5c` wants it (base64 DER). */
-  readonly certificate: { readonly alg: 'RS256'; readonly privateKey: KeyObject; readonly x5c: string; readonly sha256Thumbprint: string };
+  readonly certificate: {
+    readonly alg: 'RS256';
+    readonly privateKey: KeyObject;
+    readonly x5c: string;
+    readonly sha256Thumbprint: string;
+  };
 }
 
 /** Generates the attacker's keys (the certificate is the fixture above). */
@@ -83,8 +93,21 @@ export function createAttackerKeys(): AttackerKeys {
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const certificate = new X509Certificate(ATTACKER_CERTIFICATE_PEM);
   return {
-    rsa: { alg: 'RS256', ...rsa, jwk: { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'attacker-rsa', alg: 'RS256', use: 'sig' } },
-    ec: { alg: 'ES256', privateKey: ec.privateKey, jwk: { ...createPublicKey(ec.privateKey).export({ format: 'jwk' }), kid: 'attacker-ec', alg: 'ES256', use: 'sig' } },
+    rsa: {
+      alg: 'RS256',
+      ...rsa,
+      jwk: { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'attacker-rsa', alg: 'RS256', use: 'sig' },
+    },
+    ec: {
+      alg: 'ES256',
+      privateKey: ec.privateKey,
+      jwk: {
+        ...createPublicKey(ec.privateKey).export({ format: 'jwk' }),
+        kid: 'attacker-ec',
+        alg: 'ES256',
+        use: 'sig',
+      },
+    },
     certificate: {
       alg: 'RS256',
       privateKey: createPrivateKey(ATTACKER_CERTIFICATE_KEY_PEM),
@@ -109,7 +132,9 @@ export async function startAttackerServer(keys: AttackerKeys): Promise<AttackerS
   const server = createServer((req: IncomingMessage, res) => {
     received.push(`${req.method} ${req.url}`);
     if ((req.url ?? '').endsWith('.json')) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [keys.rsa.jwk, keys.ec.jwk] }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ keys: [keys.rsa.jwk, keys.ec.jwk] }));
     } else {
       res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(ATTACKER_CERTIFICATE_PEM);
     }

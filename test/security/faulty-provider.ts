@@ -73,7 +73,9 @@ export async function startFaultyProvider(keys: JWK[]): Promise<FaultyProvider> 
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path === `${base}/.well-known/openid-configuration`) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: provider.issuer, jwks_uri: `${provider.issuer}/certs` }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ issuer: provider.issuer, jwks_uri: `${provider.issuer}/certs` }));
       return;
     }
     if (path !== `${base}/certs`) return void res.writeHead(404).end();
@@ -104,7 +106,10 @@ export async function startFaultyProvider(keys: JWK[]): Promise<FaultyProvider> 
         return void res.writeHead(302, { location: `${base}/certs?hop=${(hop + 1) % 2}` }).end();
       }
       case 'huge':
-        res.writeHead(200, { 'content-type': 'application/json', ...(fault.declareLength ? { 'content-length': String(fault.bytes) } : {}) });
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          ...(fault.declareLength ? { 'content-length': String(fault.bytes) } : {}),
+        });
         return stream(res, fault.bytes, provider.bytesSent, provider.abandoned);
       case 'body':
         return void res.writeHead(200, { 'content-type': fault.contentType ?? 'application/json' }).end(fault.body);

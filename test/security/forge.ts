@@ -28,7 +28,8 @@ export function signatureOf(key: SigningKey, signingInput: string): Buffer {
   const hash = key.alg === 'EdDSA' ? null : HASHES[key.alg.slice(2)]!;
   const input: SignKeyObjectInput = { key: object };
   if (key.alg.startsWith('ES')) input.dsaEncoding = 'ieee-p1363';
-  if (key.alg.startsWith('PS')) Object.assign(input, { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
+  if (key.alg.startsWith('PS'))
+    Object.assign(input, { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
   return cryptoSign(hash, Buffer.from(signingInput), input);
 }
 
@@ -44,7 +45,12 @@ export function signJson(key: SigningKey, header: Record<string, unknown>, paylo
 }
 
 /** An HMAC-signed JWS (HS256/384/512) with `secret` as the key: the key-confusion forgery. */
-export function signHmac(alg: 'HS256' | 'HS384' | 'HS512', header: Record<string, unknown>, payload: unknown, secret: string | Uint8Array): string {
+export function signHmac(
+  alg: 'HS256' | 'HS384' | 'HS512',
+  header: Record<string, unknown>,
+  payload: unknown,
+  secret: string | Uint8Array,
+): string {
   const input = `${b64u(JSON.stringify({ ...header, alg }))}.${b64u(JSON.stringify(payload))}`;
   return `${input}.${createHmac(HASHES[alg.slice(2)]!, secret).update(input).digest('base64url')}`;
 }
@@ -58,7 +64,8 @@ export function partsOf(token: string): [header: string, payload: string, signat
 /** Every upper/lower-case spelling of `word` (`none` → `none`, `nonE`, … `NONE`). */
 export function casings(word: string): string[] {
   let out = [''];
-  for (const ch of word) out = out.flatMap((prefix) => [...new Set([prefix + ch.toLowerCase(), prefix + ch.toUpperCase()])]);
+  for (const ch of word)
+    out = out.flatMap((prefix) => [...new Set([prefix + ch.toLowerCase(), prefix + ch.toUpperCase()])]);
   return out;
 }
 

@@ -13,7 +13,15 @@ import { exportJWK, type JWK } from 'jose';
 import { createAuth, type Auth } from '../../src/index.js';
 import { createFakeKey, startFakeProvider, type FakeKey } from '../../src/testing/index.js';
 import { startDemo } from '../helpers/demo.js';
-import { bearer, expectChallenge, expectUnavailable, send, serve, type HttpResponse, type Served } from '../helpers/http.js';
+import {
+  bearer,
+  expectChallenge,
+  expectUnavailable,
+  send,
+  serve,
+  type HttpResponse,
+  type Served,
+} from '../helpers/http.js';
 import { claimsFor, signWithKey } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait.js';
 import { garbage, startFaultyProvider, type FaultyProvider, type JwksFault } from './faulty-provider.js';
@@ -65,7 +73,13 @@ afterEach(async () => {
 async function startGuard(issuer = provider.issuer): Promise<Guard> {
   let offset = 0;
   const now = () => Date.now() + offset;
-  const auth = createAuth({ issuer, audience: 'test-api', realm: 'faulty', keys: { timeout: TIMEOUT, cooldown: COOLDOWN, maxAge: MAX_AGE }, now });
+  const auth = createAuth({
+    issuer,
+    audience: 'test-api',
+    realm: 'faulty',
+    keys: { timeout: TIMEOUT, cooldown: COOLDOWN, maxAge: MAX_AGE },
+    now,
+  });
   const app = express();
   app.get('/api/private', auth.requireAuth(), (req, res) => {
     res.json({ message: 'ok', kid: req.auth!.header.kid });
@@ -78,7 +92,8 @@ async function startGuard(issuer = provider.issuer): Promise<Guard> {
     advance: (ms) => {
       offset += ms;
     },
-    token: (key, header = {}) => signWithKey(key, claimsFor(issuer, Math.floor(now() / 1000), { jti: randomUUID() }), header),
+    token: (key, header = {}) =>
+      signWithKey(key, claimsFor(issuer, Math.floor(now() / 1000), { jti: randomUUID() }), header),
     get: (token) => within(DEADLINE, send(`${served.url}/api/private`, { headers: bearer(token) })),
   };
 }
@@ -116,7 +131,10 @@ const FAULTS: Array<[string, JwksFault]> = [
   ['streams 50 MB without Content-Length', { kind: 'huge', bytes: FIFTY_MB, declareLength: false }],
   ['declares and streams 50 MB', { kind: 'huge', bytes: FIFTY_MB, declareLength: true }],
   ['sends random bytes', { kind: 'body', body: garbage(), contentType: 'application/octet-stream' }],
-  ['sends an HTML error page with 200', { kind: 'body', body: '<html><body>502 Bad Gateway</body></html>', contentType: 'text/html' }],
+  [
+    'sends an HTML error page with 200',
+    { kind: 'body', body: '<html><body>502 Bad Gateway</body></html>', contentType: 'text/html' },
+  ],
   ['sends truncated JSON', { kind: 'body', body: '{"keys":[{"kty":"RSA","kid":"key-a","n":"' }],
   ['sends a JSON array', { kind: 'body', body: '[]' }],
   ['sends a JSON object without "keys"', { kind: 'body', body: '{"jwks":[]}' }],
@@ -124,57 +142,72 @@ const FAULTS: Array<[string, JwksFault]> = [
 ];
 
 describe('a JWKS endpoint that fails, met with no keys known', () => {
-  test.each(FAULTS)('when it %s: a valid token gets 503 with Retry-After within the timeout, forgeries get no 200', async (_name, fault) => {
-    provider.fault = fault;
-    const sentBefore = provider.bytesSent.jwks;
-    const abandonedBefore = provider.abandoned.jwks;
-    const guard = await startGuard();
-    expectUnavailable(await guard.get(await guard.token(keyA)));
-    for (const forged of await forgeries(guard)) expect([401, 503]).toContain((await guard.get(forged)).status);
-    if (fault.kind === 'huge') {
-      await waitFor(() => provider.abandoned.jwks > abandonedBefore, DEADLINE); // the guard hung up on the 50 MB answer
-      expect(provider.bytesSent.jwks - sentBefore).toBeLessThan(FIFTY_MB / 4);
-    }
-  });
+  test.each(FAULTS)(
+    'when it %s: a valid token gets 503 with Retry-After within the timeout, forgeries get no 200',
+    async (_name, fault) => {
+      provider.fault = fault;
+      const sentBefore = provider.bytesSent.jwks;
+      const abandonedBefore = provider.abandoned.jwks;
+      const guard = await startGuard();
+      expectUnavailable(await guard.get(await guard.token(keyA)));
+      for (const forged of await forgeries(guard)) expect([401, 503]).toContain((await guard.get(forged)).status);
+      if (fault.kind === 'huge') {
+        await waitFor(() => provider.abandoned.jwks > abandonedBefore, DEADLINE); // the guard hung up on the 50 MB answer
+        expect(provider.bytesSent.jwks - sentBefore).toBeLessThan(FIFTY_MB / 4);
+      }
+    },
+  );
 });
 
 describe('a JWKS endpoint that fails, met with keys known', () => {
-  test.each(FAULTS)('when it %s: known keys keep working, a new kid gets 503, forgeries get 401', async (_name, fault) => {
-    const guard = await startGuard();
-    expect((await guard.get(await guard.token(keyA))).status).toBe(200);
-    provider.fault = fault;
-    provider.keys = [keyA.jwk, keyB.jwk];
-    const requests = provider.requests.jwks;
-    guard.advance(MAX_AGE); // the keys are old: the next request starts a background refresh, which fails
-    expect((await guard.get(await guard.token(keyA))).status).toBe(200);
-    await waitFor(() => provider.requests.jwks > requests, DEADLINE);
-    await waitFor(() => guard.auth.status()[0]!.state === 'stale', DEADLINE);
-    expect((await guard.get(await guard.token(keyA))).status).toBe(200);
-    expectUnavailable(await guard.get(await guard.token(keyB)));
-    const [impostorToken, ...others] = await forgeries(guard);
-    expectChallenge(await guard.get(impostorToken!), 401, 'invalid_token', SIG, undefined, 'faulty');
-    for (const forged of others) expect((await guard.get(forged)).status).toBe(401);
-    expect(guard.auth.status()[0]).toMatchObject({ state: 'stale', keyCount: 1 });
-  });
+  test.each(FAULTS)(
+    'when it %s: known keys keep working, a new kid gets 503, forgeries get 401',
+    async (_name, fault) => {
+      const guard = await startGuard();
+      expect((await guard.get(await guard.token(keyA))).status).toBe(200);
+      provider.fault = fault;
+      provider.keys = [keyA.jwk, keyB.jwk];
+      const requests = provider.requests.jwks;
+      guard.advance(MAX_AGE); // the keys are old: the next request starts a background refresh, which fails
+      expect((await guard.get(await guard.token(keyA))).status).toBe(200);
+      await waitFor(() => provider.requests.jwks > requests, DEADLINE);
+      await waitFor(() => guard.auth.status()[0]!.state === 'stale', DEADLINE);
+      expect((await guard.get(await guard.token(keyA))).status).toBe(200);
+      expectUnavailable(await guard.get(await guard.token(keyB)));
+      const [impostorToken, ...others] = await forgeries(guard);
+      expectChallenge(await guard.get(impostorToken!), 401, 'invalid_token', SIG, undefined, 'faulty');
+      for (const forged of others) expect((await guard.get(forged)).status).toBe(401);
+      expect(guard.auth.status()[0]).toMatchObject({ state: 'stale', keyCount: 1 });
+    },
+  );
 
-  test.each(FAULTS)('when it %s and then recovers: the new key is accepted once the cooldown is over', async (_name, fault) => {
-    const guard = await startGuard();
-    expect((await guard.get(await guard.token(keyA))).status).toBe(200);
-    provider.fault = fault;
-    provider.keys = [keyA.jwk, keyB.jwk];
-    expectUnavailable(await guard.get(await guard.token(keyB)));
-    provider.fault = { kind: 'ok' };
-    guard.advance(COOLDOWN);
-    expect((await guard.get(await guard.token(keyB))).status).toBe(200);
-    expect((await guard.get(await guard.token(keyA))).status).toBe(200);
-    expect(guard.auth.status()[0]).toMatchObject({ state: 'fresh', keyCount: 2 });
-  });
+  test.each(FAULTS)(
+    'when it %s and then recovers: the new key is accepted once the cooldown is over',
+    async (_name, fault) => {
+      const guard = await startGuard();
+      expect((await guard.get(await guard.token(keyA))).status).toBe(200);
+      provider.fault = fault;
+      provider.keys = [keyA.jwk, keyB.jwk];
+      expectUnavailable(await guard.get(await guard.token(keyB)));
+      provider.fault = { kind: 'ok' };
+      guard.advance(COOLDOWN);
+      expect((await guard.get(await guard.token(keyB))).status).toBe(200);
+      expect((await guard.get(await guard.token(keyA))).status).toBe(200);
+      expect(guard.auth.status()[0]).toMatchObject({ state: 'fresh', keyCount: 2 });
+    },
+  );
 });
 
 /** A public JWK of an RSA key that differs from `key`'s but keeps its kid. */
-async function otherRsaJwk(kid: string, modulusLength = 2048): Promise<{ jwk: JWK; sign: (payload: Record<string, unknown>) => string }> {
+async function otherRsaJwk(
+  kid: string,
+  modulusLength = 2048,
+): Promise<{ jwk: JWK; sign: (payload: Record<string, unknown>) => string }> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength });
-  return { jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }, sign: (payload) => signJson({ alg: 'RS256', privateKey }, { alg: 'RS256', typ: 'JWT', kid }, payload) };
+  return {
+    jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
+    sign: (payload) => signJson({ alg: 'RS256', privateKey }, { alg: 'RS256', typ: 'JWT', kid }, payload),
+  };
 }
 
 describe('JWKS bodies a careless provider might publish (met cold)', () => {
@@ -189,11 +222,14 @@ describe('JWKS bodies a careless provider might publish (met cold)', () => {
     expectChallenge(await guard.get(await guard.token(keyA)), 401, 'invalid_token', NO_KEY, undefined, 'faulty');
   });
 
-  test.each([['RS512'], ['PS256'], ['ES256'], ['RSA-OAEP']])('key A published with alg %s does not verify its RS256 tokens (401)', async (alg) => {
-    publish(only({ ...keyA.jwk, alg }));
-    const guard = await startGuard();
-    expectChallenge(await guard.get(await guard.token(keyA)), 401, 'invalid_token', NO_KEY, undefined, 'faulty');
-  });
+  test.each([['RS512'], ['PS256'], ['ES256'], ['RSA-OAEP']])(
+    'key A published with alg %s does not verify its RS256 tokens (401)',
+    async (alg) => {
+      publish(only({ ...keyA.jwk, alg }));
+      const guard = await startGuard();
+      expectChallenge(await guard.get(await guard.token(keyA)), 401, 'invalid_token', NO_KEY, undefined, 'faulty');
+    },
+  );
 
   test('key A published with key_ops ["encrypt"] does not verify its tokens (401)', async () => {
     publish(only({ ...keyA.jwk, key_ops: ['encrypt'] }));
@@ -206,7 +242,11 @@ describe('JWKS bodies a careless provider might publish (met cold)', () => {
     const leaked = { ...(await exportJWK(privateKey)), kid: 'leaked', alg: 'RS256', use: 'sig' };
     publish(only(leaked));
     const guard = await startGuard();
-    const token = signJson({ alg: 'RS256', privateKey }, { alg: 'RS256', typ: 'JWT', kid: 'leaked' }, claimsFor(provider.issuer, Math.floor(Date.now() / 1000)));
+    const token = signJson(
+      { alg: 'RS256', privateKey },
+      { alg: 'RS256', typ: 'JWT', kid: 'leaked' },
+      claimsFor(provider.issuer, Math.floor(Date.now() / 1000)),
+    );
     expectChallenge(await guard.get(token), 401, 'invalid_token', NO_KEY, undefined, 'faulty');
   });
 
@@ -219,10 +259,25 @@ describe('JWKS bodies a careless provider might publish (met cold)', () => {
   });
 
   test('a symmetric (oct) key under kid key-a is never used: HS256 with its secret gets 401, RS256 finds no key', async () => {
-    publish(only({ kty: 'oct', k: Buffer.from('shared-secret').toString('base64url'), kid: 'key-a', alg: 'HS256', use: 'sig' }));
+    publish(
+      only({
+        kty: 'oct',
+        k: Buffer.from('shared-secret').toString('base64url'),
+        kid: 'key-a',
+        alg: 'HS256',
+        use: 'sig',
+      }),
+    );
     const guard = await startGuard();
     const claims = claimsFor(provider.issuer, Math.floor(Date.now() / 1000));
-    expectChallenge(await guard.get(signHmac('HS256', { kid: 'key-a', typ: 'JWT' }, claims, 'shared-secret')), 401, 'invalid_token', 'token "alg" is not allowed; only asymmetric signatures are accepted', undefined, 'faulty');
+    expectChallenge(
+      await guard.get(signHmac('HS256', { kid: 'key-a', typ: 'JWT' }, claims, 'shared-secret')),
+      401,
+      'invalid_token',
+      'token "alg" is not allowed; only asymmetric signatures are accepted',
+      undefined,
+      'faulty',
+    );
     expectChallenge(await guard.get(await guard.token(keyA)), 401, 'invalid_token', NO_KEY, undefined, 'faulty');
   });
 
@@ -231,7 +286,10 @@ describe('JWKS bodies a careless provider might publish (met cold)', () => {
     publish(JSON.stringify({ keys: [other.jwk, keyA.jwk] }));
     const guard = await startGuard();
     expect((await guard.get(await guard.token(keyA))).status).toBe(200);
-    expect((await guard.get(other.sign(claimsFor(provider.issuer, Math.floor(Date.now() / 1000), { jti: randomUUID() })))).status).toBe(200);
+    expect(
+      (await guard.get(other.sign(claimsFor(provider.issuer, Math.floor(Date.now() / 1000), { jti: randomUUID() }))))
+        .status,
+    ).toBe(200);
     expectChallenge(await guard.get(await guard.token(impostor)), 401, 'invalid_token', SIG, undefined, 'faulty');
   });
 
@@ -246,7 +304,14 @@ describe('JWKS bodies a careless provider might publish (met cold)', () => {
     const weak = await otherRsaJwk('weak', 1024);
     publish(only(weak.jwk));
     const guard = await startGuard();
-    expectChallenge(await guard.get(weak.sign(claimsFor(provider.issuer, Math.floor(Date.now() / 1000)))), 401, 'invalid_token', SIG, undefined, 'faulty');
+    expectChallenge(
+      await guard.get(weak.sign(claimsFor(provider.issuer, Math.floor(Date.now() / 1000)))),
+      401,
+      'invalid_token',
+      SIG,
+      undefined,
+      'faulty',
+    );
   });
 
   test('an EC key published with the wrong curve does not verify ES256 tokens: 401', async () => {
@@ -256,13 +321,20 @@ describe('JWKS bodies a careless provider might publish (met cold)', () => {
     expectChallenge(await guard.get(await guard.token(ec)), 401, 'invalid_token', NO_KEY, undefined, 'faulty');
   });
 
-  test('a JWKS of junk entries under the token\'s kid makes the key unusable: 401, never 200 or 500', async () => {
+  test("a JWKS of junk entries under the token's kid makes the key unusable: 401, never 200 or 500", async () => {
     publish(JSON.stringify({ keys: [1, 'x', null, { kty: 'RSA', kid: 'key-a' }] }));
     const guard = await startGuard();
-    expectChallenge(await guard.get(await guard.token(keyA)), 401, 'invalid_token', 'the issuer\'s key for this token is unusable', undefined, 'faulty');
+    expectChallenge(
+      await guard.get(await guard.token(keyA)),
+      401,
+      'invalid_token',
+      "the issuer's key for this token is unusable",
+      undefined,
+      'faulty',
+    );
   });
 
-  test('a well-formed JWKS is the provider\'s word even when warm: an empty one replaces the keys, and known tokens get 401 (never 200)', async () => {
+  test("a well-formed JWKS is the provider's word even when warm: an empty one replaces the keys, and known tokens get 401 (never 200)", async () => {
     const guard = await startGuard();
     expect((await guard.get(await guard.token(keyA))).status).toBe(200);
     publish('{"keys":[]}');
@@ -278,14 +350,20 @@ describe('the demo app with its own settings (5 s fetch timeout)', () => {
     const idp = await startFakeProvider();
     const demo = await startDemo(idp);
     try {
-      const call = (token: string) => within(5_000 + 2_500, send(`${demo.url}/api/private`, { headers: bearer(token) }));
+      const call = (token: string) =>
+        within(5_000 + 2_500, send(`${demo.url}/api/private`, { headers: bearer(token) }));
       const known = idp.currentKey;
       expect((await call(await idp.mint())).status).toBe(200);
       idp.setOutage('hang');
       const rotated = await idp.rotate(); // published by a provider nobody can reach
       expect((await call(await idp.mint({}, { key: known }))).status).toBe(200);
       expectUnavailable(await call(await idp.mint({}, { key: rotated })));
-      expectChallenge(await call(await idp.mint({}, { key: await createFakeKey('RS256', known.kid) })), 401, 'invalid_token', SIG);
+      expectChallenge(
+        await call(await idp.mint({}, { key: await createFakeKey('RS256', known.kid) })),
+        401,
+        'invalid_token',
+        SIG,
+      );
     } finally {
       idp.setOutage(undefined);
       await Promise.all([demo.close(), idp.close()]);

@@ -32,12 +32,36 @@ describe('GET /api/public', () => {
   });
 });
 
-type Route = [path: string, granting: Record<string, unknown>, lacking: Record<string, unknown> | undefined, description: string | undefined, scope: string | undefined];
+type Route = [
+  path: string,
+  granting: Record<string, unknown>,
+  lacking: Record<string, unknown> | undefined,
+  description: string | undefined,
+  scope: string | undefined,
+];
 const ROUTES: Route[] = [
   ['/api/private', {}, undefined, undefined, undefined],
-  ['/api/private-scoped', { scope: 'test_api_access' }, { scope: 'email profile' }, 'token lacks a required scope (needs all of: test_api_access)', 'test_api_access'],
-  ['/api/private-scoped-all', { scope: 'openid test_api_access email' }, { scope: 'test_api_access' }, 'token lacks a required scope (needs all of: test_api_access email)', 'test_api_access email'],
-  ['/api/admin', { realm_access: { roles: ['admin'] } }, { realm_access: { roles: ['default-roles-myorg'] } }, 'token lacks the realm role "admin"', undefined],
+  [
+    '/api/private-scoped',
+    { scope: 'test_api_access' },
+    { scope: 'email profile' },
+    'token lacks a required scope (needs all of: test_api_access)',
+    'test_api_access',
+  ],
+  [
+    '/api/private-scoped-all',
+    { scope: 'openid test_api_access email' },
+    { scope: 'test_api_access' },
+    'token lacks a required scope (needs all of: test_api_access email)',
+    'test_api_access email',
+  ],
+  [
+    '/api/admin',
+    { realm_access: { roles: ['admin'] } },
+    { realm_access: { roles: ['default-roles-myorg'] } },
+    'token lacks the realm role "admin"',
+    undefined,
+  ],
 ];
 
 describe.each(ROUTES)('GET %s', (path, granting, lacking, description, scope) => {
@@ -52,8 +76,12 @@ describe.each(ROUTES)('GET %s', (path, granting, lacking, description, scope) =>
   });
 
   test('answers 401 invalid_token for a token of another audience', async () => {
-    expectChallenge(await get(path, { ...granting, aud: 'account' }), 401, 'invalid_token',
-      'token "aud" does not include "test-api"; add an Audience mapper for it to the client');
+    expectChallenge(
+      await get(path, { ...granting, aud: 'account' }),
+      401,
+      'invalid_token',
+      'token "aud" does not include "test-api"; add an Audience mapper for it to the client',
+    );
   });
 
   if (lacking !== undefined) {
@@ -65,7 +93,12 @@ describe.each(ROUTES)('GET %s', (path, granting, lacking, description, scope) =>
 
 describe('GET /api/me', () => {
   test('answers sub, client_id from azp, scopes and realm roles as arrays', async () => {
-    const res = await get('/api/me', { sub: 'user-42', azp: 'test_api_client', scope: 'openid test_api_access', realm_access: { roles: ['admin', 'user'] } });
+    const res = await get('/api/me', {
+      sub: 'user-42',
+      azp: 'test_api_client',
+      scope: 'openid test_api_access',
+      realm_access: { roles: ['admin', 'user'] },
+    });
     expect(res).toMatchObject({ status: 200 });
     expect(res.body).toEqual({
       message: expect.any(String),
@@ -82,7 +115,9 @@ describe('GET /api/me', () => {
   });
 
   test('prefers azp over client_id', async () => {
-    expect((await get('/api/me', { azp: 'from-azp', client_id: 'from-client-id' })).body).toMatchObject({ client_id: 'from-azp' });
+    expect((await get('/api/me', { azp: 'from-azp', client_id: 'from-client-id' })).body).toMatchObject({
+      client_id: 'from-azp',
+    });
   });
 
   test('answers empty arrays for a token without scope or realm roles', async () => {
@@ -104,9 +139,19 @@ describe('POST /api/logout', () => {
     expect(out.status).toBeLessThan(300);
     expect(out.body).toEqual({ message: expect.any(String) });
     for (const path of ['/api/private', '/api/me']) {
-      expectChallenge(await send(`${demo.url}${path}`, { headers: bearer(token) }), 401, 'invalid_token', 'token has been revoked');
+      expectChallenge(
+        await send(`${demo.url}${path}`, { headers: bearer(token) }),
+        401,
+        'invalid_token',
+        'token has been revoked',
+      );
     }
-    expectChallenge(await send(`${demo.url}/api/logout`, { method: 'POST', headers: bearer(token) }), 401, 'invalid_token', 'token has been revoked');
+    expectChallenge(
+      await send(`${demo.url}/api/logout`, { method: 'POST', headers: bearer(token) }),
+      401,
+      'invalid_token',
+      'token has been revoked',
+    );
     expect((await send(`${demo.url}/api/private`, { headers: bearer(other) })).status).toBe(200);
   });
 
@@ -130,8 +175,12 @@ describe('settings', () => {
     const other = await startDemo(idp, { audience: 'other-api' });
     try {
       expect((await get('/api/private', { aud: ['test-api', 'other-api'] }, other.url)).status).toBe(200);
-      expectChallenge(await get('/api/private', {}, other.url), 401, 'invalid_token',
-        'token "aud" does not include "other-api"; add an Audience mapper for it to the client');
+      expectChallenge(
+        await get('/api/private', {}, other.url),
+        401,
+        'invalid_token',
+        'token "aud" does not include "other-api"; add an Audience mapper for it to the client',
+      );
     } finally {
       await other.close();
     }
@@ -142,7 +191,12 @@ describe('settings', () => {
     const aliased = await startDemo(idp, { discoveryUrl: internal });
     try {
       expect((await get('/api/private', {}, aliased.url)).status).toBe(200);
-      expectChallenge(await get('/api/private', { iss: internal }, aliased.url), 401, 'invalid_token', 'token "iss" is not a trusted issuer');
+      expectChallenge(
+        await get('/api/private', { iss: internal }, aliased.url),
+        401,
+        'invalid_token',
+        'token "iss" is not a trusted issuer',
+      );
     } finally {
       await aliased.close();
     }
@@ -194,10 +248,15 @@ describe('keys', () => {
       const retired = idp.currentKey;
       await idp.rotate();
       idp.setOutage('refuse');
-      expect((await send(`${fresh.url}/api/private`, { headers: bearer(await idp.mint({}, { key: retired })) })).status).toBe(200);
+      expect(
+        (await send(`${fresh.url}/api/private`, { headers: bearer(await idp.mint({}, { key: retired })) })).status,
+      ).toBe(200);
       const res = await send(`${fresh.url}/api/private`, { headers: bearer(await idp.mint()) });
       expectUnavailable(res, 10);
-      expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: "the identity provider cannot be reached to fetch the token's key" });
+      expect(res.body).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: "the identity provider cannot be reached to fetch the token's key",
+      });
     } finally {
       idp.setOutage(undefined);
       await fresh.close();
@@ -206,7 +265,11 @@ describe('keys', () => {
 });
 
 describe('the server process (npm run server)', () => {
-  function run(env: Record<string, string>): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill: () => void; stdout: () => string } {
+  function run(env: Record<string, string>): {
+    done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+    kill: () => void;
+    stdout: () => string;
+  } {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/server.ts'], {
       cwd: process.cwd(),
       env: { PATH: process.env.PATH ?? '', ...env },
@@ -226,7 +289,8 @@ describe('the server process (npm run server)', () => {
     const server = run({ ISSUER_URL: idp.issuer, PORT: '0', HOST: '127.0.0.1' });
     try {
       const start = Date.now();
-      while (!server.stdout().includes('\n') && Date.now() - start < 15_000) await new Promise((r) => setTimeout(r, 20));
+      while (!server.stdout().includes('\n') && Date.now() - start < 15_000)
+        await new Promise((r) => setTimeout(r, 20));
       const line = server.stdout().trim();
       expect(line.split('\n')).toHaveLength(1);
       const port = /http:\/\/127\.0\.0\.1:(\d+)/.exec(line)?.[1];
@@ -242,10 +306,18 @@ describe('the server process (npm run server)', () => {
   test.each([
     ['ISSUER_URL', { ISSUER_URL: 'not a url' }, 'ISSUER_URL must be a URL, got "not a url"'],
     ['PORT', { PORT: 'eighty' }, 'PORT must be a port number (0-65535), got "eighty"'],
-    ['DISCOVERY_URL', { DISCOVERY_URL: 'ftp://x/realms/a' }, 'DISCOVERY_URL must be an http(s) URL, got "ftp://x/realms/a"'],
-  ])('exits non-zero with a clear message on a bad %s', async (_name, env, message) => {
-    const { code, stderr } = await run(env).done;
-    expect(code).not.toBe(0);
-    expect(stderr).toContain(message);
-  }, 20_000);
+    [
+      'DISCOVERY_URL',
+      { DISCOVERY_URL: 'ftp://x/realms/a' },
+      'DISCOVERY_URL must be an http(s) URL, got "ftp://x/realms/a"',
+    ],
+  ])(
+    'exits non-zero with a clear message on a bad %s',
+    async (_name, env, message) => {
+      const { code, stderr } = await run(env).done;
+      expect(code).not.toBe(0);
+      expect(stderr).toContain(message);
+    },
+    20_000,
+  );
 });

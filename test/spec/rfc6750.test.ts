@@ -5,7 +5,17 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/index.js';
 import { startDemo } from '../helpers/demo.js';
-import { bearer, expectChallenge, expectUnavailable, parseRaw, rawStatus, send, sendRaw, type HttpResponse, type Served } from '../helpers/http.js';
+import {
+  bearer,
+  expectChallenge,
+  expectUnavailable,
+  parseRaw,
+  rawStatus,
+  send,
+  sendRaw,
+  type HttpResponse,
+  type Served,
+} from '../helpers/http.js';
 
 const SECRET_SUB = 'sub-that-must-never-leak';
 let idp: FakeProvider;
@@ -28,7 +38,8 @@ const get = (path: string, headers: Record<string, string | string[]> = {}) => s
 interface Row {
   readonly case: string;
   readonly status: 400 | 401 | 403 | 503;
-  readonly error: 'unauthorized' | 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
+  readonly error:
+    'unauthorized' | 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
   readonly description?: string;
   readonly scope?: string;
   readonly request: () => Promise<HttpResponse>;
@@ -36,9 +47,24 @@ interface Row {
 
 const TABLE: Row[] = [
   { case: 'no credentials', status: 401, error: 'unauthorized', request: () => get('/api/private') },
-  { case: 'credentials of the Basic scheme', status: 401, error: 'unauthorized', request: () => get('/api/private', { authorization: 'Basic dXNlcjpwYXNz' }) },
-  { case: 'credentials of the JWT scheme', status: 401, error: 'unauthorized', request: async () => get('/api/private', { authorization: `JWT ${await token()}` }) },
-  { case: 'credentials of the Digest scheme', status: 401, error: 'unauthorized', request: () => get('/api/private', { authorization: 'Digest username="a"' }) },
+  {
+    case: 'credentials of the Basic scheme',
+    status: 401,
+    error: 'unauthorized',
+    request: () => get('/api/private', { authorization: 'Basic dXNlcjpwYXNz' }),
+  },
+  {
+    case: 'credentials of the JWT scheme',
+    status: 401,
+    error: 'unauthorized',
+    request: async () => get('/api/private', { authorization: `JWT ${await token()}` }),
+  },
+  {
+    case: 'credentials of the Digest scheme',
+    status: 401,
+    error: 'unauthorized',
+    request: () => get('/api/private', { authorization: 'Digest username="a"' }),
+  },
   {
     case: 'two Authorization headers',
     status: 400,
@@ -52,7 +78,12 @@ const TABLE: Row[] = [
     error: 'invalid_request',
     description: 'more than one "Authorization" header',
     request: async () =>
-      parseRaw(await sendRaw(demo.port, `GET /api/private HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${await token()}\r\nauthorization: Basic eA==\r\nConnection: close\r\n\r\n`)),
+      parseRaw(
+        await sendRaw(
+          demo.port,
+          `GET /api/private HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${await token()}\r\nauthorization: Basic eA==\r\nConnection: close\r\n\r\n`,
+        ),
+      ),
   },
   {
     case: 'a token in the query and in the header',
@@ -64,9 +95,27 @@ const TABLE: Row[] = [
       return get(`/api/private?access_token=${t}`, bearer(t));
     },
   },
-  { case: '"Bearer" with no token', status: 400, error: 'invalid_request', description: '"Authorization: Bearer" carries no token', request: () => get('/api/private', { authorization: 'Bearer' }) },
-  { case: '"Bearer " with only spaces', status: 400, error: 'invalid_request', description: '"Authorization: Bearer" carries no token', request: () => get('/api/private', { authorization: 'Bearer    ' }) },
-  { case: 'an invalid token (expired)', status: 401, error: 'invalid_token', description: 'token has expired', request: async () => get('/api/private', bearer(await idp.mint({ sub: SECRET_SUB }, { expiresIn: -60 }))) },
+  {
+    case: '"Bearer" with no token',
+    status: 400,
+    error: 'invalid_request',
+    description: '"Authorization: Bearer" carries no token',
+    request: () => get('/api/private', { authorization: 'Bearer' }),
+  },
+  {
+    case: '"Bearer " with only spaces',
+    status: 400,
+    error: 'invalid_request',
+    description: '"Authorization: Bearer" carries no token',
+    request: () => get('/api/private', { authorization: 'Bearer    ' }),
+  },
+  {
+    case: 'an invalid token (expired)',
+    status: 401,
+    error: 'invalid_token',
+    description: 'token has expired',
+    request: async () => get('/api/private', bearer(await idp.mint({ sub: SECRET_SUB }, { expiresIn: -60 }))),
+  },
   {
     case: 'an invalid token (no aud)',
     status: 401,
@@ -74,7 +123,13 @@ const TABLE: Row[] = [
     description: 'token has no "aud" claim; add an Audience mapper for "test-api" to the client',
     request: async () => get('/api/private', bearer(await token({ aud: undefined }))),
   },
-  { case: 'an invalid token (garbage)', status: 401, error: 'invalid_token', description: 'token is not a compact JWS (three base64url parts)', request: () => get('/api/private', bearer(SECRET_SUB)) },
+  {
+    case: 'an invalid token (garbage)',
+    status: 401,
+    error: 'invalid_token',
+    description: 'token is not a compact JWS (three base64url parts)',
+    request: () => get('/api/private', bearer(SECRET_SUB)),
+  },
   {
     case: 'a valid token lacking the scope of /api/private-scoped',
     status: 403,
@@ -108,36 +163,56 @@ const TABLE: Row[] = [
 ];
 
 describe('RFC 6750 answers of the demo server', () => {
-  test.each(TABLE.map((row) => [`${row.case} → ${row.status} ${row.error}`, row] as const))('%s', async (_title, row) => {
-    const res = await row.request();
-    if (row.status === 503) {
-      expectUnavailable(res, 10);
-      expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: row.description });
-    } else {
-      expectChallenge(res, row.status, row.error as Exclude<Row['error'], 'temporarily_unavailable'>, row.description, row.scope);
-    }
-    expect(res.headers['content-type']).toMatch(/^application\/json/);
-  });
+  test.each(TABLE.map((row) => [`${row.case} → ${row.status} ${row.error}`, row] as const))(
+    '%s',
+    async (_title, row) => {
+      const res = await row.request();
+      if (row.status === 503) {
+        expectUnavailable(res, 10);
+        expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: row.description });
+      } else {
+        expectChallenge(
+          res,
+          row.status,
+          row.error as Exclude<Row['error'], 'temporarily_unavailable'>,
+          row.description,
+          row.scope,
+        );
+      }
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+    },
+  );
 
-  test.each(TABLE.map((row) => [row.case, row] as const))('leaks nothing of the token and never reaches the handler: %s', async (_title, row) => {
-    const res = await row.request();
-    expect(res.text).not.toContain(SECRET_SUB);
-    expect(res.text).not.toMatch(/eyJ|\bat .*\.(js|ts):\d+|-----BEGIN/);
-    expect(res.body).not.toHaveProperty('message');
-  });
+  test.each(TABLE.map((row) => [row.case, row] as const))(
+    'leaks nothing of the token and never reaches the handler: %s',
+    async (_title, row) => {
+      const res = await row.request();
+      expect(res.text).not.toContain(SECRET_SUB);
+      expect(res.text).not.toMatch(/eyJ|\bat .*\.(js|ts):\d+|-----BEGIN/);
+      expect(res.body).not.toHaveProperty('message');
+    },
+  );
 
   test('a role refusal names the role and carries no scope attribute', async () => {
     const res = await get('/api/admin', bearer(await token()));
-    expect(res.headers['www-authenticate']).toBe(`Bearer realm="myorg", error="insufficient_scope", error_description="token lacks the realm role 'admin'"`);
+    expect(res.headers['www-authenticate']).toBe(
+      `Bearer realm="myorg", error="insufficient_scope", error_description="token lacks the realm role 'admin'"`,
+    );
   });
 
   test('request headers over 16 KB → 431 from Node', async () => {
-    const answer = await sendRaw(demo.port, `GET /api/private HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(17 * 1024)}\r\nConnection: close\r\n\r\n`);
+    const answer = await sendRaw(
+      demo.port,
+      `GET /api/private HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(17 * 1024)}\r\nConnection: close\r\n\r\n`,
+    );
     expect(rawStatus(answer)).toBe(431);
   });
 
   test('a token of over 16 KB in Authorization → 431 from Node', async () => {
-    const res = await sendRaw(demo.port, `GET /api/private HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${'a'.repeat(17 * 1024)}\r\nConnection: close\r\n\r\n`);
+    const res = await sendRaw(
+      demo.port,
+      `GET /api/private HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${'a'.repeat(17 * 1024)}\r\nConnection: close\r\n\r\n`,
+    );
     expect(rawStatus(res)).toBe(431);
   });
 

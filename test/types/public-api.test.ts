@@ -22,7 +22,12 @@ export type PublicTypeAssertions = [
   Expect<Equal<Parameters<Auth['requireAuth']>[0], string | readonly string[] | undefined>>,
   Expect<Equal<ReturnType<Auth['requireRole']>, RequestHandler>>,
   Expect<Equal<ReturnType<typeof requireScopes>, TokenCheck>>,
-  Expect<Equal<AuthErrorCode, 'unauthorized' | 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable'>>,
+  Expect<
+    Equal<
+      AuthErrorCode,
+      'unauthorized' | 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable'
+    >
+  >,
   Expect<Equal<AccessToken['token'], string>>,
   Expect<Equal<ClientErrorCode, 'ERR_OAUTH' | 'ERR_PROVIDER_UNREACHABLE' | 'ERR_TIMEOUT' | 'ERR_UNEXPECTED_RESPONSE'>>,
 ];

@@ -13,9 +13,9 @@ function filesUnder(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(join(SRC, file), 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'|import\('([^']+)'\)/gm)].map(
-    (m) => m[1] ?? m[2] ?? m[3]!,
-  );
+  return [
+    ...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'|import\('([^']+)'\)/gm),
+  ].map((m) => m[1] ?? m[2] ?? m[3]!);
 }
 
 /** The folder an import lands in, relative to src/ (`core`, `express`, …), or the package name. */
@@ -47,7 +47,9 @@ describe('dependency rules of src/', () => {
   }
 
   test('the rules cover every folder of src/', () => {
-    const folders = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = readdirSync(SRC, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect(folders.sort()).toEqual(Object.keys(RULES).sort());
   });
 });

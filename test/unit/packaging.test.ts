@@ -33,10 +33,16 @@ beforeAll(async () => {
 
 describe('the built package', () => {
   test('emits JavaScript and declarations for every entry point of package.json#exports', () => {
-    const pkg = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { exports: Record<string, { types?: string; default?: string } | string> };
+    const pkg = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as {
+      exports: Record<string, { types?: string; default?: string } | string>;
+    };
     for (const entry of ['.', './testing']) {
       const target = pkg.exports[entry] as { types: string; default: string };
-      expect([entry, existsSync(`${ROOT}/${target.default}`), existsSync(`${ROOT}/${target.types}`)]).toEqual([entry, true, true]);
+      expect([entry, existsSync(`${ROOT}/${target.default}`), existsSync(`${ROOT}/${target.types}`)]).toEqual([
+        entry,
+        true,
+        true,
+      ]);
     }
   });
 
@@ -90,7 +96,10 @@ describe('the built package', () => {
     const { stdout } = await node(['-e', script]);
     expect(JSON.parse(stdout)).toEqual({
       ok: [200, { sub: 'cjs' }],
-      refused: [403, 'Bearer realm="api", error="insufficient_scope", error_description="token lacks a required scope (needs all of: test_api_access)", scope="test_api_access"'],
+      refused: [
+        403,
+        'Bearer realm="api", error="insufficient_scope", error_description="token lacks a required scope (needs all of: test_api_access)", scope="test_api_access"',
+      ],
     });
   });
 });

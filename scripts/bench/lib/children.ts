@@ -63,9 +63,17 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Starts `node <nodeArgs> <script> <args>` pinned to `cpu`. `taskset` execs node, so the pid is node's. */
-export function spawnPinned(cpu: number, script: string, args: readonly string[], options: SpawnOptions & { nodeArgs?: readonly string[]; extraEnv?: Record<string, string> }): ChildProcess {
+export function spawnPinned(
+  cpu: number,
+  script: string,
+  args: readonly string[],
+  options: SpawnOptions & { nodeArgs?: readonly string[]; extraEnv?: Record<string, string> },
+): ChildProcess {
   const { nodeArgs = [], extraEnv, ...spawnOptions } = options;
-  const child = spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeArgs, script, ...args], { ...spawnOptions, env: childEnv(extraEnv) });
+  const child = spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeArgs, script, ...args], {
+    ...spawnOptions,
+    env: childEnv(extraEnv),
+  });
   live.add(child);
   child.once('exit', () => live.delete(child));
   child.once('error', () => live.delete(child));
@@ -146,12 +154,20 @@ export function startServer(options: ServerOptions): Promise<ServerHandle> {
   const child = spawnPinned(options.cpu, join(BENCH_DIR, 'server.mjs'), [], {
     stdio: ['pipe', 'pipe', 'pipe'],
     nodeArgs: options.nodeArgs ?? [],
-    extraEnv: { BENCH_MODE: options.mode, BENCH_ISSUER: options.issuer, BENCH_AUDIENCE: options.audience, BENCH_OURS_OPTIONS: options.oursOptions ?? '' },
+    extraEnv: {
+      BENCH_MODE: options.mode,
+      BENCH_ISSUER: options.issuer,
+      BENCH_AUDIENCE: options.audience,
+      BENCH_OURS_OPTIONS: options.oursOptions ?? '',
+    },
   });
   const stderr = tail(child.stderr);
   return new Promise((resolve, reject) => {
     let stdout = '';
-    const timer = setTimeout(() => fail(new Error(`the ${options.mode} server did not start within ${options.readyTimeoutMs ?? 15_000} ms`)), options.readyTimeoutMs ?? 15_000);
+    const timer = setTimeout(
+      () => fail(new Error(`the ${options.mode} server did not start within ${options.readyTimeoutMs ?? 15_000} ms`)),
+      options.readyTimeoutMs ?? 15_000,
+    );
     function fail(error: Error): void {
       clearTimeout(timer);
       child.kill('SIGKILL');
@@ -159,7 +175,9 @@ export function startServer(options: ServerOptions): Promise<ServerHandle> {
       reject(new Error(`${error.message}${err ? `\n--- server stderr ---\n${err}` : ''}`));
     }
     child.once('error', (error) => fail(error));
-    child.once('exit', (code, signal) => fail(new Error(`the ${options.mode} server exited before it was ready (code ${code}, signal ${signal})`)));
+    child.once('exit', (code, signal) =>
+      fail(new Error(`the ${options.mode} server exited before it was ready (code ${code}, signal ${signal})`)),
+    );
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
       stdout += chunk;
@@ -194,7 +212,10 @@ type EventHandler = (message: LoadMessage & { type: 'event' }) => void;
 /** The autocannon process (scripts/bench/load.mjs), spoken to over IPC. */
 export class LoadGenerator {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onEvent?: EventHandler }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; onEvent?: EventHandler }
+  >();
 
   private constructor(
     readonly child: ChildProcess,
@@ -289,7 +310,9 @@ export async function mint(jobs: readonly MintJob[], cpus: readonly number[], wo
     jobs.map((job, i) => {
       const jobFile = join(workDir, `mint-job-${job.prefix}.json`);
       writeFileSync(jobFile, JSON.stringify(job), { mode: 0o600 });
-      const child = spawnPinned(cpus[i % cpus.length]!, join(BENCH_DIR, 'mint.mjs'), [jobFile], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawnPinned(cpus[i % cpus.length]!, join(BENCH_DIR, 'mint.mjs'), [jobFile], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       const stdout = tail(child.stdout);
       const stderr = tail(child.stderr);
       return new Promise<void>((resolve, reject) => {

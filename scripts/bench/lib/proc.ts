@@ -89,23 +89,33 @@ export function cpuSnapshot(pids: readonly number[]): CpuSnapshot {
 }
 
 /** Between two snapshots: CPU use of each process (and of its main thread) and each CPU's busy share, as fractions of one CPU. */
-export function cpuShare(from: CpuSnapshot, to: CpuSnapshot): { processes: Map<number, number>; mainThreads: Map<number, number>; cpus: Map<number, number> } {
+export function cpuShare(
+  from: CpuSnapshot,
+  to: CpuSnapshot,
+): { processes: Map<number, number>; mainThreads: Map<number, number>; cpus: Map<number, number> } {
   const seconds = (to.at - from.at) / 1000;
   const delta = <K>(a: ReadonlyMap<K, number>, b: ReadonlyMap<K, number>) => {
     const out = new Map<K, number>();
     for (const [key, value] of b) out.set(key, (value - (a.get(key) ?? Number.NaN)) / seconds);
     return out;
   };
-  return { processes: delta(from.processes, to.processes), mainThreads: delta(from.mainThreads, to.mainThreads), cpus: delta(from.cpus, to.cpus) };
+  return {
+    processes: delta(from.processes, to.processes),
+    mainThreads: delta(from.mainThreads, to.mainThreads),
+    cpus: delta(from.cpus, to.cpus),
+  };
 }
 
 /**
  * Waits until `cpu` is quiet (busy less than `threshold` of the time over `sampleMs`), at most `maxWaitMs`.
  * Answers the last busy share seen: the benchmark shares the machine with whatever else runs on it.
  */
-export async function awaitQuietCpu(cpu: number, { threshold = 0.1, sampleMs = 500, maxWaitMs = 20_000 } = {}): Promise<{ busy: number; waitedMs: number }> {
+export async function awaitQuietCpu(
+  cpu: number,
+  { threshold = 0.1, sampleMs = 500, maxWaitMs = 20_000 } = {},
+): Promise<{ busy: number; waitedMs: number }> {
   const started = performance.now();
-  let busy = 1;
+  let busy: number;
   for (;;) {
     const from = cpuBusySeconds().get(cpu) ?? 0;
     const t0 = performance.now();

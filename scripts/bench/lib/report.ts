@@ -18,14 +18,48 @@ export interface ScenarioDef {
 export const SCENARIOS: readonly ScenarioDef[] = [
   { id: '1', label: 'unprotected route (ceiling)', mode: 'none', pool: 'thousand', rotation: 'fixed' },
   { id: '2', label: 'bearer-guard, 1 token', mode: 'ours', pool: 'thousand', rotation: 'fixed', peer: '5a' },
-  { id: '3', label: 'bearer-guard, 1,000 tokens round-robin', mode: 'ours', pool: 'thousand', rotation: 'cycle', peer: '5b' },
-  { id: '4', label: 'bearer-guard, every token distinct', mode: 'ours', pool: 'distinct', rotation: 'once', peer: '5c' },
+  {
+    id: '3',
+    label: 'bearer-guard, 1,000 tokens round-robin',
+    mode: 'ours',
+    pool: 'thousand',
+    rotation: 'cycle',
+    peer: '5b',
+  },
+  {
+    id: '4',
+    label: 'bearer-guard, every token distinct',
+    mode: 'ours',
+    pool: 'distinct',
+    rotation: 'once',
+    peer: '5c',
+  },
   { id: '5a', label: 'express-oauth2-jwt-bearer, 1 token', mode: 'peer', pool: 'thousand', rotation: 'fixed' },
   { id: '5b', label: 'express-oauth2-jwt-bearer, 1,000 tokens', mode: 'peer', pool: 'thousand', rotation: 'cycle' },
-  { id: '5c', label: 'express-oauth2-jwt-bearer, every token distinct', mode: 'peer', pool: 'distinct', rotation: 'once' },
+  {
+    id: '5c',
+    label: 'express-oauth2-jwt-bearer, every token distinct',
+    mode: 'peer',
+    pool: 'distinct',
+    rotation: 'once',
+  },
   // Calibration (--calibrate): what a middleware costs here at all, with no verification.
-  { id: 'c1', label: 'calibration: sync no-op middleware, 1 token', mode: 'noop-sync', pool: 'thousand', rotation: 'fixed', calibration: true },
-  { id: 'c2', label: 'calibration: async no-op middleware, 1 token', mode: 'noop-async', pool: 'thousand', rotation: 'fixed', calibration: true },
+  {
+    id: 'c1',
+    label: 'calibration: sync no-op middleware, 1 token',
+    mode: 'noop-sync',
+    pool: 'thousand',
+    rotation: 'fixed',
+    calibration: true,
+  },
+  {
+    id: 'c2',
+    label: 'calibration: async no-op middleware, 1 token',
+    mode: 'noop-async',
+    pool: 'thousand',
+    rotation: 'fixed',
+    calibration: true,
+  },
 ];
 
 export interface CpuUse {
@@ -66,7 +100,12 @@ export interface ScenarioResult {
   readonly rpsPerCpu?: number;
   readonly p50Ms?: number;
   readonly p99Ms?: number;
-  readonly rss?: { readonly before: number; readonly after: number; readonly peak: number; readonly heapUsedAfter?: number };
+  readonly rss?: {
+    readonly before: number;
+    readonly after: number;
+    readonly peak: number;
+    readonly heapUsedAfter?: number;
+  };
   readonly cpu?: CpuUse;
   readonly gc?: GcUse;
   readonly load?: LoadResult;
@@ -98,7 +137,11 @@ export function ratio(a: number | undefined, b: number | undefined): number | un
 
 export function ratiosOf(result: ScenarioResult, base: ScenarioResult | undefined): Ratios {
   if (!base || result.status === 'failed' || base.status === 'failed') return {};
-  return { rps: ratio(result.rps, base.rps), p50: ratio(result.p50Ms, base.p50Ms), p99: ratio(result.p99Ms, base.p99Ms) };
+  return {
+    rps: ratio(result.rps, base.rps),
+    p50: ratio(result.p50Ms, base.p50Ms),
+    p99: ratio(result.p99Ms, base.p99Ms),
+  };
 }
 
 /** Why a scenario's figures should not be trusted; empty when they can be. */
@@ -110,16 +153,22 @@ export function flagsOf(load: LoadResult, cpu: CpuUse | undefined): string[] {
       .map(([code, n]) => `${n}×${code}`)
       .join(', ');
   if (load.non2xx > 0) flags.push(`${load.non2xx} non-2xx responses (${codes(load.statusCodes)})`);
-  if (load.errors > 0) flags.push(`${load.errors} request errors (${load.timeouts} timeouts)${load.errorSamples.length ? `: ${load.errorSamples[0]}` : ''}`);
+  if (load.errors > 0)
+    flags.push(
+      `${load.errors} request errors (${load.timeouts} timeouts)${load.errorSamples.length ? `: ${load.errorSamples[0]}` : ''}`,
+    );
   if (load.warmup && (load.warmup.non2xx > 0 || load.warmup.errors > 0)) {
-    flags.push(`warm-up: ${load.warmup.non2xx} non-2xx (${codes(load.warmup.statusCodes)}), ${load.warmup.errors} errors`);
+    flags.push(
+      `warm-up: ${load.warmup.non2xx} non-2xx (${codes(load.warmup.statusCodes)}), ${load.warmup.errors} errors`,
+    );
   }
   if (load.responses === 0) flags.push('no responses');
   if (load.tokens.rotation === 'once' && load.tokens.repeatedSends > 0) {
     flags.push(`token pool exhausted: ${load.tokens.repeatedSends} tokens sent twice, run stopped early`);
   }
   if (cpu) {
-    if (cpu.load >= 0.95) flags.push(`load generator saturated (${pct(cpu.load)} CPU): the server may not be the limit`);
+    if (cpu.load >= 0.95)
+      flags.push(`load generator saturated (${pct(cpu.load)} CPU): the server may not be the limit`);
     if (cpu.server < 0.9) flags.push(`server not saturated (${pct(cpu.server)} CPU)`);
     if (cpu.serverCpuOther >= 0.15) flags.push(`other work on the server's CPU (${pct(cpu.serverCpuOther)})`);
   }
@@ -140,7 +189,18 @@ export function targetsOf(results: ReadonlyMap<string, ScenarioResult>): Target[
     limit: number,
     normalised?: () => number | undefined,
   ): Target {
-    if (!usable(...ids)) return { id, text, limit, op, status: 'unknown', note: `scenario ${ids.filter((i) => !usable(i)).map((i) => `(${i})`).join(', ')} did not run or failed` };
+    if (!usable(...ids))
+      return {
+        id,
+        text,
+        limit,
+        op,
+        status: 'unknown',
+        note: `scenario ${ids
+          .filter((i) => !usable(i))
+          .map((i) => `(${i})`)
+          .join(', ')} did not run or failed`,
+      };
     const v = value();
     if (v === undefined) return { id, text, limit, op, status: 'unknown' };
     const met = op === '>=' ? v >= limit : v <= limit;
@@ -162,11 +222,50 @@ export function targetsOf(results: ReadonlyMap<string, ScenarioResult>): Target[
     };
   }
   return [
-    target('2-rps', '(2) 1 token: req/s ≥ 0.95 × (1)', ['1', '2'], () => ratio(get('2')?.rps, get('1')?.rps), '>=', 0.95, perCpu('2', '1')),
-    target('3-rps', '(3) 1,000 tokens: req/s ≥ 0.95 × (1)', ['1', '3'], () => ratio(get('3')?.rps, get('1')?.rps), '>=', 0.95, perCpu('3', '1')),
-    target('4-rps', '(4) all distinct: req/s ≥ 0.75 × (1)', ['1', '4'], () => ratio(get('4')?.rps, get('1')?.rps), '>=', 0.75, perCpu('4', '1')),
-    target('4-peer', '(4) all distinct: req/s ≥ 1.5 × peer (5c)', ['4', '5c'], () => ratio(get('4')?.rps, get('5c')?.rps), '>=', 1.5, perCpu('4', '5c')),
-    target('2-p99', '(2) 1 token: p99 ≤ 1.2 × p99 of (1)', ['1', '2'], () => ratio(get('2')?.p99Ms, get('1')?.p99Ms), '<=', 1.2),
+    target(
+      '2-rps',
+      '(2) 1 token: req/s ≥ 0.95 × (1)',
+      ['1', '2'],
+      () => ratio(get('2')?.rps, get('1')?.rps),
+      '>=',
+      0.95,
+      perCpu('2', '1'),
+    ),
+    target(
+      '3-rps',
+      '(3) 1,000 tokens: req/s ≥ 0.95 × (1)',
+      ['1', '3'],
+      () => ratio(get('3')?.rps, get('1')?.rps),
+      '>=',
+      0.95,
+      perCpu('3', '1'),
+    ),
+    target(
+      '4-rps',
+      '(4) all distinct: req/s ≥ 0.75 × (1)',
+      ['1', '4'],
+      () => ratio(get('4')?.rps, get('1')?.rps),
+      '>=',
+      0.75,
+      perCpu('4', '1'),
+    ),
+    target(
+      '4-peer',
+      '(4) all distinct: req/s ≥ 1.5 × peer (5c)',
+      ['4', '5c'],
+      () => ratio(get('4')?.rps, get('5c')?.rps),
+      '>=',
+      1.5,
+      perCpu('4', '5c'),
+    ),
+    target(
+      '2-p99',
+      '(2) 1 token: p99 ≤ 1.2 × p99 of (1)',
+      ['1', '2'],
+      () => ratio(get('2')?.p99Ms, get('1')?.p99Ms),
+      '<=',
+      1.2,
+    ),
   ];
 }
 
@@ -197,7 +296,21 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
   const byId = new Map(results.map((r) => [r.id, r]));
   const base = byId.get('1');
   const rows: string[][] = [
-    ['#', 'scenario', 'req/s', '×(1)', '×peer', 'p50 ms', '×(1)', '×peer', 'p99 ms', '×(1)', '×peer', 'RSS MB before→after', 'status'],
+    [
+      '#',
+      'scenario',
+      'req/s',
+      '×(1)',
+      '×peer',
+      'p50 ms',
+      '×(1)',
+      '×peer',
+      'p99 ms',
+      '×(1)',
+      '×peer',
+      'RSS MB before→after',
+      'status',
+    ],
   ];
   for (const r of results) {
     const toBase = r.id === '1' ? {} : ratiosOf(r, base);
@@ -223,7 +336,23 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
 
 export function healthTable(results: readonly ScenarioResult[]): string {
   const rows: string[][] = [
-    ['#', 'responses', '2xx', 'non-2xx', 'errors', 'tokens sent (distinct / repeated)', 'server CPU', '(main thread)', 'load CPU', 'other on server CPU', 'req/CPU-s', '×(1)', 'GC µs/req', 'GCs minor/major', 'peak RSS MB'],
+    [
+      '#',
+      'responses',
+      '2xx',
+      'non-2xx',
+      'errors',
+      'tokens sent (distinct / repeated)',
+      'server CPU',
+      '(main thread)',
+      'load CPU',
+      'other on server CPU',
+      'req/CPU-s',
+      '×(1)',
+      'GC µs/req',
+      'GCs minor/major',
+      'peak RSS MB',
+    ],
   ];
   const base = results.find((r) => r.id === '1');
   for (const r of results) {
@@ -234,7 +363,9 @@ export function healthTable(results: readonly ScenarioResult[]): string {
       int(l?.ok),
       int(l?.non2xx),
       int(l?.errors),
-      l ? `${int(l.tokens.sent)} (${int(l.tokens.distinctSent)} / ${int(l.tokens.repeatedSends)}) ${l.tokens.rotation}` : '—',
+      l
+        ? `${int(l.tokens.sent)} (${int(l.tokens.distinctSent)} / ${int(l.tokens.repeatedSends)}) ${l.tokens.rotation}`
+        : '—',
       r.cpu ? pct(r.cpu.server) : '—',
       r.cpu ? pct(r.cpu.serverMain) : '—',
       r.cpu ? pct(r.cpu.load) : '—',
@@ -255,7 +386,11 @@ export function targetsText(targets: readonly Target[]): string {
       const mark = t.status === 'met' ? '[met]    ' : t.status === 'not met' ? '[NOT MET]' : '[unknown]';
       const op = t.op === '>=' ? '≥' : '≤';
       const value =
-        t.value === undefined ? '' : t.unit ? `: ${t.value.toFixed(1)} ${t.unit} (limit ${op} ${t.limit} ${t.unit})` : `: ${t.value.toFixed(3)}× (limit ${op} ${t.limit}×)`;
+        t.value === undefined
+          ? ''
+          : t.unit
+            ? `: ${t.value.toFixed(1)} ${t.unit} (limit ${op} ${t.limit} ${t.unit})`
+            : `: ${t.value.toFixed(3)}× (limit ${op} ${t.limit}×)`;
       return `  ${mark} ${t.text}${value}${t.note ? `  — ${t.note}` : ''}`;
     })
     .join('\n');

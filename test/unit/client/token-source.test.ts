@@ -1,45 +1,45 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { createTokenCache } from '../../../src/client/token-cache.js'
-import { createTokenSource } from '../../../src/client/token-source.js'
-import type { TestProvider } from '../../helpers/token-endpoint-server.js'
-import { configFor, startProvider } from './fixtures.js'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTokenCache } from '../../../src/client/token-cache.js';
+import { createTokenSource } from '../../../src/client/token-source.js';
+import type { TestProvider } from '../../helpers/token-endpoint-server.js';
+import { configFor, startProvider } from './fixtures.js';
 
 describe('token-source', () => {
-  let provider: TestProvider
+  let provider: TestProvider;
   beforeAll(async () => {
-    provider = await startProvider()
-  })
-  afterAll(() => provider.close())
+    provider = await startProvider();
+  });
+  afterAll(() => provider.close());
   afterEach(() => {
-    provider.tokenRequests.length = 0
-  })
+    provider.tokenRequests.length = 0;
+  });
 
   it('shares a given cache with direct cache users of the same configuration and scopes', async () => {
-    const cache = createTokenCache()
-    const config = configFor(provider)
-    const source = createTokenSource(config, { scopes: ['email', 'test_api_access'], cache })
-    const token = await source.getToken()
-    expect(await cache.get(config, { scopes: ['test_api_access', 'email'] })).toBe(token)
-    expect(provider.tokenRequests).toHaveLength(1)
-  })
+    const cache = createTokenCache();
+    const config = configFor(provider);
+    const source = createTokenSource(config, { scopes: ['email', 'test_api_access'], cache });
+    const token = await source.getToken();
+    expect(await cache.get(config, { scopes: ['test_api_access', 'email'] })).toBe(token);
+    expect(provider.tokenRequests).toHaveLength(1);
+  });
 
   it('forgets a refused token on invalidate', async () => {
-    const source = createTokenSource(configFor(provider))
-    const first = await source.getToken()
-    source.invalidate(first.token)
-    expect((await source.getToken()).token).not.toBe(first.token)
-  })
+    const source = createTokenSource(configFor(provider));
+    const first = await source.getToken();
+    source.invalidate(first.token);
+    expect((await source.getToken()).token).not.toBe(first.token);
+  });
 
   it('reads its scopes once: changing the array afterwards changes nothing', async () => {
-    const scopes = ['email']
-    const source = createTokenSource(configFor(provider), { scopes })
-    scopes.push('profile')
-    expect((await source.getToken()).scopes).toEqual(['email'])
-  })
+    const scopes = ['email'];
+    const source = createTokenSource(configFor(provider), { scopes });
+    scopes.push('profile');
+    expect((await source.getToken()).scopes).toEqual(['email']);
+  });
 
   it('throws a TypeError for scopes that are not scope tokens', () => {
     expect(() => createTokenSource(configFor(provider), { scopes: ['two words'] })).toThrow(
       new TypeError('"scopes" must be an array of scope tokens (no spaces, quotes or backslashes)'),
-    )
-  })
-})
+    );
+  });
+});

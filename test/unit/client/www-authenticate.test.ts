@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals'
-import { bearerChallengeError } from '../../../src/client/www-authenticate.js'
+import { describe, expect, it } from '@jest/globals';
+import { bearerChallengeError } from '../../../src/client/www-authenticate.js';
 
 describe('www-authenticate', () => {
   it.each<[string, string | undefined]>([
@@ -15,6 +15,6 @@ describe('www-authenticate', () => {
     ['', undefined],
     ['DPoP error="invalid_token"', undefined],
   ])('reads the Bearer error of %j as %j', (header, expected) => {
-    expect(bearerChallengeError(header)).toBe(expected)
-  })
-})
+    expect(bearerChallengeError(header)).toBe(expected);
+  });
+});

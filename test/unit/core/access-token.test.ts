@@ -36,7 +36,9 @@ describe('assertAccessToken', () => {
   });
 
   test('refuses a typ claim that is not a string', () => {
-    expect(check({}, { typ: 1 })).toMatchObject({ message: 'token is not an access token ("typ" claim is not Bearer); send an access token' });
+    expect(check({}, { typ: 1 })).toMatchObject({
+      message: 'token is not an access token ("typ" claim is not Bearer); send an access token',
+    });
   });
 
   test.each(['dpop+jwt', 'logout+jwt', 'JOSE', 'secevent+jwt', ''])('refuses a header typ %p', (typ) => {
@@ -47,6 +49,8 @@ describe('assertAccessToken', () => {
   });
 
   test('refuses a header typ that is not a string', () => {
-    expect(check({ typ: ['JWT'] }, {})).toMatchObject({ message: 'token is not an access token (header "typ" is not JWT or at+jwt)' });
+    expect(check({ typ: ['JWT'] }, {})).toMatchObject({
+      message: 'token is not an access token (header "typ" is not JWT or at+jwt)',
+    });
   });
 });

@@ -11,8 +11,16 @@ const FORM = ['Content-Type', 'application/x-www-form-urlencoded'];
  * A request as Node builds it: `headers` keeps only the first `Authorization`, `rawHeaders` keeps all. A
  * request with a body is a form POST unless its headers say otherwise.
  */
-function request(rawHeaders: string[], url = '/api/private', body?: unknown, method = body === undefined ? 'GET' : 'POST'): BearerRequest {
-  const all = body !== undefined && !rawHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'content-type') ? [...rawHeaders, ...FORM] : rawHeaders;
+function request(
+  rawHeaders: string[],
+  url = '/api/private',
+  body?: unknown,
+  method = body === undefined ? 'GET' : 'POST',
+): BearerRequest {
+  const all =
+    body !== undefined && !rawHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'content-type')
+      ? [...rawHeaders, ...FORM]
+      : rawHeaders;
   const headers: Record<string, string> = {};
   for (let i = 0; i < all.length; i += 2) {
     const name = all[i]!.toLowerCase();
@@ -46,7 +54,11 @@ describe('extractBearerToken', () => {
   test('treats no Authorization header as no credentials', () => {
     const error = thrown(() => extractBearerToken(request(['Host', 'x']), HEADER_ONLY));
     expect(error).toBeInstanceOf(MissingCredentialsError);
-    expect(error).toMatchObject({ code: 'unauthorized', status: 401, message: 'authentication required: send "Authorization: Bearer <access token>"' });
+    expect(error).toMatchObject({
+      code: 'unauthorized',
+      status: 401,
+      message: 'authentication required: send "Authorization: Bearer <access token>"',
+    });
   });
 
   test.each(['Basic dXNlcjpwYXNz', 'JWT abc.def.ghi', 'Token abc', 'Bearerabc.def.ghi', ''])(
@@ -60,18 +72,27 @@ describe('extractBearerToken', () => {
   test.each(['Bearer', 'Bearer ', 'bearer    '])('refuses "Bearer" with no token as invalid_request: %p', (value) => {
     const error = thrown(() => extractBearerToken(request(['Authorization', value]), HEADER_ONLY));
     expect(error).toBeInstanceOf(InvalidRequestError);
-    expect(error).toMatchObject({ code: 'invalid_request', status: 400, message: '"Authorization: Bearer" carries no token' });
+    expect(error).toMatchObject({
+      code: 'invalid_request',
+      status: 400,
+      message: '"Authorization: Bearer" carries no token',
+    });
   });
 
   test('refuses two Authorization headers, read from the raw headers, as invalid_request', () => {
     const error = thrown(() =>
-      extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi', 'authorization', 'Bearer other.def.ghi']), HEADER_ONLY),
+      extractBearerToken(
+        request(['Authorization', 'Bearer abc.def.ghi', 'authorization', 'Bearer other.def.ghi']),
+        HEADER_ONLY,
+      ),
     );
     expect(error).toMatchObject({ code: 'invalid_request', message: 'more than one "Authorization" header' });
   });
 
   test('refuses two Authorization headers even when the second is of another scheme', () => {
-    const error = thrown(() => extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi', 'Authorization', 'Basic eA==']), HEADER_ONLY));
+    const error = thrown(() =>
+      extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi', 'Authorization', 'Basic eA==']), HEADER_ONLY),
+    );
     expect(error).toMatchObject({ code: 'invalid_request', message: 'more than one "Authorization" header' });
   });
 
@@ -83,18 +104,25 @@ describe('extractBearerToken', () => {
 
     test('refuses a token in the query and the header as invalid_request', () => {
       const error = thrown(() =>
-        extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi'], '/api/private?access_token=abc.def.ghi'), HEADER_ONLY),
+        extractBearerToken(
+          request(['Authorization', 'Bearer abc.def.ghi'], '/api/private?access_token=abc.def.ghi'),
+          HEADER_ONLY,
+        ),
       );
       expect(error).toMatchObject({ code: 'invalid_request', message: 'the token was sent in more than one place' });
     });
 
     test('refuses a token in the body and the header as invalid_request', () => {
-      const error = thrown(() => extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi'], '/', { access_token: 'x' }), HEADER_ONLY));
+      const error = thrown(() =>
+        extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi'], '/', { access_token: 'x' }), HEADER_ONLY),
+      );
       expect(error).toMatchObject({ code: 'invalid_request', message: 'the token was sent in more than one place' });
     });
 
     test('does not count an access_token field of a JSON body as a second place', () => {
-      const req = request(['Authorization', 'Bearer abc.def.ghi', 'Content-Type', 'application/json'], '/x', { access_token: 'data, not a credential' });
+      const req = request(['Authorization', 'Bearer abc.def.ghi', 'Content-Type', 'application/json'], '/x', {
+        access_token: 'data, not a credential',
+      });
       expect(extractBearerToken(req, HEADER_ONLY)).toBe('abc.def.ghi');
       expect(extractBearerToken(req, ALL)).toBe('abc.def.ghi');
     });
@@ -105,7 +133,9 @@ describe('extractBearerToken', () => {
     });
 
     test('ignores other query parameters', () => {
-      expect(extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi'], '/x?token=1&a=b'), HEADER_ONLY)).toBe('abc.def.ghi');
+      expect(extractBearerToken(request(['Authorization', 'Bearer abc.def.ghi'], '/x?token=1&a=b'), HEADER_ONLY)).toBe(
+        'abc.def.ghi',
+      );
     });
   });
 
@@ -139,7 +169,9 @@ describe('extractBearerToken', () => {
     });
 
     test('reads a form body whose content type has parameters', () => {
-      const req = request(['Content-Type', 'Application/X-WWW-Form-Urlencoded; charset=utf-8'], '/x', { access_token: 'abc.def.ghi' });
+      const req = request(['Content-Type', 'Application/X-WWW-Form-Urlencoded; charset=utf-8'], '/x', {
+        access_token: 'abc.def.ghi',
+      });
       expect(extractBearerToken(req, ALL)).toBe('abc.def.ghi');
     });
 

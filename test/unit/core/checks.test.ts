@@ -1,5 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
-import { requireAnyScope, requireClaim, requireClientRoles, requireRealmRoles, requireScopes, type TokenCheck } from '../../../src/core/checks.js';
+import {
+  requireAnyScope,
+  requireClaim,
+  requireClientRoles,
+  requireRealmRoles,
+  requireScopes,
+  type TokenCheck,
+} from '../../../src/core/checks.js';
 import { InsufficientScopeError } from '../../../src/core/errors.js';
 import type { VerifiedToken } from '../../../src/core/verified-token.js';
 
@@ -35,13 +42,22 @@ describe('requireScopes', () => {
 
   test('refuses a token missing one scope with 403 insufficient_scope naming all needed scopes', () => {
     const error = refusal(requireScopes(['email', 'test_api_access']), token());
-    expect(error).toMatchObject({ code: 'insufficient_scope', status: 403, message: 'token lacks a required scope (needs all of: email test_api_access)' });
+    expect(error).toMatchObject({
+      code: 'insufficient_scope',
+      status: 403,
+      message: 'token lacks a required scope (needs all of: email test_api_access)',
+    });
     expect(error.scopes).toEqual(['email', 'test_api_access']);
   });
 
-  test.each([[[]], [''], ['a b'], [['ok', '']]])('refuses a bad scope list %p at construction with a TypeError', (scopes) => {
-    expect(() => requireScopes(scopes as string[])).toThrow(new TypeError('"scopes" must be a non-empty string or array of strings without spaces'));
-  });
+  test.each([[[]], [''], ['a b'], [['ok', '']]])(
+    'refuses a bad scope list %p at construction with a TypeError',
+    (scopes) => {
+      expect(() => requireScopes(scopes as string[])).toThrow(
+        new TypeError('"scopes" must be a non-empty string or array of strings without spaces'),
+      );
+    },
+  );
 
   test('copies the scope list: changing it afterwards changes nothing', () => {
     const scopes = ['email'];
@@ -58,7 +74,10 @@ describe('requireAnyScope', () => {
 
   test('refuses a token holding none of them', () => {
     const error = refusal(requireAnyScope(['a', 'b']), token());
-    expect(error).toMatchObject({ code: 'insufficient_scope', message: 'token lacks a required scope (needs one of: a b)' });
+    expect(error).toMatchObject({
+      code: 'insufficient_scope',
+      message: 'token lacks a required scope (needs one of: a b)',
+    });
     expect(error.scopes).toEqual(['a', 'b']);
   });
 });
@@ -70,12 +89,18 @@ describe('requireRealmRoles', () => {
 
   test('refuses a token lacking a role, naming it, with no scope attribute', () => {
     const error = refusal(requireRealmRoles(['user', 'admin']), token());
-    expect(error).toMatchObject({ code: 'insufficient_scope', status: 403, message: 'token lacks the realm role "admin"' });
+    expect(error).toMatchObject({
+      code: 'insufficient_scope',
+      status: 403,
+      message: 'token lacks the realm role "admin"',
+    });
     expect(error.scopes).toBeUndefined();
   });
 
   test('refuses a bad role list with a TypeError naming "roles"', () => {
-    expect(() => requireRealmRoles([])).toThrow(new TypeError('"roles" must be a non-empty string or array of strings without spaces'));
+    expect(() => requireRealmRoles([])).toThrow(
+      new TypeError('"roles" must be a non-empty string or array of strings without spaces'),
+    );
   });
 });
 
@@ -92,7 +117,9 @@ describe('requireClientRoles', () => {
 
   test('does not read a dotted client id as a path', () => {
     const nested = token({ clientRoles: { my: ['reader'] } });
-    expect(refusal(requireClientRoles('my.api', 'reader'), nested).message).toBe('token lacks the client role "reader" of client "my.api"');
+    expect(refusal(requireClientRoles('my.api', 'reader'), nested).message).toBe(
+      'token lacks the client role "reader" of client "my.api"',
+    );
   });
 
   test('refuses a token whose roles come only from the prototype chain', () => {
@@ -110,7 +137,12 @@ describe('requireClaim', () => {
   });
 
   test('refuses with the given description when it returns false', () => {
-    expect(refusal(requireClaim(() => false, 'only the owner may do this'), token())).toMatchObject({
+    expect(
+      refusal(
+        requireClaim(() => false, 'only the owner may do this'),
+        token(),
+      ),
+    ).toMatchObject({
       code: 'insufficient_scope',
       message: 'only the owner may do this',
     });
@@ -127,6 +159,8 @@ describe('requireClaim', () => {
   });
 
   test('refuses a predicate that is not a function with a TypeError', () => {
-    expect(() => requireClaim('x' as unknown as () => boolean)).toThrow(new TypeError('"predicate" must be a function'));
+    expect(() => requireClaim('x' as unknown as () => boolean)).toThrow(
+      new TypeError('"predicate" must be a function'),
+    );
   });
 });

@@ -4,7 +4,13 @@ import { checkClaims, clientIdOf, type ClaimRules } from '../../../src/core/clai
 import { InvalidTokenError } from '../../../src/core/errors.js';
 
 const NOW = 1_700_000_000;
-const RULES: ClaimRules = { now: NOW, clockTolerance: 30, maxTokenAge: undefined, audience: ['test-api'], allowedClients: undefined };
+const RULES: ClaimRules = {
+  now: NOW,
+  clockTolerance: 30,
+  maxTokenAge: undefined,
+  audience: ['test-api'],
+  allowedClients: undefined,
+};
 
 function check(payload: Record<string, unknown>, rules: Partial<ClaimRules> = {}): unknown {
   try {
@@ -48,11 +54,17 @@ describe('checkClaims', () => {
     });
 
     test('refuses nbf 31 s in the future', () => {
-      expect(check({ nbf: NOW + 31 })).toMatchObject({ code: 'invalid_token', message: 'token is not valid yet ("nbf" is in the future)' });
+      expect(check({ nbf: NOW + 31 })).toMatchObject({
+        code: 'invalid_token',
+        message: 'token is not valid yet ("nbf" is in the future)',
+      });
     });
 
     test('refuses iat 31 s in the future', () => {
-      expect(check({ iat: NOW + 31 })).toMatchObject({ code: 'invalid_token', message: 'token was issued in the future ("iat")' });
+      expect(check({ iat: NOW + 31 })).toMatchObject({
+        code: 'invalid_token',
+        message: 'token was issued in the future ("iat")',
+      });
     });
 
     test('accepts a token without nbf and iat', () => {
@@ -68,7 +80,10 @@ describe('checkClaims', () => {
     ['iat', Number.NaN],
     ['nbf', { value: NOW }],
   ])('refuses a %s claim that is not a number (%p)', (claim, value) => {
-    expect(check({ [claim]: value })).toMatchObject({ code: 'invalid_token', message: `"${claim}" claim must be a number` });
+    expect(check({ [claim]: value })).toMatchObject({
+      code: 'invalid_token',
+      message: `"${claim}" claim must be a number`,
+    });
   });
 
   describe('maximum token age', () => {
@@ -77,7 +92,9 @@ describe('checkClaims', () => {
     });
 
     test('refuses a token older than the maximum age plus tolerance', () => {
-      expect(check({ iat: NOW - 91 }, { maxTokenAge: 60 })).toMatchObject({ message: 'token is too old ("iat" is too far in the past)' });
+      expect(check({ iat: NOW - 91 }, { maxTokenAge: 60 })).toMatchObject({
+        message: 'token is too old ("iat" is too far in the past)',
+      });
     });
 
     test('refuses a token without iat when a maximum age is set', () => {
@@ -102,7 +119,9 @@ describe('checkClaims', () => {
     });
 
     test('refuses an aud array without ours', () => {
-      expect(check({ aud: ['account', 'other-api'] })).toMatchObject({ message: 'token "aud" does not include "test-api"; add an Audience mapper for it to the client' });
+      expect(check({ aud: ['account', 'other-api'] })).toMatchObject({
+        message: 'token "aud" does not include "test-api"; add an Audience mapper for it to the client',
+      });
     });
 
     test('accepts an aud array holding ours', () => {
@@ -122,7 +141,9 @@ describe('checkClaims', () => {
     });
 
     test('refuses an aud holding a non-string', () => {
-      expect(check({ aud: ['test-api', 3] })).toMatchObject({ message: '"aud" claim must be a string or an array of strings' });
+      expect(check({ aud: ['test-api', 3] })).toMatchObject({
+        message: '"aud" claim must be a string or an array of strings',
+      });
     });
 
     test('skips the audience check only when it is turned off', () => {
@@ -150,7 +171,9 @@ describe('checkClaims', () => {
     });
 
     test('refuses a token naming no client', () => {
-      expect(check({}, { allowedClients })).toMatchObject({ message: 'token was issued to a client that is not allowed ("azp")' });
+      expect(check({}, { allowedClients })).toMatchObject({
+        message: 'token was issued to a client that is not allowed ("azp")',
+      });
     });
   });
 });

@@ -35,20 +35,31 @@ describe('decodeCompactJws', () => {
   test.each(notCompact)('refuses a token with %s as not a compact JWS', (_what, token) => {
     const error = refusal(token);
     expect(error).toBeInstanceOf(InvalidTokenError);
-    expect(error).toMatchObject({ code: 'invalid_token', message: 'token is not a compact JWS (three base64url parts)' });
+    expect(error).toMatchObject({
+      code: 'invalid_token',
+      message: 'token is not a compact JWS (three base64url parts)',
+    });
   });
 
   test('refuses a part whose length cannot be base64url', () => {
-    expect(refusal(`abcde.${b64(PAYLOAD)}.c2ln`)).toMatchObject({ code: 'invalid_token', message: 'token header is not valid base64url' });
+    expect(refusal(`abcde.${b64(PAYLOAD)}.c2ln`)).toMatchObject({
+      code: 'invalid_token',
+      message: 'token header is not valid base64url',
+    });
     expect(refusal(`${b64(HEADER)}.abcde.c2ln`)).toMatchObject({ message: 'token payload is not valid base64url' });
   });
 
   test('refuses a header that is not JSON', () => {
-    expect(refusal(`${b64('{not json')}.${b64(PAYLOAD)}.c2ln`)).toMatchObject({ code: 'invalid_token', message: 'token header is not valid JSON' });
+    expect(refusal(`${b64('{not json')}.${b64(PAYLOAD)}.c2ln`)).toMatchObject({
+      code: 'invalid_token',
+      message: 'token header is not valid JSON',
+    });
   });
 
   test('refuses a payload that is not JSON', () => {
-    expect(refusal(`${b64(HEADER)}.${b64('plain text')}.c2ln`)).toMatchObject({ message: 'token payload is not valid JSON' });
+    expect(refusal(`${b64(HEADER)}.${b64('plain text')}.c2ln`)).toMatchObject({
+      message: 'token payload is not valid JSON',
+    });
   });
 
   test.each([
@@ -73,7 +84,10 @@ describe('decodeCompactJws', () => {
 
   test('refuses a token longer than the limit before decoding it', () => {
     const token = craft(HEADER, { ...PAYLOAD, pad: 'x'.repeat(200) });
-    expect(refusal(token, 100)).toMatchObject({ code: 'invalid_token', message: 'token is longer than 100 characters' });
+    expect(refusal(token, 100)).toMatchObject({
+      code: 'invalid_token',
+      message: 'token is longer than 100 characters',
+    });
   });
 
   test('accepts a token exactly as long as the limit', () => {
@@ -89,11 +103,15 @@ describe('decodeBase64url', () => {
 
   test('refuses a spelling with set spare bits, which Node would decode to the same bytes', () => {
     expect(Buffer.from('aGl', 'base64url')).toEqual(Buffer.from('hi')); // the ambiguity this check removes
-    expect(() => decodeBase64url('aGl', 'signature')).toThrow(new InvalidTokenError('token signature is not valid base64url'));
+    expect(() => decodeBase64url('aGl', 'signature')).toThrow(
+      new InvalidTokenError('token signature is not valid base64url'),
+    );
   });
 
   test('refuses a stray trailing character and padding', () => {
-    expect(() => decodeBase64url('aGk=', 'payload')).toThrow(new InvalidTokenError('token payload is not valid base64url'));
+    expect(() => decodeBase64url('aGk=', 'payload')).toThrow(
+      new InvalidTokenError('token payload is not valid base64url'),
+    );
     expect(() => decodeBase64url('aGlhaGlh' + 'a', 'header')).toThrow(InvalidTokenError);
   });
 });

@@ -43,12 +43,16 @@ describe('discoverJwksUri', () => {
 
   test('uses an explicit jwksUri without fetching anything', async () => {
     const before = idp.requests.discovery;
-    await expect(discoverJwksUri(issuer(idp.issuer, idp.issuer, 'https://keys.example/jwks'), LIMITS)).resolves.toBe('https://keys.example/jwks');
+    await expect(discoverJwksUri(issuer(idp.issuer, idp.issuer, 'https://keys.example/jwks'), LIMITS)).resolves.toBe(
+      'https://keys.example/jwks',
+    );
     expect(idp.requests.discovery).toBe(before);
   });
 
   test("falls back to Keycloak's /protocol/openid-connect/certs when discovery answers 404", async () => {
-    await expect(discoverJwksUri(issuer(bare.issuer), LIMITS)).resolves.toBe(`${bare.issuer}/protocol/openid-connect/certs`);
+    await expect(discoverJwksUri(issuer(bare.issuer), LIMITS)).resolves.toBe(
+      `${bare.issuer}/protocol/openid-connect/certs`,
+    );
   });
 
   test('fetches metadata from an internal discovery URL while the issuer stays the public one', async () => {

@@ -40,7 +40,14 @@ beforeAll(async () => {
         req.on('end', () => {
           const { method, headers } = req;
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ method, contentType: headers['content-type'], authorization: headers.authorization, body }));
+          res.end(
+            JSON.stringify({
+              method,
+              contentType: headers['content-type'],
+              authorization: headers.authorization,
+              body,
+            }),
+          );
         });
         return;
       }
@@ -82,7 +89,10 @@ describe('fetchJsonObject', () => {
 
   test('keeps the status of a 404 so that discovery can fall back', async () => {
     const error = await failure('/missing');
-    expect({ status: error.status, message: error.message }).toEqual({ status: 404, message: `${base}/missing answered HTTP 404` });
+    expect({ status: error.status, message: error.message }).toEqual({
+      status: 404,
+      message: `${base}/missing answered HTTP 404`,
+    });
   });
 
   test('fails on a 500', async () => {
@@ -98,7 +108,9 @@ describe('fetchJsonObject', () => {
   });
 
   test('refuses a response whose declared length is over the cap', async () => {
-    expect((await failure('/big-declared')).message).toBe(`response from ${base}/big-declared is larger than 1024 bytes`);
+    expect((await failure('/big-declared')).message).toBe(
+      `response from ${base}/big-declared is larger than 1024 bytes`,
+    );
   });
 
   test('refuses a chunked response once it grows past the cap', async () => {
@@ -132,7 +144,10 @@ describe('fetchJsonObject', () => {
 });
 
 describe('fetchJsonObject with a form POST', () => {
-  const post = { headers: { authorization: 'Basic Y2xpZW50OnNlY3JldA==' }, body: 'token=abc&token_type_hint=access_token' };
+  const post = {
+    headers: { authorization: 'Basic Y2xpZW50OnNlY3JldA==' },
+    body: 'token=abc&token_type_hint=access_token',
+  };
 
   test('posts the form with its headers and reads the JSON answer', async () => {
     await expect(fetchJsonObject(`${base}/echo`, LIMITS, post)).resolves.toEqual({
@@ -149,7 +164,10 @@ describe('fetchJsonObject with a form POST', () => {
       (e: unknown) => e as FetchFailedError,
     );
     expect(error).toBeInstanceOf(FetchFailedError);
-    expect({ status: error?.status, message: error?.message }).toEqual({ status: 302, message: `${base}/redirect answered HTTP 302` });
+    expect({ status: error?.status, message: error?.message }).toEqual({
+      status: 302,
+      message: `${base}/redirect answered HTTP 302`,
+    });
   });
 
   test('fails on a 500 without naming the credentials', async () => {

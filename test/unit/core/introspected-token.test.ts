@@ -5,7 +5,13 @@ import { introspectedToken } from '../../../src/core/introspected-token.js';
 
 const ISSUER = 'http://localhost:8080/realms/myorg';
 const NOW = 1_700_000_000;
-const RULES: ClaimRules = { now: NOW, clockTolerance: 30, maxTokenAge: undefined, audience: ['test-api'], allowedClients: undefined };
+const RULES: ClaimRules = {
+  now: NOW,
+  clockTolerance: 30,
+  maxTokenAge: undefined,
+  audience: ['test-api'],
+  allowedClients: undefined,
+};
 const CLAIMS = {
   iss: ISSUER,
   aud: ['test-api', 'account'],
@@ -61,15 +67,45 @@ describe('introspectedToken', () => {
 
   test.each<[string, Record<string, unknown>, string, Partial<ClaimRules>]>([
     ['no iss', { ...CLAIMS, iss: undefined }, 'introspected token "iss" is not the configured issuer', {}],
-    ['another iss', { ...CLAIMS, iss: 'http://localhost:8080/realms/other' }, 'introspected token "iss" is not the configured issuer', {}],
-    ['a token_type other than Bearer', { ...CLAIMS, token_type: 'DPoP' }, 'introspected "token_type" is not Bearer', {}],
+    [
+      'another iss',
+      { ...CLAIMS, iss: 'http://localhost:8080/realms/other' },
+      'introspected token "iss" is not the configured issuer',
+      {},
+    ],
+    [
+      'a token_type other than Bearer',
+      { ...CLAIMS, token_type: 'DPoP' },
+      'introspected "token_type" is not Bearer',
+      {},
+    ],
     ['a token_type that is not a string', { ...CLAIMS, token_type: 1 }, 'introspected "token_type" is not Bearer', {}],
-    ['Keycloak typ Refresh', { ...CLAIMS, typ: 'Refresh' }, 'token is a refresh token ("typ" claim is not Bearer); send an access token', {}],
+    [
+      'Keycloak typ Refresh',
+      { ...CLAIMS, typ: 'Refresh' },
+      'token is a refresh token ("typ" claim is not Bearer); send an access token',
+      {},
+    ],
     ['no exp', { ...CLAIMS, exp: undefined }, 'token has no "exp" claim', {}],
     ['an exp long past', { ...CLAIMS, exp: NOW - 60 }, 'token has expired', {}],
-    ['no aud', { ...CLAIMS, aud: undefined }, 'token has no "aud" claim; add an Audience mapper for "test-api" to the client', {}],
-    ['an aud for another API', { ...CLAIMS, aud: 'account' }, 'token "aud" does not include "test-api"; add an Audience mapper for it to the client', {}],
-    ['a client not allowed', CLAIMS, 'token was issued to a client that is not allowed ("azp")', { allowedClients: new Set(['other']) }],
+    [
+      'no aud',
+      { ...CLAIMS, aud: undefined },
+      'token has no "aud" claim; add an Audience mapper for "test-api" to the client',
+      {},
+    ],
+    [
+      'an aud for another API',
+      { ...CLAIMS, aud: 'account' },
+      'token "aud" does not include "test-api"; add an Audience mapper for it to the client',
+      {},
+    ],
+    [
+      'a client not allowed',
+      CLAIMS,
+      'token was issued to a client that is not allowed ("azp")',
+      { allowedClients: new Set(['other']) },
+    ],
   ])('refuses an answer with %s', (_case, claims, message, rules) => {
     const error = refusal(claims, rules);
     expect(error).toBeInstanceOf(InvalidTokenError);

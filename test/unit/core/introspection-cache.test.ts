@@ -9,7 +9,11 @@ const INACTIVE: IntrospectionAnswer = { active: false, claims: {} };
 /** A cache on a clock the test moves, and a loader that counts its calls. */
 function setup(options: { ttl?: number; maxEntries?: number } = {}) {
   const clock = { now: T0 };
-  const cache = new IntrospectionCache({ ttl: options.ttl ?? 30_000, maxEntries: options.maxEntries ?? 100, now: () => clock.now });
+  const cache = new IntrospectionCache({
+    ttl: options.ttl ?? 30_000,
+    maxEntries: options.maxEntries ?? 100,
+    now: () => clock.now,
+  });
   const calls: string[] = [];
   const loader = (answer: IntrospectionAnswer) => (token: string) => () => {
     calls.push(token);
@@ -41,7 +45,7 @@ describe('IntrospectionCache', () => {
     expect(calls).toEqual(['t', 't']);
   });
 
-  test('never reuses an active answer past the answer\'s exp, however long the TTL', async () => {
+  test("never reuses an active answer past the answer's exp, however long the TTL", async () => {
     const { clock, cache, calls } = setup({ ttl: 3_600_000 });
     const answer: IntrospectionAnswer = { active: true, claims: { exp: T0 / 1000 + 10 } };
     const load = () => {

@@ -38,7 +38,11 @@ describe('resolveIntrospection', () => {
     const { clientAuth } = resolveIntrospection({ clientId: 'my api', clientSecret: 'p@ss:word' }, ONE, false);
     const headers = new Headers();
     const body = new URLSearchParams({ token: 't' });
-    await clientAuth({ clientId: 'my api', issuer: ISSUER, tokenEndpoint: 'http://localhost/x', now: 0 }, body, headers);
+    await clientAuth(
+      { clientId: 'my api', issuer: ISSUER, tokenEndpoint: 'http://localhost/x', now: 0 },
+      body,
+      headers,
+    );
     expect(headers.get('authorization')).toBe(`Basic ${Buffer.from('my+api:p%40ss%3Aword').toString('base64')}`);
     expect(body.toString()).toBe('token=t');
   });
@@ -53,7 +57,9 @@ describe('resolveIntrospection', () => {
   });
 
   test('accepts an http:// endpoint on another host only with allowInsecureHttp', () => {
-    expect(resolveIntrospection({ ...BASE, endpoint: 'http://keycloak:8080/x' }, ONE, true).endpoint).toBe('http://keycloak:8080/x');
+    expect(resolveIntrospection({ ...BASE, endpoint: 'http://keycloak:8080/x' }, ONE, true).endpoint).toBe(
+      'http://keycloak:8080/x',
+    );
   });
 
   test('reads the options once: changing them afterwards changes nothing', () => {
@@ -67,18 +73,46 @@ describe('resolveIntrospection', () => {
     ['not an object', 'yes', '"introspection" must be an object'],
     ['no client id', { clientSecret: 's' }, '"introspection.clientId" must be a non-empty string'],
     ['an empty client id', { clientId: '', clientSecret: 's' }, '"introspection.clientId" must be a non-empty string'],
-    ['neither secret nor strategy', { clientId: 'c' }, '"introspection" needs exactly one of "clientSecret" and "clientAuth"'],
-    ['both secret and strategy', { ...BASE, clientAuth: () => undefined }, '"introspection" needs exactly one of "clientSecret" and "clientAuth"'],
+    [
+      'neither secret nor strategy',
+      { clientId: 'c' },
+      '"introspection" needs exactly one of "clientSecret" and "clientAuth"',
+    ],
+    [
+      'both secret and strategy',
+      { ...BASE, clientAuth: () => undefined },
+      '"introspection" needs exactly one of "clientSecret" and "clientAuth"',
+    ],
     ['an empty secret', { clientId: 'c', clientSecret: '' }, '"introspection.clientSecret" must be a non-empty string'],
-    ['a strategy that is not a function', { clientId: 'c', clientAuth: 'basic' }, '"introspection.clientAuth" must be a client authentication strategy (e.g. privateKeyJwt(key))'],
-    ['an endpoint that is not a URL', { ...BASE, endpoint: 'introspect' }, '"introspection.endpoint" must be a URL, got "introspect"'],
-    ['an http:// endpoint on another host', { ...BASE, endpoint: 'http://keycloak:8080/x' }, '"introspection.endpoint" uses http:// on a non-loopback host; use https:// or set "allowInsecureHttp"'],
+    [
+      'a strategy that is not a function',
+      { clientId: 'c', clientAuth: 'basic' },
+      '"introspection.clientAuth" must be a client authentication strategy (e.g. privateKeyJwt(key))',
+    ],
+    [
+      'an endpoint that is not a URL',
+      { ...BASE, endpoint: 'introspect' },
+      '"introspection.endpoint" must be a URL, got "introspect"',
+    ],
+    [
+      'an http:// endpoint on another host',
+      { ...BASE, endpoint: 'http://keycloak:8080/x' },
+      '"introspection.endpoint" uses http:// on a non-loopback host; use https:// or set "allowInsecureHttp"',
+    ],
     ['a non-boolean everyRoute', { ...BASE, everyRoute: 'no' }, '"introspection.everyRoute" must be a boolean'],
-    ['a non-boolean acceptOpaqueTokens', { ...BASE, acceptOpaqueTokens: 1 }, '"introspection.acceptOpaqueTokens" must be a boolean'],
+    [
+      'a non-boolean acceptOpaqueTokens',
+      { ...BASE, acceptOpaqueTokens: 1 },
+      '"introspection.acceptOpaqueTokens" must be a boolean',
+    ],
     ['a negative cacheTtl', { ...BASE, cacheTtl: -1 }, '"introspection.cacheTtl" must be a non-negative number'],
     ['a fractional maxEntries', { ...BASE, maxEntries: 1.5 }, '"introspection.maxEntries" must be a whole number'],
     ['a zero timeout', { ...BASE, timeout: 0 }, '"introspection.timeout" must be a positive number'],
-    ['an issuer that is not configured', { ...BASE, issuer: OTHER }, '"introspection.issuer" must be one of the configured issuers'],
+    [
+      'an issuer that is not configured',
+      { ...BASE, issuer: OTHER },
+      '"introspection.issuer" must be one of the configured issuers',
+    ],
     ['no issuer among several', BASE, '"introspection.issuer" is required when several issuers are configured', TWO],
   ])('refuses %s with a TypeError naming the option', (_case, options, message, resolved = ONE) => {
     const error = configError(options, resolved);

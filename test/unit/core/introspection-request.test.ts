@@ -20,7 +20,10 @@ describe('requestIntrospection', () => {
   test('returns the verdict apart from the other members, frozen', async () => {
     const config = resolveIntrospection({ clientId: 'rs', clientSecret: 'rs-secret' }, RESOLVED, false);
     const answer = await requestIntrospection(server.endpoint, 'opaque', config, LIMITS, 0);
-    expect(answer).toEqual({ active: true, claims: { iss: ISSUER, scope: 'a b', exp: 2_000_000_000, ext: { nested: [1] } } });
+    expect(answer).toEqual({
+      active: true,
+      claims: { iss: ISSUER, scope: 'a b', exp: 2_000_000_000, ext: { nested: [1] } },
+    });
     expect(Object.isFrozen(answer) && Object.isFrozen(answer.claims)).toBe(true);
   });
 

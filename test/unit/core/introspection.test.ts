@@ -7,7 +7,11 @@ import { resolveOptions, type AuthOptions } from '../../../src/core/options.js';
 import type { VerifiedToken } from '../../../src/core/verified-token.js';
 import { createTokenVerifier } from '../../../src/core/verify-token.js';
 import { startFakeProvider, type FakeProvider } from '../../../src/testing/index.js';
-import { startIntrospectionServer, type IntrospectionFault, type IntrospectionServer } from '../../helpers/introspection-server.js';
+import {
+  startIntrospectionServer,
+  type IntrospectionFault,
+  type IntrospectionServer,
+} from '../../helpers/introspection-server.js';
 
 const CLIENT = 'test_api_resource_server';
 const SECRET = 'resource server secret';
@@ -49,7 +53,11 @@ function setup(introspection: Partial<IntrospectionOptions> = {}, options: Parti
       return token;
     },
   };
-  const introspector = createIntrospector({ clientId: CLIENT, clientSecret: SECRET, issuer: idp.issuer, ...introspection }, resolved, false);
+  const introspector = createIntrospector(
+    { clientId: CLIENT, clientSecret: SECRET, issuer: idp.issuer, ...introspection },
+    resolved,
+    false,
+  );
   return { accepted, verify: (token: string) => introspector.verify(token, local), introspector };
 }
 
@@ -68,7 +76,11 @@ describe('createIntrospector', () => {
       const { verify } = setup();
       const token = await idp.mint({ scope: 'test_api_access' });
       const verified = await verify(token);
-      expect({ token: verified.token, scopes: verified.scopes, issuer: verified.issuer }).toEqual({ token, scopes: ['test_api_access'], issuer: idp.issuer });
+      expect({ token: verified.token, scopes: verified.scopes, issuer: verified.issuer }).toEqual({
+        token,
+        scopes: ['test_api_access'],
+        issuer: idp.issuer,
+      });
       expect(server.requests).toHaveLength(1);
     });
 
@@ -78,7 +90,11 @@ describe('createIntrospector', () => {
       server.revoke(token);
       const error = await failure(verify(token));
       expect(error).toBeInstanceOf(InvalidTokenError);
-      expect(error).toMatchObject({ code: 'invalid_token', status: 401, message: 'token is not active (introspection)' });
+      expect(error).toMatchObject({
+        code: 'invalid_token',
+        status: 401,
+        message: 'token is not active (introspection)',
+      });
     });
 
     test('is verified locally first: a forged one costs no introspection request', async () => {
@@ -91,7 +107,10 @@ describe('createIntrospector', () => {
     test('of another configured issuer is refused: its provider is not the one asked', async () => {
       const { verify } = setup();
       const error = await failure(verify(await other.mint()));
-      expect(error).toMatchObject({ code: 'invalid_token', message: 'token "iss" is not the issuer that introspection is configured for' });
+      expect(error).toMatchObject({
+        code: 'invalid_token',
+        message: 'token "iss" is not the issuer that introspection is configured for',
+      });
       expect(server.requests).toHaveLength(0);
     });
   });
@@ -103,7 +122,9 @@ describe('createIntrospector', () => {
       await verify(token);
       const [request] = server.requests;
       expect(request?.contentType).toBe('application/x-www-form-urlencoded');
-      expect(request?.authorization).toBe(`Basic ${Buffer.from(`${CLIENT}:${encodeURIComponent(SECRET).replace(/%20/g, '+')}`).toString('base64')}`);
+      expect(request?.authorization).toBe(
+        `Basic ${Buffer.from(`${CLIENT}:${encodeURIComponent(SECRET).replace(/%20/g, '+')}`).toString('base64')}`,
+      );
       expect(Object.fromEntries(request?.form ?? [])).toEqual({ token, token_type_hint: 'access_token' });
     });
 
@@ -112,7 +133,10 @@ describe('createIntrospector', () => {
       await verify(await idp.mint());
       const [request] = server.requests;
       expect(request?.authorization).toBeUndefined();
-      expect({ id: request?.form.get('client_id'), secret: request?.form.get('client_secret') }).toEqual({ id: CLIENT, secret: SECRET });
+      expect({ id: request?.form.get('client_id'), secret: request?.form.get('client_secret') }).toEqual({
+        id: CLIENT,
+        secret: SECRET,
+      });
     });
   });
 
@@ -121,7 +145,10 @@ describe('createIntrospector', () => {
       const { verify } = setup();
       await verify(await idp.mint());
       await verify(await idp.mint());
-      expect({ discovery: server.counts.discovery, requests: server.requests.length }).toEqual({ discovery: 1, requests: 2 });
+      expect({ discovery: server.counts.discovery, requests: server.requests.length }).toEqual({
+        discovery: 1,
+        requests: 2,
+      });
     });
 
     test("is Keycloak's token/introspect path when the provider serves no discovery document", async () => {
@@ -135,7 +162,10 @@ describe('createIntrospector', () => {
       server.discovery = false;
       const { verify } = setup({ endpoint: server.endpoint });
       await verify(await idp.mint());
-      expect({ discovery: server.counts.discovery, requests: server.requests.length }).toEqual({ discovery: 0, requests: 1 });
+      expect({ discovery: server.counts.discovery, requests: server.requests.length }).toEqual({
+        discovery: 0,
+        requests: 1,
+      });
     });
 
     test('from a discovery document naming another issuer is refused with 503, and discovery is retried next time', async () => {
@@ -198,28 +228,53 @@ describe('createIntrospector', () => {
     test('is refused without any request when opaque tokens are not accepted', async () => {
       const { verify } = setup();
       server.register('opaque-token-1', { iss: idp.issuer, aud: 'test-api', exp: Math.floor(Date.now() / 1000) + 60 });
-      expect(await failure(verify('opaque-token-1'))).toMatchObject({ code: 'invalid_token', message: 'token is not a compact JWS (three base64url parts)' });
+      expect(await failure(verify('opaque-token-1'))).toMatchObject({
+        code: 'invalid_token',
+        message: 'token is not a compact JWS (three base64url parts)',
+      });
       expect(server.requests).toHaveLength(0);
     });
 
-    test('is described by the active answer and passed to the caller\'s last check when accepted', async () => {
+    test("is described by the active answer and passed to the caller's last check when accepted", async () => {
       const { verify, accepted } = setup({ acceptOpaqueTokens: true });
-      server.register('opaque-token-2', { iss: idp.issuer, aud: 'test-api', exp: Math.floor(Date.now() / 1000) + 60, scope: 'test_api_access', client_id: 'c1', sub: 'u1' });
+      server.register('opaque-token-2', {
+        iss: idp.issuer,
+        aud: 'test-api',
+        exp: Math.floor(Date.now() / 1000) + 60,
+        scope: 'test_api_access',
+        client_id: 'c1',
+        sub: 'u1',
+      });
       const token = await verify('opaque-token-2');
-      expect(token).toMatchObject({ token: 'opaque-token-2', header: { alg: 'none' }, scopes: ['test_api_access'], clientId: 'c1', issuer: idp.issuer });
+      expect(token).toMatchObject({
+        token: 'opaque-token-2',
+        header: { alg: 'none' },
+        scopes: ['test_api_access'],
+        clientId: 'c1',
+        issuer: idp.issuer,
+      });
       expect(token.payload).not.toHaveProperty('active');
       expect(accepted).toEqual([token]);
     });
 
     test('the provider does not know is refused as not active', async () => {
       const { verify } = setup({ acceptOpaqueTokens: true });
-      expect(await failure(verify('unknown-opaque'))).toMatchObject({ code: 'invalid_token', message: 'token is not active (introspection)' });
+      expect(await failure(verify('unknown-opaque'))).toMatchObject({
+        code: 'invalid_token',
+        message: 'token is not active (introspection)',
+      });
     });
 
     test('whose answer names another issuer is refused', async () => {
       const { verify } = setup({ acceptOpaqueTokens: true });
-      server.register('opaque-token-3', { iss: other.issuer, aud: 'test-api', exp: Math.floor(Date.now() / 1000) + 60 });
-      expect(await failure(verify('opaque-token-3'))).toMatchObject({ message: 'introspected token "iss" is not the configured issuer' });
+      server.register('opaque-token-3', {
+        iss: other.issuer,
+        aud: 'test-api',
+        exp: Math.floor(Date.now() / 1000) + 60,
+      });
+      expect(await failure(verify('opaque-token-3'))).toMatchObject({
+        message: 'introspected token "iss" is not the configured issuer',
+      });
     });
 
     test('longer than maxTokenLength is refused without any request', async () => {

@@ -64,7 +64,9 @@ async function expectUnavailable(promise: Promise<unknown>, retryAfter = 10): Pr
 }
 
 /** A warmed key set and the request counters at that point. */
-async function warm(keys: Partial<KeySetOptions> = {}): Promise<{ ks: RemoteKeySet; jwks: () => number; discovery: () => number }> {
+async function warm(
+  keys: Partial<KeySetOptions> = {},
+): Promise<{ ks: RemoteKeySet; jwks: () => number; discovery: () => number }> {
   const ks = keySet(keys);
   await ks.getKeys(headerOf(idp.currentKey));
   const base = { ...idp.requests };
@@ -259,7 +261,12 @@ describe('RemoteKeySet', () => {
   test('ignores private and symmetric (oct) keys of a JWKS', async () => {
     const leaked = await createFakeKey('RS256', 'leaked-private');
     const privateJwk = { ...(await exportJWK(leaked.privateKey)), kid: leaked.kid, alg: 'RS256', use: 'sig' };
-    const oct = { kty: 'oct', k: Buffer.from('a shared secret of 32 bytes!!!!!').toString('base64url'), kid: 'sym', alg: 'HS256' };
+    const oct = {
+      kty: 'oct',
+      k: Buffer.from('a shared secret of 32 bytes!!!!!').toString('base64url'),
+      kid: 'sym',
+      alg: 'HS256',
+    };
     idp.setJwksBody(JSON.stringify({ keys: [privateJwk, oct, idp.currentKey.jwk] }));
     const ks = keySet();
     await expect(ks.getKeys(headerOf(idp.currentKey))).resolves.toHaveLength(1);
@@ -317,7 +324,10 @@ describe('RemoteKeySet', () => {
     const before = idp.requests.jwks;
     const ks = keySet({}, issuerOf(idp, { issuer: idp.issuer.replace('/realms/myorg', '/realms/other') }));
     await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)));
-    expect(ks.status()).toMatchObject({ state: 'unreachable', lastError: 'the discovery document names another issuer; refusing it' });
+    expect(ks.status()).toMatchObject({
+      state: 'unreachable',
+      lastError: 'the discovery document names another issuer; refusing it',
+    });
     expect(idp.requests.jwks).toBe(before);
   });
 
@@ -331,7 +341,13 @@ describe('RemoteKeySet', () => {
   describe('status', () => {
     test('is empty before any fetch, fresh after one, stale once older than maxAge', async () => {
       const ks = keySet();
-      expect(ks.status()).toEqual({ issuer: idp.issuer, state: 'empty', keyCount: 0, fetchedAt: undefined, lastError: undefined });
+      expect(ks.status()).toEqual({
+        issuer: idp.issuer,
+        state: 'empty',
+        keyCount: 0,
+        fetchedAt: undefined,
+        lastError: undefined,
+      });
       await ks.refresh();
       const fetchedAt = clock;
       expect(ks.status()).toMatchObject({ state: 'fresh', fetchedAt, lastError: undefined });
@@ -348,7 +364,10 @@ describe('RemoteKeySet', () => {
       idp.setOutage('error');
       const error = await refusal(ks.refresh());
       expect(error).toBeInstanceOf(FetchFailedError);
-      expect(ks.status()).toMatchObject({ state: 'stale', lastError: `${idp.issuer}/.well-known/openid-configuration answered HTTP 500` });
+      expect(ks.status()).toMatchObject({
+        state: 'stale',
+        lastError: `${idp.issuer}/.well-known/openid-configuration answered HTTP 500`,
+      });
       const cold = keySet();
       await refusal(cold.refresh());
       expect(cold.status().state).toBe('unreachable');

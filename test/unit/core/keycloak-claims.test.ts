@@ -5,7 +5,12 @@ import { clientRolesOf, realmRolesOf, scopesOf } from '../../../src/core/keycloa
 
 describe('scopesOf', () => {
   test('splits a space-delimited scope string', () => {
-    expect(scopesOf({ scope: 'openid  profile email test_api_access' })).toEqual(['openid', 'profile', 'email', 'test_api_access']);
+    expect(scopesOf({ scope: 'openid  profile email test_api_access' })).toEqual([
+      'openid',
+      'profile',
+      'email',
+      'test_api_access',
+    ]);
   });
 
   test('reads an array in scope or scp', () => {
@@ -48,13 +53,19 @@ describe('realmRolesOf', () => {
 describe('clientRolesOf', () => {
   test('reads resource_access roles per client, client ids with dots as keys', () => {
     const roles = clientRolesOf({
-      resource_access: { 'my.api.client': { roles: ['reader'] }, account: { roles: ['view-profile'] }, broken: { roles: 'x' } },
+      resource_access: {
+        'my.api.client': { roles: ['reader'] },
+        account: { roles: ['view-profile'] },
+        broken: { roles: 'x' },
+      },
     });
     expect({ ...roles }).toEqual({ 'my.api.client': ['reader'], account: ['view-profile'] });
   });
 
   test('treats __proto__ and constructor as plain client names', () => {
-    const roles = clientRolesOf(JSON.parse('{"resource_access":{"__proto__":{"roles":["evil"]},"constructor":{"roles":["c"]}}}') as JWTPayload);
+    const roles = clientRolesOf(
+      JSON.parse('{"resource_access":{"__proto__":{"roles":["evil"]},"constructor":{"roles":["c"]}}}') as JWTPayload,
+    );
     expect(Object.getPrototypeOf(roles)).toBeNull();
     expect(roles['__proto__']).toEqual(['evil']);
     expect(roles['constructor']).toEqual(['c']);

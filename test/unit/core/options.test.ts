@@ -34,8 +34,16 @@ describe('resolveOptions', () => {
   });
 
   test('keeps the issuer exactly, and strips trailing slashes of the discovery URL only', () => {
-    const resolved = resolveOptions({ issuer: { issuer: `${ISSUER}/`, discoveryUrl: 'http://keycloak:8080/realms/myorg/' }, audience: false, allowInsecureHttp: true });
-    expect(resolved.issuers[0]).toEqual({ issuer: `${ISSUER}/`, discoveryUrl: 'http://keycloak:8080/realms/myorg', jwksUri: undefined });
+    const resolved = resolveOptions({
+      issuer: { issuer: `${ISSUER}/`, discoveryUrl: 'http://keycloak:8080/realms/myorg/' },
+      audience: false,
+      allowInsecureHttp: true,
+    });
+    expect(resolved.issuers[0]).toEqual({
+      issuer: `${ISSUER}/`,
+      discoveryUrl: 'http://keycloak:8080/realms/myorg',
+      jwksUri: undefined,
+    });
     expect(resolved.audience).toBe(false);
   });
 
@@ -76,28 +84,108 @@ describe('resolveOptions', () => {
     ['an empty issuer list', { issuer: [], audience: 'a' }, '"issuer" must name at least one issuer'],
     ['an issuer that is not a URL', { issuer: 'myorg', audience: 'a' }, '"issuer" must be a URL, got "myorg"'],
     ['an empty issuer', { issuer: '', audience: 'a' }, '"issuer" must be a URL, got ""'],
-    ['an issuer of another protocol', { issuer: 'ftp://idp/realms/a', audience: 'a' }, '"issuer" must be an http(s) URL, got "ftp://idp/realms/a"'],
-    ['an http issuer on a non-loopback host', { issuer: 'http://keycloak:8080/realms/a', audience: 'a' }, '"issuer" uses http:// on a non-loopback host; use https:// or set "allowInsecureHttp"'],
-    ['an issuer object that is null', { issuer: [null], audience: 'a' }, '"issuer" must be a URL or { issuer, discoveryUrl?, jwksUri? }'],
-    ['a bad discoveryUrl', { issuer: { issuer: ISSUER, discoveryUrl: 'nope' }, audience: 'a' }, '"discoveryUrl" must be a URL, got "nope"'],
-    ['a bad jwksUri', { issuer: { issuer: ISSUER, jwksUri: 42 }, audience: 'a' }, '"jwksUri" must be a URL, got number'],
+    [
+      'an issuer of another protocol',
+      { issuer: 'ftp://idp/realms/a', audience: 'a' },
+      '"issuer" must be an http(s) URL, got "ftp://idp/realms/a"',
+    ],
+    [
+      'an http issuer on a non-loopback host',
+      { issuer: 'http://keycloak:8080/realms/a', audience: 'a' },
+      '"issuer" uses http:// on a non-loopback host; use https:// or set "allowInsecureHttp"',
+    ],
+    [
+      'an issuer object that is null',
+      { issuer: [null], audience: 'a' },
+      '"issuer" must be a URL or { issuer, discoveryUrl?, jwksUri? }',
+    ],
+    [
+      'a bad discoveryUrl',
+      { issuer: { issuer: ISSUER, discoveryUrl: 'nope' }, audience: 'a' },
+      '"discoveryUrl" must be a URL, got "nope"',
+    ],
+    [
+      'a bad jwksUri',
+      { issuer: { issuer: ISSUER, jwksUri: 42 }, audience: 'a' },
+      '"jwksUri" must be a URL, got number',
+    ],
     ['the same issuer twice', { issuer: [ISSUER, ISSUER], audience: 'a' }, '"issuer" lists an issuer twice'],
-    ['no audience', { issuer: ISSUER }, '"audience" is required; pass audience: false to accept any token of the issuer'],
-    ['an empty audience', { issuer: ISSUER, audience: '' }, '"audience" must be a non-empty string or a non-empty array of them'],
-    ['audience true', { issuer: ISSUER, audience: true }, '"audience" must be a non-empty string or a non-empty array of them'],
-    ['an empty algorithm list', { issuer: ISSUER, audience: 'a', algorithms: [] }, '"algorithms" must be a non-empty array'],
-    ['the none algorithm', { issuer: ISSUER, audience: 'a', algorithms: ['none'] }, `"algorithms" holds unknown or unsafe algorithm "none"; use ${ASYMMETRIC_ALGORITHMS.join(', ')}`],
-    ['an HMAC algorithm', { issuer: ISSUER, audience: 'a', algorithms: ['RS256', 'HS256'] }, `"algorithms" holds unknown or unsafe algorithm "HS256"; use ${ASYMMETRIC_ALGORITHMS.join(', ')}`],
-    ['a negative clock tolerance', { issuer: ISSUER, audience: 'a', clockTolerance: -1 }, '"clockTolerance" must be a non-negative number'],
-    ['a zero maximum token age', { issuer: ISSUER, audience: 'a', maxTokenAge: 0 }, '"maxTokenAge" must be a positive number'],
-    ['a non-numeric maximum token length', { issuer: ISSUER, audience: 'a', maxTokenLength: '1' }, '"maxTokenLength" must be a positive number'],
+    [
+      'no audience',
+      { issuer: ISSUER },
+      '"audience" is required; pass audience: false to accept any token of the issuer',
+    ],
+    [
+      'an empty audience',
+      { issuer: ISSUER, audience: '' },
+      '"audience" must be a non-empty string or a non-empty array of them',
+    ],
+    [
+      'audience true',
+      { issuer: ISSUER, audience: true },
+      '"audience" must be a non-empty string or a non-empty array of them',
+    ],
+    [
+      'an empty algorithm list',
+      { issuer: ISSUER, audience: 'a', algorithms: [] },
+      '"algorithms" must be a non-empty array',
+    ],
+    [
+      'the none algorithm',
+      { issuer: ISSUER, audience: 'a', algorithms: ['none'] },
+      `"algorithms" holds unknown or unsafe algorithm "none"; use ${ASYMMETRIC_ALGORITHMS.join(', ')}`,
+    ],
+    [
+      'an HMAC algorithm',
+      { issuer: ISSUER, audience: 'a', algorithms: ['RS256', 'HS256'] },
+      `"algorithms" holds unknown or unsafe algorithm "HS256"; use ${ASYMMETRIC_ALGORITHMS.join(', ')}`,
+    ],
+    [
+      'a negative clock tolerance',
+      { issuer: ISSUER, audience: 'a', clockTolerance: -1 },
+      '"clockTolerance" must be a non-negative number',
+    ],
+    [
+      'a zero maximum token age',
+      { issuer: ISSUER, audience: 'a', maxTokenAge: 0 },
+      '"maxTokenAge" must be a positive number',
+    ],
+    [
+      'a non-numeric maximum token length',
+      { issuer: ISSUER, audience: 'a', maxTokenLength: '1' },
+      '"maxTokenLength" must be a positive number',
+    ],
     ['an empty realm', { issuer: ISSUER, audience: 'a', realm: '' }, '"realm" must be a non-empty string'],
-    ['a zero key timeout', { issuer: ISSUER, audience: 'a', keys: { timeout: 0 } }, '"keys.timeout" must be a positive number'],
-    ['an infinite cooldown', { issuer: ISSUER, audience: 'a', keys: { cooldown: Infinity } }, '"keys.cooldown" must be a positive number'],
-    ['an empty allowedClients', { issuer: ISSUER, audience: 'a', allowedClients: [] }, '"allowedClients" must be a non-empty string or a non-empty array of them'],
-    ['a negative cache size', { issuer: ISSUER, audience: 'a', cache: { maxEntries: -1 } }, '"cache.maxEntries" must be a non-negative number'],
-    ['a fractional cache size', { issuer: ISSUER, audience: 'a', cache: { maxEntries: 1.5 } }, '"cache.maxEntries" must be a whole number'],
-    ['a zero cache byte limit', { issuer: ISSUER, audience: 'a', cache: { maxBytes: 0 } }, '"cache.maxBytes" must be a positive number'],
+    [
+      'a zero key timeout',
+      { issuer: ISSUER, audience: 'a', keys: { timeout: 0 } },
+      '"keys.timeout" must be a positive number',
+    ],
+    [
+      'an infinite cooldown',
+      { issuer: ISSUER, audience: 'a', keys: { cooldown: Infinity } },
+      '"keys.cooldown" must be a positive number',
+    ],
+    [
+      'an empty allowedClients',
+      { issuer: ISSUER, audience: 'a', allowedClients: [] },
+      '"allowedClients" must be a non-empty string or a non-empty array of them',
+    ],
+    [
+      'a negative cache size',
+      { issuer: ISSUER, audience: 'a', cache: { maxEntries: -1 } },
+      '"cache.maxEntries" must be a non-negative number',
+    ],
+    [
+      'a fractional cache size',
+      { issuer: ISSUER, audience: 'a', cache: { maxEntries: 1.5 } },
+      '"cache.maxEntries" must be a whole number',
+    ],
+    [
+      'a zero cache byte limit',
+      { issuer: ISSUER, audience: 'a', cache: { maxBytes: 0 } },
+      '"cache.maxBytes" must be a positive number',
+    ],
     ['a now that is not a function', { issuer: ISSUER, audience: 'a', now: 5 }, '"now" must be a function'],
     ['a fetch that is not a function', { issuer: ISSUER, audience: 'a', fetch: 'x' }, '"fetch" must be a function'],
   ];
@@ -107,14 +195,18 @@ describe('resolveOptions', () => {
     expect((error as Error).message).toBe(message);
   });
 
-  test.each(['http://localhost:8080/realms/a', 'http://127.0.0.1:8080/realms/a', 'http://127.8.0.1/realms/a', 'http://[::1]:8080/realms/a'])(
-    'allows http:// on the loopback host %s',
-    (issuer) => {
-      expect(resolveOptions({ issuer, audience: 'a' }).issuers[0]!.issuer).toBe(issuer);
-    },
-  );
+  test.each([
+    'http://localhost:8080/realms/a',
+    'http://127.0.0.1:8080/realms/a',
+    'http://127.8.0.1/realms/a',
+    'http://[::1]:8080/realms/a',
+  ])('allows http:// on the loopback host %s', (issuer) => {
+    expect(resolveOptions({ issuer, audience: 'a' }).issuers[0]!.issuer).toBe(issuer);
+  });
 
   test('allows http:// elsewhere only with allowInsecureHttp', () => {
-    expect(resolveOptions({ issuer: 'http://keycloak:8080/realms/a', audience: 'a', allowInsecureHttp: true }).issuers).toHaveLength(1);
+    expect(
+      resolveOptions({ issuer: 'http://keycloak:8080/realms/a', audience: 'a', allowInsecureHttp: true }).issuers,
+    ).toHaveLength(1);
   });
 });

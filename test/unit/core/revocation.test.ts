@@ -3,7 +3,16 @@ import { MemoryRevocationStore, revocationId } from '../../../src/core/revocatio
 import type { VerifiedToken } from '../../../src/core/verified-token.js';
 
 function token(payload: Record<string, unknown>, raw = 'h.p.s'): VerifiedToken {
-  return { header: { alg: 'RS256' }, payload, token: raw, issuer: 'https://idp/realms/a', scopes: [], roles: [], clientRoles: {}, clientId: undefined };
+  return {
+    header: { alg: 'RS256' },
+    payload,
+    token: raw,
+    issuer: 'https://idp/realms/a',
+    scopes: [],
+    roles: [],
+    clientRoles: {},
+    clientId: undefined,
+  };
 }
 
 describe('revocationId', () => {

@@ -6,7 +6,16 @@ const OPTIONS = { maxEntries: 100, maxBytes: 1 << 20 };
 const TAIL = 'S'.repeat(32);
 
 function entry(token: string): CachedVerification {
-  const verified = { token, header: { alg: 'RS256' }, payload: {}, issuer: 'i', scopes: [], roles: [], clientRoles: {}, clientId: undefined } as VerifiedToken;
+  const verified = {
+    token,
+    header: { alg: 'RS256' },
+    payload: {},
+    issuer: 'i',
+    scopes: [],
+    roles: [],
+    clientRoles: {},
+    clientId: undefined,
+  } as VerifiedToken;
   return { verified, generation: 1 };
 }
 

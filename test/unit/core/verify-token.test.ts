@@ -76,21 +76,71 @@ describe('createTokenVerifier', () => {
 
   describe('refused before any key is fetched', () => {
     const cheap: Array<[string, () => Promise<string>, string]> = [
-      ['alg none', async () => craft({ alg: 'none' }, claimsFor(idp.issuer, nowSeconds())), 'token "alg" is not allowed; only asymmetric signatures are accepted'],
-      ['alg HS256 (HMAC with the public key as secret)', async () => sign({ alg: 'HS256', kid: idp.currentKey.kid }, claimsFor(idp.issuer, nowSeconds()), new TextEncoder().encode(JSON.stringify(idp.currentKey.jwk))), 'token "alg" is not allowed; only asymmetric signatures are accepted'],
-      ['an unknown alg', async () => craft({ alg: 'RS1', kid: 'k' }, claimsFor(idp.issuer, nowSeconds())), 'token "alg" is not allowed; only asymmetric signatures are accepted'],
-      ['no alg', async () => craft({ kid: 'k' }, claimsFor(idp.issuer, nowSeconds())), 'token "alg" is not allowed; only asymmetric signatures are accepted'],
-      ['a crit header', async () => craft({ alg: 'RS256', kid: idp.currentKey.kid, crit: ['exp'], exp: 1 }, claimsFor(idp.issuer, nowSeconds())), 'token header has a "crit" extension this server does not understand'],
+      [
+        'alg none',
+        async () => craft({ alg: 'none' }, claimsFor(idp.issuer, nowSeconds())),
+        'token "alg" is not allowed; only asymmetric signatures are accepted',
+      ],
+      [
+        'alg HS256 (HMAC with the public key as secret)',
+        async () =>
+          sign(
+            { alg: 'HS256', kid: idp.currentKey.kid },
+            claimsFor(idp.issuer, nowSeconds()),
+            new TextEncoder().encode(JSON.stringify(idp.currentKey.jwk)),
+          ),
+        'token "alg" is not allowed; only asymmetric signatures are accepted',
+      ],
+      [
+        'an unknown alg',
+        async () => craft({ alg: 'RS1', kid: 'k' }, claimsFor(idp.issuer, nowSeconds())),
+        'token "alg" is not allowed; only asymmetric signatures are accepted',
+      ],
+      [
+        'no alg',
+        async () => craft({ kid: 'k' }, claimsFor(idp.issuer, nowSeconds())),
+        'token "alg" is not allowed; only asymmetric signatures are accepted',
+      ],
+      [
+        'a crit header',
+        async () =>
+          craft({ alg: 'RS256', kid: idp.currentKey.kid, crit: ['exp'], exp: 1 }, claimsFor(idp.issuer, nowSeconds())),
+        'token header has a "crit" extension this server does not understand',
+      ],
       ['a kid that is not a string', async () => idp.mint({}, { header: { kid: 7 } }), 'token "kid" must be a string'],
       ['an iss of no configured issuer', async () => attacker.mint(), 'token "iss" is not a trusted issuer'],
-      ['an iss with a trailing slash', async () => idp.mint({ iss: `${idp.issuer}/` }), 'token "iss" is not a trusted issuer'],
-      ['an iss in another case', async () => idp.mint({ iss: idp.issuer.replace('myorg', 'MyOrg') }), 'token "iss" is not a trusted issuer'],
+      [
+        'an iss with a trailing slash',
+        async () => idp.mint({ iss: `${idp.issuer}/` }),
+        'token "iss" is not a trusted issuer',
+      ],
+      [
+        'an iss in another case',
+        async () => idp.mint({ iss: idp.issuer.replace('myorg', 'MyOrg') }),
+        'token "iss" is not a trusted issuer',
+      ],
       ['no iss', async () => idp.mint({ iss: undefined }), 'token "iss" is not a trusted issuer'],
-      ['an ID token', async () => idp.mint({ typ: 'ID' }), 'token is an ID token ("typ" claim is not Bearer); send an access token'],
+      [
+        'an ID token',
+        async () => idp.mint({ typ: 'ID' }),
+        'token is an ID token ("typ" claim is not Bearer); send an access token',
+      ],
       ['an expired token', async () => idp.mint({}, { expiresIn: -60 }), 'token has expired'],
-      ['no aud', async () => idp.mint({ aud: undefined }), 'token has no "aud" claim; add an Audience mapper for "test-api" to the client'],
-      ['a scope that is not a string', async () => idp.mint({ scope: 5 }), '"scope" claim must be a space-delimited string'],
-      ['a JWE', async () => 'eyJhbGciOiJSU0EtT0FFUCJ9.a2V5.aXY.Y2lwaGVy.dGFn', 'token is not a compact JWS (three base64url parts)'],
+      [
+        'no aud',
+        async () => idp.mint({ aud: undefined }),
+        'token has no "aud" claim; add an Audience mapper for "test-api" to the client',
+      ],
+      [
+        'a scope that is not a string',
+        async () => idp.mint({ scope: 5 }),
+        '"scope" claim must be a space-delimited string',
+      ],
+      [
+        'a JWE',
+        async () => 'eyJhbGciOiJSU0EtT0FFUCJ9.a2V5.aXY.Y2lwaGVy.dGFn',
+        'token is not a compact JWS (three base64url parts)',
+      ],
     ];
     test.each(cheap)('refuses a token with %s, fetching nothing', async (_what, make, message) => {
       const token = await make();
@@ -101,7 +151,10 @@ describe('createTokenVerifier', () => {
   });
 
   test('refuses an algorithm outside the configured allow-list', async () => {
-    await expectInvalid(verifier({ algorithms: ['ES256'] }).verify(await idp.mint()), 'token "alg" is not allowed; only asymmetric signatures are accepted');
+    await expectInvalid(
+      verifier({ algorithms: ['ES256'] }).verify(await idp.mint()),
+      'token "alg" is not allowed; only asymmetric signatures are accepted',
+    );
   });
 
   test('accepts an ID-shaped token only when the access-token check is turned off', async () => {
@@ -119,7 +172,9 @@ describe('createTokenVerifier', () => {
   test('refuses a token whose payload was changed after signing', async () => {
     const token = await idp.mint({ realm_access: { roles: [] } });
     const [h, , s] = token.split('.') as [string, string, string];
-    const forged = Buffer.from(JSON.stringify(claimsFor(idp.issuer, nowSeconds(), { realm_access: { roles: ['admin'] } }))).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify(claimsFor(idp.issuer, nowSeconds(), { realm_access: { roles: ['admin'] } })),
+    ).toString('base64url');
     await expectInvalid(verifier().verify(`${h}.${forged}.${s}`), 'token signature is invalid');
   });
 
@@ -133,20 +188,31 @@ describe('createTokenVerifier', () => {
     const v = verifier();
     await v.verify(await idp.mint());
     const before = idp.requests.jwks;
-    await expectInvalid(v.verify(await idp.mint({}, { key: stranger })), 'no signing key of the issuer matches the token\'s "kid"');
+    await expectInvalid(
+      v.verify(await idp.mint({}, { key: stranger })),
+      'no signing key of the issuer matches the token\'s "kid"',
+    );
     expect(idp.requests.jwks).toBe(before + 1);
   });
 
   test('refuses an alg that does not fit the key the kid names (PS256 under an RS256 key)', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    idp.setJwksBody(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'rs-only', alg: 'RS256', use: 'sig' }] }));
+    idp.setJwksBody(
+      JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'rs-only', alg: 'RS256', use: 'sig' }] }),
+    );
     try {
       const v = verifier();
       const claims = claimsFor(idp.issuer, nowSeconds());
       await expect(v.verify(await sign({ alg: 'RS256', kid: 'rs-only' }, claims, privateKey))).resolves.toBeDefined();
-      await expectInvalid(v.verify(await sign({ alg: 'PS256', kid: 'rs-only' }, claims, privateKey)), 'no signing key of the issuer matches the token\'s "kid"');
+      await expectInvalid(
+        v.verify(await sign({ alg: 'PS256', kid: 'rs-only' }, claims, privateKey)),
+        'no signing key of the issuer matches the token\'s "kid"',
+      );
       const ec = await createFakeKey('ES256');
-      await expectInvalid(v.verify(await sign({ alg: 'ES256', kid: 'rs-only' }, claims, ec.privateKey)), 'no signing key of the issuer matches the token\'s "kid"');
+      await expectInvalid(
+        v.verify(await sign({ alg: 'ES256', kid: 'rs-only' }, claims, ec.privateKey)),
+        'no signing key of the issuer matches the token\'s "kid"',
+      );
     } finally {
       idp.setJwksBody(undefined);
     }
@@ -163,7 +229,10 @@ describe('createTokenVerifier', () => {
       x5c: ['MIIB'],
     };
     const before = attacker.requests.jwks;
-    await expectInvalid(verifier().verify(await sign(header, claimsFor(idp.issuer, nowSeconds()), evil.privateKey)), 'no signing key of the issuer matches the token\'s "kid"');
+    await expectInvalid(
+      verifier().verify(await sign(header, claimsFor(idp.issuer, nowSeconds()), evil.privateKey)),
+      'no signing key of the issuer matches the token\'s "kid"',
+    );
     expect(attacker.requests.jwks).toBe(before);
   });
 
@@ -201,7 +270,10 @@ describe('createTokenVerifier', () => {
   });
 
   test('refuses a token too long for maxTokenLength', async () => {
-    await expectInvalid(verifier({ maxTokenLength: 100 }).verify(await idp.mint()), 'token is longer than 100 characters');
+    await expectInvalid(
+      verifier({ maxTokenLength: 100 }).verify(await idp.mint()),
+      'token is longer than 100 characters',
+    );
   });
 
   test('checks times against the injected clock', async () => {
@@ -295,7 +367,7 @@ describe('createTokenVerifier', () => {
   });
 
   describe('warmUp and status', () => {
-    test('warmUp fetches every issuer\'s keys', async () => {
+    test("warmUp fetches every issuer's keys", async () => {
       const v = verifier({ issuer: [idp.issuer, second.issuer] });
       await v.warmUp();
       expect(v.status().map((s) => s.state)).toEqual(['fresh', 'fresh']);

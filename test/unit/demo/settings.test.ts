@@ -15,7 +15,14 @@ describe('readSettings (shared/demo-contract.md)', () => {
   });
 
   test('takes every setting from the environment; DISCOVERY_URL defaults to ISSUER_URL', () => {
-    const env = { ISSUER_URL: 'https://sso.example.com/realms/a', AUDIENCE: 'api', HOST: '0.0.0.0', PORT: '8000', REDIS_URL: 'redis://127.0.0.1:6379', REDIS_ON_OUTAGE: 'fail-open' };
+    const env = {
+      ISSUER_URL: 'https://sso.example.com/realms/a',
+      AUDIENCE: 'api',
+      HOST: '0.0.0.0',
+      PORT: '8000',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_ON_OUTAGE: 'fail-open',
+    };
     expect(readSettings(env)).toEqual({
       issuerUrl: 'https://sso.example.com/realms/a',
       audience: 'api',
@@ -25,7 +32,9 @@ describe('readSettings (shared/demo-contract.md)', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       redisOnOutage: 'fail-open',
     });
-    expect(readSettings({ ...env, DISCOVERY_URL: 'http://keycloak:8080/realms/a' }).discoveryUrl).toBe('http://keycloak:8080/realms/a');
+    expect(readSettings({ ...env, DISCOVERY_URL: 'http://keycloak:8080/realms/a' }).discoveryUrl).toBe(
+      'http://keycloak:8080/realms/a',
+    );
   });
 
   test('AUDIENCE=none (any case) turns the audience check off', () => {
@@ -39,7 +48,11 @@ describe('readSettings (shared/demo-contract.md)', () => {
     ['DISCOVERY_URL', 'keycloak:8080', 'DISCOVERY_URL must be an http(s) URL, got "keycloak:8080"'],
     ['PORT', 'eighty', 'PORT must be a port number (0-65535), got "eighty"'],
     ['PORT', '70000', 'PORT must be a port number (0-65535), got "70000"'],
-    ['REDIS_URL', 'http://127.0.0.1:6379', 'REDIS_URL must be a redis:// or rediss:// URL, got "http://127.0.0.1:6379"'],
+    [
+      'REDIS_URL',
+      'http://127.0.0.1:6379',
+      'REDIS_URL must be a redis:// or rediss:// URL, got "http://127.0.0.1:6379"',
+    ],
     ['REDIS_ON_OUTAGE', 'maybe', 'REDIS_ON_OUTAGE must be fail-closed or fail-open, got "maybe"'],
   ])('refuses %s=%j with a clear message', (name, value, message) => {
     expect(() => readSettings({ [name]: value })).toThrow(new SettingsError(message));

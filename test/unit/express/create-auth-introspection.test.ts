@@ -2,7 +2,13 @@
 // contract's table, the cache on an injected clock, single flight, opaque tokens, and no cost elsewhere.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { createAuth, requireRealmRoles, type Auth, type ExpressAuthOptions, type IntrospectionOptions } from '../../../src/index.js';
+import {
+  createAuth,
+  requireRealmRoles,
+  type Auth,
+  type ExpressAuthOptions,
+  type IntrospectionOptions,
+} from '../../../src/index.js';
 import { startFakeProvider, type FakeProvider } from '../../../src/testing/index.js';
 import { bearer, expectChallenge, expectUnavailable, send, serve, type Served } from '../../helpers/http.js';
 import { startIntrospectionServer, type IntrospectionServer } from '../../helpers/introspection-server.js';
@@ -26,7 +32,11 @@ beforeEach(() => {
 });
 
 const ok: RequestHandler = (req: Request, res: Response) => {
-  res.json({ sub: req.auth?.payload.sub ?? null, scopes: req.auth?.scopes ?? null, client: req.auth?.clientId ?? null });
+  res.json({
+    sub: req.auth?.payload.sub ?? null,
+    scopes: req.auth?.scopes ?? null,
+    client: req.auth?.clientId ?? null,
+  });
 };
 
 /** A guard for `idp` whose introspection endpoint is the test server, on a clock the test can move. */
@@ -69,23 +79,33 @@ describe('createAuth with introspection on every route (the default)', () => {
     clock.now = Date.now();
   });
 
-  test.each(['/auth', '/scoped', '/role', '/optional', '/active'])('%s refuses a token the provider no longer honours with 401 invalid_token', async (route) => {
-    const token = await idp.mint({ scope: 'test_api_access', realm_access: { roles: ['admin'] } });
-    server.revoke(token);
-    const res = await send(`${url}${route}`, { headers: bearer(token) });
-    expectChallenge(res, 401, 'invalid_token', 'token is not active (introspection)');
-    expect(server.requests).toHaveLength(1);
-  });
+  test.each(['/auth', '/scoped', '/role', '/optional', '/active'])(
+    '%s refuses a token the provider no longer honours with 401 invalid_token',
+    async (route) => {
+      const token = await idp.mint({ scope: 'test_api_access', realm_access: { roles: ['admin'] } });
+      server.revoke(token);
+      const res = await send(`${url}${route}`, { headers: bearer(token) });
+      expectChallenge(res, 401, 'invalid_token', 'token is not active (introspection)');
+      expect(server.requests).toHaveLength(1);
+    },
+  );
 
   test('admits an active token and asks the provider once per token within the TTL', async () => {
     const token = await idp.mint({ scope: 'test_api_access' });
-    for (const route of ['/auth', '/scoped', '/active']) expect((await send(`${url}${route}`, { headers: bearer(token) })).status).toBe(200);
+    for (const route of ['/auth', '/scoped', '/active'])
+      expect((await send(`${url}${route}`, { headers: bearer(token) })).status).toBe(200);
     expect(server.requests).toHaveLength(1);
   });
 
   test('keeps answering 403 for a missing scope after the token is confirmed active', async () => {
     const res = await send(`${url}/scoped`, { headers: bearer(await idp.mint({ scope: 'email' })) });
-    expectChallenge(res, 403, 'insufficient_scope', 'token lacks a required scope (needs all of: test_api_access)', 'test_api_access');
+    expectChallenge(
+      res,
+      403,
+      'insufficient_scope',
+      'token lacks a required scope (needs all of: test_api_access)',
+      'test_api_access',
+    );
   });
 
   test('lets an anonymous caller through optionalAuth without asking the provider', async () => {
@@ -105,7 +125,12 @@ describe('createAuth with introspection on every route (the default)', () => {
     clock.now += 29_000;
     expect((await send(`${url}/auth`, { headers: bearer(token) })).status).toBe(200); // the answer is still fresh
     clock.now += 1_000;
-    expectChallenge(await send(`${url}/auth`, { headers: bearer(token) }), 401, 'invalid_token', 'token is not active (introspection)');
+    expectChallenge(
+      await send(`${url}/auth`, { headers: bearer(token) }),
+      401,
+      'invalid_token',
+      'token is not active (introspection)',
+    );
     expect(server.requests).toHaveLength(2);
   });
 
@@ -114,7 +139,12 @@ describe('createAuth with introspection on every route (the default)', () => {
     expect((await send(`${url}/auth`, { headers: bearer(token) })).status).toBe(200);
     server.revoke(token);
     clock.now += 10_000; // exp reached; still within the 30 s clock tolerance, so the JWT itself passes
-    expectChallenge(await send(`${url}/auth`, { headers: bearer(token) }), 401, 'invalid_token', 'token is not active (introspection)');
+    expectChallenge(
+      await send(`${url}/auth`, { headers: bearer(token) }),
+      401,
+      'invalid_token',
+      'token is not active (introspection)',
+    );
   });
 });
 
@@ -129,38 +159,65 @@ describe('createAuth with introspection on chosen routes (everyRoute: false)', (
   test('asks the provider on requireActiveToken routes only: the others make no introspection request', async () => {
     const token = await idp.mint({ scope: 'test_api_access', realm_access: { roles: ['admin'] } });
     server.revoke(token);
-    for (const route of ['/auth', '/scoped', '/role', '/optional']) expect((await send(`${url}${route}`, { headers: bearer(token) })).status).toBe(200);
+    for (const route of ['/auth', '/scoped', '/role', '/optional'])
+      expect((await send(`${url}${route}`, { headers: bearer(token) })).status).toBe(200);
     expect(server.requests).toHaveLength(0);
-    expectChallenge(await send(`${url}/active`, { headers: bearer(token) }), 401, 'invalid_token', 'token is not active (introspection)');
+    expectChallenge(
+      await send(`${url}/active`, { headers: bearer(token) }),
+      401,
+      'invalid_token',
+      'token is not active (introspection)',
+    );
     expect(server.requests).toHaveLength(1);
   });
 
   test('runs the scope and further checks of requireActiveToken after introspection', async () => {
     const granted = await idp.mint({ scope: 'test_api_access', realm_access: { roles: ['admin'] } });
     expect((await send(`${url}/active-scoped`, { headers: bearer(granted) })).status).toBe(200);
-    const lacking = await send(`${url}/active-scoped`, { headers: bearer(await idp.mint({ scope: 'test_api_access' })) });
+    const lacking = await send(`${url}/active-scoped`, {
+      headers: bearer(await idp.mint({ scope: 'test_api_access' })),
+    });
     expectChallenge(lacking, 403, 'insufficient_scope', 'token lacks the realm role "admin"');
   });
 
   test('accepts an opaque token on requireActiveToken routes only, described by the introspection answer', async () => {
-    server.register('opaque-abc', { iss: idp.issuer, aud: 'test-api', sub: 'user-9', client_id: 'c9', scope: 'test_api_access', exp: Math.floor(Date.now() / 1000) + 60 });
+    server.register('opaque-abc', {
+      iss: idp.issuer,
+      aud: 'test-api',
+      sub: 'user-9',
+      client_id: 'c9',
+      scope: 'test_api_access',
+      exp: Math.floor(Date.now() / 1000) + 60,
+    });
     const res = await send(`${url}/active`, { headers: bearer('opaque-abc') });
     expect(res).toMatchObject({ status: 200, body: { sub: 'user-9', scopes: ['test_api_access'], client: 'c9' } });
-    expectChallenge(await send(`${url}/auth`, { headers: bearer('opaque-abc') }), 401, 'invalid_token', 'token is not a compact JWS (three base64url parts)');
+    expectChallenge(
+      await send(`${url}/auth`, { headers: bearer('opaque-abc') }),
+      401,
+      'invalid_token',
+      'token is not a compact JWS (three base64url parts)',
+    );
     expect(server.requests).toHaveLength(1);
   });
 
   test('refuses an opaque token revoked through auth.revoke, as any token', async () => {
     server.register('opaque-def', { iss: idp.issuer, aud: 'test-api', exp: Math.floor(Date.now() / 1000) + 60 });
     await guard.revoke(await guard.verify('opaque-def', { introspect: true }));
-    expectChallenge(await send(`${url}/active`, { headers: bearer('opaque-def') }), 401, 'invalid_token', 'token has been revoked');
+    expectChallenge(
+      await send(`${url}/active`, { headers: bearer('opaque-def') }),
+      401,
+      'invalid_token',
+      'token has been revoked',
+    );
   });
 
   test('verify() introspects only when asked to', async () => {
     const token = await idp.mint();
     server.revoke(token);
     await expect(guard.verify(token)).resolves.toMatchObject({ token });
-    await expect(guard.verify(token, { introspect: true })).rejects.toMatchObject({ message: 'token is not active (introspection)' });
+    await expect(guard.verify(token, { introspect: true })).rejects.toMatchObject({
+      message: 'token is not active (introspection)',
+    });
   });
 
   test('lets concurrent checks of one token share one introspection request', async () => {
@@ -180,7 +237,9 @@ describe('createAuth without introspection', () => {
   const guard = () => createAuth({ issuer: idp.issuer, audience: 'test-api' });
 
   test('refuses to build requireActiveToken with a TypeError naming the option', () => {
-    expect(() => guard().requireActiveToken()).toThrow(new TypeError('"introspection" must be configured to confirm tokens by introspection'));
+    expect(() => guard().requireActiveToken()).toThrow(
+      new TypeError('"introspection" must be configured to confirm tokens by introspection'),
+    );
   });
 
   test('rejects verify(token, { introspect: true }) with that TypeError', async () => {

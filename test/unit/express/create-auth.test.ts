@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { InvalidRequestError } from '../../../src/core/errors.js';
-import { createAuth, requireRealmRoles, type Auth, type ExpressAuthOptions, type RevocationStore } from '../../../src/index.js';
+import {
+  createAuth,
+  requireRealmRoles,
+  type Auth,
+  type ExpressAuthOptions,
+  type RevocationStore,
+} from '../../../src/index.js';
 import { startFakeProvider, type FakeProvider } from '../../../src/testing/index.js';
 import { bearer, expectChallenge, expectUnavailable, send, serve, type Served } from '../../helpers/http.js';
 
@@ -24,7 +30,12 @@ afterAll(async () => {
 
 const ok: RequestHandler = (req: Request, res: Response) => {
   handlerCalls++;
-  res.json({ message: 'ok', sub: req.auth?.payload.sub ?? null, scopes: req.auth?.scopes ?? null, issuer: req.auth?.issuer ?? null });
+  res.json({
+    message: 'ok',
+    sub: req.auth?.payload.sub ?? null,
+    scopes: req.auth?.scopes ?? null,
+    issuer: req.auth?.issuer ?? null,
+  });
 };
 
 function options(overrides: Partial<ExpressAuthOptions> = {}): ExpressAuthOptions {
@@ -41,7 +52,11 @@ async function app(auth: Auth, setup?: (app: express.Express) => void): Promise<
   a.get('/any-scope', auth.requireAnyScope(['other_scope', 'test_api_access']), ok);
   a.get('/role', auth.requireRole('admin'), ok);
   a.get('/client-role', auth.requireClientRole('my.api', 'reader'), ok);
-  a.get('/claim', auth.requireClaim((t) => t.payload.sub === 'owner', 'only the owner may do this'), ok);
+  a.get(
+    '/claim',
+    auth.requireClaim((t) => t.payload.sub === 'owner', 'only the owner may do this'),
+    ok,
+  );
   a.get('/extra-check', auth.requireAuth(undefined, requireRealmRoles('admin')), ok);
   a.get('/optional', auth.optionalAuth(), ok);
   a.get('/optional-role', auth.optionalAuth(requireRealmRoles('admin')), ok);
@@ -61,13 +76,49 @@ describe('createAuth', () => {
   });
 
   describe('every helper gets the 401/403 split right', () => {
-    type Case = [route: string, grantingClaims: Record<string, unknown>, lackingClaims: Record<string, unknown>, description: string, scope: string | undefined];
+    type Case = [
+      route: string,
+      grantingClaims: Record<string, unknown>,
+      lackingClaims: Record<string, unknown>,
+      description: string,
+      scope: string | undefined,
+    ];
     const cases: Case[] = [
-      ['/scoped', { scope: 'test_api_access' }, { scope: 'email' }, 'token lacks a required scope (needs all of: test_api_access)', 'test_api_access'],
-      ['/scoped-all', { scope: 'email test_api_access' }, { scope: 'test_api_access' }, 'token lacks a required scope (needs all of: test_api_access email)', 'test_api_access email'],
-      ['/any-scope', { scope: 'test_api_access' }, { scope: 'email' }, 'token lacks a required scope (needs one of: other_scope test_api_access)', 'other_scope test_api_access'],
-      ['/role', { realm_access: { roles: ['admin'] } }, { realm_access: { roles: ['user'] } }, 'token lacks the realm role "admin"', undefined],
-      ['/client-role', { resource_access: { 'my.api': { roles: ['reader'] } } }, { resource_access: { my: { api: { roles: ['reader'] } } } }, 'token lacks the client role "reader" of client "my.api"', undefined],
+      [
+        '/scoped',
+        { scope: 'test_api_access' },
+        { scope: 'email' },
+        'token lacks a required scope (needs all of: test_api_access)',
+        'test_api_access',
+      ],
+      [
+        '/scoped-all',
+        { scope: 'email test_api_access' },
+        { scope: 'test_api_access' },
+        'token lacks a required scope (needs all of: test_api_access email)',
+        'test_api_access email',
+      ],
+      [
+        '/any-scope',
+        { scope: 'test_api_access' },
+        { scope: 'email' },
+        'token lacks a required scope (needs one of: other_scope test_api_access)',
+        'other_scope test_api_access',
+      ],
+      [
+        '/role',
+        { realm_access: { roles: ['admin'] } },
+        { realm_access: { roles: ['user'] } },
+        'token lacks the realm role "admin"',
+        undefined,
+      ],
+      [
+        '/client-role',
+        { resource_access: { 'my.api': { roles: ['reader'] } } },
+        { resource_access: { my: { api: { roles: ['reader'] } } } },
+        'token lacks the client role "reader" of client "my.api"',
+        undefined,
+      ],
       ['/claim', { sub: 'owner' }, { sub: 'someone' }, 'only the owner may do this', undefined],
       ['/extra-check', { realm_access: { roles: ['admin'] } }, {}, 'token lacks the realm role "admin"', undefined],
     ];
@@ -79,27 +130,36 @@ describe('createAuth', () => {
       expect(handlerCalls).toBe(before + 1);
     });
 
-    test.each(cases)('%s answers 403 insufficient_scope, never 401, to a valid token lacking it', async (route, _granting, lacking, description, scope) => {
-      const before = handlerCalls;
-      const res = await send(`${url}${route}`, { headers: bearer(await idp.mint(lacking)) });
-      expectChallenge(res, 403, 'insufficient_scope', description, scope);
-      expect(handlerCalls).toBe(before);
-    });
+    test.each(cases)(
+      '%s answers 403 insufficient_scope, never 401, to a valid token lacking it',
+      async (route, _granting, lacking, description, scope) => {
+        const before = handlerCalls;
+        const res = await send(`${url}${route}`, { headers: bearer(await idp.mint(lacking)) });
+        expectChallenge(res, 403, 'insufficient_scope', description, scope);
+        expect(handlerCalls).toBe(before);
+      },
+    );
 
     test.each(cases)('%s answers 401 with the bare challenge when no token is sent', async (route) => {
       expectChallenge(await send(`${url}${route}`), 401, 'unauthorized');
     });
 
-    test.each(cases)('%s answers 401 invalid_token to an invalid token, whatever it claims', async (route, granting) => {
-      const res = await send(`${url}${route}`, { headers: bearer(await idp.mint(granting, { expiresIn: -120 })) });
-      expectChallenge(res, 401, 'invalid_token', 'token has expired');
-    });
+    test.each(cases)(
+      '%s answers 401 invalid_token to an invalid token, whatever it claims',
+      async (route, granting) => {
+        const res = await send(`${url}${route}`, { headers: bearer(await idp.mint(granting, { expiresIn: -120 })) });
+        expectChallenge(res, 401, 'invalid_token', 'token has expired');
+      },
+    );
   });
 
   test('requireAuth() admits any valid token and puts it on req.auth', async () => {
     const token = await idp.mint({ sub: 'user-7', scope: 'a b' });
     const res = await send(`${url}/any`, { headers: bearer(token) });
-    expect(res).toMatchObject({ status: 200, body: { message: 'ok', sub: 'user-7', scopes: ['a', 'b'], issuer: idp.issuer } });
+    expect(res).toMatchObject({
+      status: 200,
+      body: { message: 'ok', sub: 'user-7', scopes: ['a', 'b'], issuer: idp.issuer },
+    });
   });
 
   test('answers with Cache-Control: no-store and a JSON body of exactly error and error_description', async () => {
@@ -131,32 +191,53 @@ describe('createAuth', () => {
     });
 
     test('refuses an invalid token instead of treating the caller as anonymous', async () => {
-      expectChallenge(await send(`${url}/optional`, { headers: bearer(await idp.mint({ aud: 'account' })) }), 401, 'invalid_token',
-        'token "aud" does not include "test-api"; add an Audience mapper for it to the client');
+      expectChallenge(
+        await send(`${url}/optional`, { headers: bearer(await idp.mint({ aud: 'account' })) }),
+        401,
+        'invalid_token',
+        'token "aud" does not include "test-api"; add an Audience mapper for it to the client',
+      );
     });
 
     test('refuses a malformed request', async () => {
-      expectChallenge(await send(`${url}/optional`, { headers: { authorization: 'Bearer' } }), 400, 'invalid_request', '"Authorization: Bearer" carries no token');
+      expectChallenge(
+        await send(`${url}/optional`, { headers: { authorization: 'Bearer' } }),
+        400,
+        'invalid_request',
+        '"Authorization: Bearer" carries no token',
+      );
     });
 
     test('applies its checks to authenticated callers only', async () => {
       expect((await send(`${url}/optional-role`)).status).toBe(200);
-      expectChallenge(await send(`${url}/optional-role`, { headers: bearer(await idp.mint()) }), 403, 'insufficient_scope', 'token lacks the realm role "admin"');
+      expectChallenge(
+        await send(`${url}/optional-role`, { headers: bearer(await idp.mint()) }),
+        403,
+        'insufficient_scope',
+        'token lacks the realm role "admin"',
+      );
     });
   });
 
   describe('custom token extractor (getToken)', () => {
     let custom: string;
     beforeAll(async () => {
-      const a = createAuth(options({
-        getToken: (req) => {
-          const value = req.get('x-api-token');
-          if (value === 'two') throw new InvalidRequestError('send one token only');
-          if (value === 'crash') throw new Error('extractor bug');
-          return value;
-        },
-      }));
-      custom = await app(a, (e) => e.use((req, _res, next) => { req.headers['x-seen'] = '1'; next(); }));
+      const a = createAuth(
+        options({
+          getToken: (req) => {
+            const value = req.get('x-api-token');
+            if (value === 'two') throw new InvalidRequestError('send one token only');
+            if (value === 'crash') throw new Error('extractor bug');
+            return value;
+          },
+        }),
+      );
+      custom = await app(a, (e) =>
+        e.use((req, _res, next) => {
+          req.headers['x-seen'] = '1';
+          next();
+        }),
+      );
     });
 
     test('reads the token where the extractor finds it', async () => {
@@ -169,7 +250,12 @@ describe('createAuth', () => {
     });
 
     test("answers the extractor's own InvalidRequestError as 400", async () => {
-      expectChallenge(await send(`${custom}/any`, { headers: { 'x-api-token': 'two' } }), 400, 'invalid_request', 'send one token only');
+      expectChallenge(
+        await send(`${custom}/any`, { headers: { 'x-api-token': 'two' } }),
+        400,
+        'invalid_request',
+        'send one token only',
+      );
     });
 
     test('passes an unexpected extractor error on to Express untouched (500, no challenge)', async () => {
@@ -179,7 +265,9 @@ describe('createAuth', () => {
     });
 
     test('refuses a getToken that is not a function at start-up', () => {
-      expect(() => createAuth(options({ getToken: 'x' as unknown as () => undefined }))).toThrow(new TypeError('"getToken" must be a function'));
+      expect(() => createAuth(options({ getToken: 'x' as unknown as () => undefined }))).toThrow(
+        new TypeError('"getToken" must be a function'),
+      );
     });
   });
 
@@ -197,7 +285,12 @@ describe('createAuth', () => {
     test('refuses a token in the query and the header as invalid_request', async () => {
       const q = await app(createAuth(options({ tokenSources: { query: true } })));
       const token = await idp.mint();
-      expectChallenge(await send(`${q}/any?access_token=${token}`, { headers: bearer(token) }), 400, 'invalid_request', 'the token was sent in more than one place');
+      expectChallenge(
+        await send(`${q}/any?access_token=${token}`, { headers: bearer(token) }),
+        400,
+        'invalid_request',
+        'the token was sent in more than one place',
+      );
     });
 
     test('reads a form-body access_token when body tokens are on', async () => {
@@ -233,7 +326,12 @@ describe('createAuth', () => {
     test('admits tokens of both realms, each verified with its own keys', async () => {
       const a = await send(`${url}/any`, { headers: bearer(await idp.mint()) });
       const b = await send(`${url}/any`, { headers: bearer(await second.mint()) });
-      expect([a.status, (a.body as { issuer: string }).issuer, b.status, (b.body as { issuer: string }).issuer]).toEqual([200, idp.issuer, 200, second.issuer]);
+      expect([
+        a.status,
+        (a.body as { issuer: string }).issuer,
+        b.status,
+        (b.body as { issuer: string }).issuer,
+      ]).toEqual([200, idp.issuer, 200, second.issuer]);
     });
 
     test('checks the issuer before fetching any key', async () => {
@@ -243,13 +341,22 @@ describe('createAuth', () => {
       expectChallenge(res, 401, 'invalid_token', 'token "iss" is not a trusted issuer');
       expect(stranger.requests.jwks).toBe(0);
       expect(stranger.requests.discovery).toBe(0);
-      expect([idp.requests.jwks, second.requests.jwks, idp.requests.discovery, second.requests.discovery]).toEqual(before);
+      expect([idp.requests.jwks, second.requests.jwks, idp.requests.discovery, second.requests.discovery]).toEqual(
+        before,
+      );
     });
   });
 
   test('reads options once: mutating the options object afterwards changes nothing', async () => {
     const issuers = [idp.issuer];
-    const opts = { issuer: issuers, audience: ['test-api'], realm: 'myorg', tokenSources: { query: false }, passErrors: false, clockTolerance: 30 };
+    const opts = {
+      issuer: issuers,
+      audience: ['test-api'],
+      realm: 'myorg',
+      tokenSources: { query: false },
+      passErrors: false,
+      clockTolerance: 30,
+    };
     const a = createAuth(opts);
     const once = await app(a);
     issuers.push(second.issuer);
@@ -258,30 +365,56 @@ describe('createAuth', () => {
     opts.tokenSources.query = true;
     opts.passErrors = true;
     opts.clockTolerance = 100_000;
-    expectChallenge(await send(`${once}/any`, { headers: bearer(await second.mint()) }), 401, 'invalid_token', 'token "iss" is not a trusted issuer');
-    expectChallenge(await send(`${once}/any`, { headers: bearer(await idp.mint({ aud: 'account' })) }), 401, 'invalid_token',
-      'token "aud" does not include "test-api"; add an Audience mapper for it to the client');
+    expectChallenge(
+      await send(`${once}/any`, { headers: bearer(await second.mint()) }),
+      401,
+      'invalid_token',
+      'token "iss" is not a trusted issuer',
+    );
+    expectChallenge(
+      await send(`${once}/any`, { headers: bearer(await idp.mint({ aud: 'account' })) }),
+      401,
+      'invalid_token',
+      'token "aud" does not include "test-api"; add an Audience mapper for it to the client',
+    );
     expectChallenge(await send(`${once}/any?access_token=${await idp.mint()}`), 401, 'unauthorized');
-    expectChallenge(await send(`${once}/any`, { headers: bearer(await idp.mint({}, { expiresIn: -60 })) }), 401, 'invalid_token', 'token has expired');
+    expectChallenge(
+      await send(`${once}/any`, { headers: bearer(await idp.mint({}, { expiresIn: -60 })) }),
+      401,
+      'invalid_token',
+      'token has expired',
+    );
   });
 
   test('admits only the clients of the azp allow-list', async () => {
     const listed = await app(createAuth(options({ allowedClients: ['test_api_client', 'svc.with.dots'] })));
-    expect((await send(`${listed}/any`, { headers: bearer(await idp.mint({ azp: 'svc.with.dots' })) })).status).toBe(200);
-    expectChallenge(await send(`${listed}/any`, { headers: bearer(await idp.mint({ azp: 'intruder' })) }), 401, 'invalid_token',
-      'token was issued to a client that is not allowed ("azp")');
+    expect((await send(`${listed}/any`, { headers: bearer(await idp.mint({ azp: 'svc.with.dots' })) })).status).toBe(
+      200,
+    );
+    expectChallenge(
+      await send(`${listed}/any`, { headers: bearer(await idp.mint({ azp: 'intruder' })) }),
+      401,
+      'invalid_token',
+      'token was issued to a client that is not allowed ("azp")',
+    );
   });
 
   test('refuses tokens older than maxTokenAge', async () => {
     const young = await app(createAuth(options({ maxTokenAge: 60 })));
     const iat = Math.floor(Date.now() / 1000) - 120;
-    expectChallenge(await send(`${young}/any`, { headers: bearer(await idp.mint({ iat })) }), 401, 'invalid_token',
-      'token is too old ("iat" is too far in the past)');
+    expectChallenge(
+      await send(`${young}/any`, { headers: bearer(await idp.mint({ iat })) }),
+      401,
+      'invalid_token',
+      'token is too old ("iat" is too far in the past)',
+    );
     expect((await send(`${young}/any`, { headers: bearer(await idp.mint()) })).status).toBe(200);
   });
 
   test('fails at start-up on a configuration mistake', () => {
-    expect(() => createAuth({ audience: 'x' } as unknown as ExpressAuthOptions)).toThrow(new TypeError('"issuer" is required'));
+    expect(() => createAuth({ audience: 'x' } as unknown as ExpressAuthOptions)).toThrow(
+      new TypeError('"issuer" is required'),
+    );
   });
 
   describe('verify, revoke, ready, status', () => {
@@ -297,7 +430,12 @@ describe('createAuth', () => {
       const other = await idp.mint();
       await a.revoke(await a.verify(token));
       await expect(a.verify(token)).rejects.toMatchObject({ code: 'invalid_token', message: 'token has been revoked' });
-      expectChallenge(await send(`${revokedUrl}/any`, { headers: bearer(token) }), 401, 'invalid_token', 'token has been revoked');
+      expectChallenge(
+        await send(`${revokedUrl}/any`, { headers: bearer(token) }),
+        401,
+        'invalid_token',
+        'token has been revoked',
+      );
       expect((await send(`${revokedUrl}/any`, { headers: bearer(other) })).status).toBe(200);
     });
 
@@ -307,28 +445,41 @@ describe('createAuth', () => {
       const a = createAuth(options({ revocations: store }));
       const verified = await a.verify(await idp.mint());
       await a.revoke(verified);
-      expect(entries).toEqual([[`jti:${idp.issuer} ${String(verified.payload.jti)}`, (verified.payload.exp as number) + 30]]);
+      expect(entries).toEqual([
+        [`jti:${idp.issuer} ${String(verified.payload.jti)}`, (verified.payload.exp as number) + 30],
+      ]);
     });
 
     test('answers 503 when the revocation store cannot be reached', async () => {
-      const store: RevocationStore = { revoke: () => undefined, isRevoked: () => Promise.reject(new Error('ECONNREFUSED')) };
+      const store: RevocationStore = {
+        revoke: () => undefined,
+        isRevoked: () => Promise.reject(new Error('ECONNREFUSED')),
+      };
       const down = await app(createAuth(options({ revocations: store })));
       const res = await send(`${down}/any`, { headers: bearer(await idp.mint()) });
       expectUnavailable(res, 5);
-      expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: 'the revocation store cannot be reached' });
+      expect(res.body).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: 'the revocation store cannot be reached',
+      });
     });
 
     test('ready() fetches the keys and status() reports them fresh', async () => {
       const a = createAuth(options());
       expect(a.status().map((s) => s.state)).toEqual(['empty', 'empty']);
       await a.ready();
-      expect(a.status().map((s) => [s.issuer, s.state])).toEqual([[idp.issuer, 'fresh'], [second.issuer, 'fresh']]);
+      expect(a.status().map((s) => [s.issuer, s.state])).toEqual([
+        [idp.issuer, 'fresh'],
+        [second.issuer, 'fresh'],
+      ]);
     });
 
     test('ready() rejects when a provider cannot be reached, so start-up can fail fast', async () => {
       second.setOutage('error');
       try {
-        await expect(createAuth(options()).ready()).rejects.toThrow(`${second.issuer}/.well-known/openid-configuration answered HTTP 500`);
+        await expect(createAuth(options()).ready()).rejects.toThrow(
+          `${second.issuer}/.well-known/openid-configuration answered HTTP 500`,
+        );
       } finally {
         second.setOutage(undefined);
       }
@@ -341,7 +492,10 @@ describe('createAuth', () => {
     try {
       const res = await send(`${a}/any`, { headers: bearer(await idp.mint()) });
       expectUnavailable(res, 10);
-      expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: "the identity provider cannot be reached to fetch the token's key" });
+      expect(res.body).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: "the identity provider cannot be reached to fetch the token's key",
+      });
     } finally {
       idp.setOutage(undefined);
     }

@@ -44,7 +44,11 @@ beforeAll(async () => {
     }
   }
   const descriptor = Object.getOwnPropertyDescriptor(LegacyController.prototype, 'secret')!;
-  Object.defineProperty(LegacyController.prototype, 'secret', auth.decorator('test_api_access')(LegacyController.prototype, 'secret', descriptor));
+  Object.defineProperty(
+    LegacyController.prototype,
+    'secret',
+    auth.decorator('test_api_access')(LegacyController.prototype, 'secret', descriptor),
+  );
 
   const reports = new ReportsController();
   const legacy = new LegacyController();
@@ -79,35 +83,57 @@ describe('auth.decorator as a standard TypeScript 5 method decorator', () => {
 
   test('applies the scopes it was given: 403 insufficient_scope without them', async () => {
     calls.length = 0;
-    expectChallenge(await get('/scoped', await idp.mint({ scope: 'email' })), 403, 'insufficient_scope',
-      'token lacks a required scope (needs all of: test_api_access)', 'test_api_access');
+    expectChallenge(
+      await get('/scoped', await idp.mint({ scope: 'email' })),
+      403,
+      'insufficient_scope',
+      'token lacks a required scope (needs all of: test_api_access)',
+      'test_api_access',
+    );
     expect(calls).toEqual([]);
     expect((await get('/scoped', await idp.mint({ scope: 'test_api_access' }))).status).toBe(200);
     expect(calls).toEqual(['reports.scoped']);
   });
 
   test('applies further checks', async () => {
-    expectChallenge(await get('/admin', await idp.mint()), 403, 'insufficient_scope', 'token lacks the realm role "admin"');
+    expectChallenge(
+      await get('/admin', await idp.mint()),
+      403,
+      'insufficient_scope',
+      'token lacks the realm role "admin"',
+    );
     expect((await get('/admin', await idp.mint({ realm_access: { roles: ['admin'] } }))).status).toBe(200);
   });
 
   test('answers 401 invalid_token for an invalid token', async () => {
-    expectChallenge(await get('/list', await idp.mint({ typ: 'Refresh' })), 401, 'invalid_token',
-      'token is a refresh token ("typ" claim is not Bearer); send an access token');
+    expectChallenge(
+      await get('/list', await idp.mint({ typ: 'Refresh' })),
+      401,
+      'invalid_token',
+      'token is a refresh token ("typ" claim is not Bearer); send an access token',
+    );
   });
 });
 
 describe('auth.decorator in the legacy (target, key, descriptor) form', () => {
   test('wraps the method: admitted requests run it', async () => {
     calls.length = 0;
-    expect(await get('/legacy', await idp.mint({ scope: 'test_api_access' }))).toMatchObject({ status: 200, body: { message: 'legacy' } });
+    expect(await get('/legacy', await idp.mint({ scope: 'test_api_access' }))).toMatchObject({
+      status: 200,
+      body: { message: 'legacy' },
+    });
     expect(calls).toEqual(['legacy.secret']);
   });
 
   test('wraps the method: refused requests never run it', async () => {
     calls.length = 0;
-    expectChallenge(await get('/legacy', await idp.mint({ scope: 'email' })), 403, 'insufficient_scope',
-      'token lacks a required scope (needs all of: test_api_access)', 'test_api_access');
+    expectChallenge(
+      await get('/legacy', await idp.mint({ scope: 'email' })),
+      403,
+      'insufficient_scope',
+      'token lacks a required scope (needs all of: test_api_access)',
+      'test_api_access',
+    );
     expect(calls).toEqual([]);
   });
 
@@ -115,7 +141,12 @@ describe('auth.decorator in the legacy (target, key, descriptor) form', () => {
     const target = {};
     const descriptor = { value: () => undefined, writable: false, enumerable: true, configurable: false };
     const wrapped = auth.decorator()(target, 'm', descriptor);
-    expect({ ...wrapped, value: undefined }).toEqual({ value: undefined, writable: false, enumerable: true, configurable: false });
+    expect({ ...wrapped, value: undefined }).toEqual({
+      value: undefined,
+      writable: false,
+      enumerable: true,
+      configurable: false,
+    });
     expect(wrapped.value).not.toBe(descriptor.value);
   });
 

@@ -4,7 +4,15 @@ import { AuthError, InsufficientScopeError, ProviderUnavailableError } from '../
 import { errorHeaders } from '../../../src/express/error-response.js';
 import { createAuth, sendAuthError, type Auth } from '../../../src/index.js';
 import { startFakeProvider, type FakeProvider } from '../../../src/testing/index.js';
-import { bearer, expectChallenge, expectUnavailable, send, serve, type HttpResponse, type Served } from '../../helpers/http.js';
+import {
+  bearer,
+  expectChallenge,
+  expectUnavailable,
+  send,
+  serve,
+  type HttpResponse,
+  type Served,
+} from '../../helpers/http.js';
 
 let idp: FakeProvider;
 let down: FakeProvider;
@@ -21,7 +29,12 @@ afterAll(async () => {
 const ok: RequestHandler = (_req, res) => void res.json({ message: 'ok' });
 
 async function serveApp(build: (app: express.Express, auth: Auth) => void): Promise<string> {
-  const auth = createAuth({ issuer: [idp.issuer, down.issuer], audience: 'test-api', realm: 'myorg', passErrors: true });
+  const auth = createAuth({
+    issuer: [idp.issuer, down.issuer],
+    audience: 'test-api',
+    realm: 'myorg',
+    passErrors: true,
+  });
   const app = express();
   build(app, auth);
   const served = await serve(app);
@@ -40,9 +53,31 @@ function routes(app: express.Express, auth: Auth): void {
 /** The cases every error path must answer alike. */
 const CASES: Array<[string, string, () => Promise<Record<string, string>>, (res: HttpResponse) => void]> = [
   ['no credentials', '/any', async () => ({}), (res) => expectChallenge(res, 401, 'unauthorized')],
-  ['an invalid token', '/any', async () => bearer('x.y.z'), (res) => expectChallenge(res, 401, 'invalid_token', 'token header is not valid base64url')],
-  ['a malformed request', '/any', async () => ({ authorization: 'Bearer ' }), (res) => expectChallenge(res, 400, 'invalid_request', '"Authorization: Bearer" carries no token')],
-  ['a missing scope', '/scoped', async () => bearer(await idp.mint()), (res) => expectChallenge(res, 403, 'insufficient_scope', 'token lacks a required scope (needs all of: test_api_access)', 'test_api_access')],
+  [
+    'an invalid token',
+    '/any',
+    async () => bearer('x.y.z'),
+    (res) => expectChallenge(res, 401, 'invalid_token', 'token header is not valid base64url'),
+  ],
+  [
+    'a malformed request',
+    '/any',
+    async () => ({ authorization: 'Bearer ' }),
+    (res) => expectChallenge(res, 400, 'invalid_request', '"Authorization: Bearer" carries no token'),
+  ],
+  [
+    'a missing scope',
+    '/scoped',
+    async () => bearer(await idp.mint()),
+    (res) =>
+      expectChallenge(
+        res,
+        403,
+        'insufficient_scope',
+        'token lacks a required scope (needs all of: test_api_access)',
+        'test_api_access',
+      ),
+  ],
   ['an unreachable provider', '/any', async () => bearer(await down.mint()), (res) => expectUnavailable(res, 10)],
 ];
 
@@ -66,21 +101,27 @@ describe('passErrors', () => {
     });
   });
 
-  test.each(CASES)('errorHandler() answers %s exactly as the guard itself does', async (_what, route, headers, expectAnswer) => {
-    expectAnswer(await send(`${withHandler}${route}`, { headers: await headers() }));
-  });
+  test.each(CASES)(
+    'errorHandler() answers %s exactly as the guard itself does',
+    async (_what, route, headers, expectAnswer) => {
+      expectAnswer(await send(`${withHandler}${route}`, { headers: await headers() }));
+    },
+  );
 
-  test.each(CASES)("Express's own final handler answers %s with the error's status and headers", async (_what, route, headers) => {
-    seen.length = 0;
-    const res = await send(`${finalOnly}${route}`, { headers: await headers() });
-    const error = seen[0] as AuthError;
-    expect(error).toBeInstanceOf(AuthError);
-    expect(res.status).toBe(error.status);
-    expect(error.headers).toBeDefined();
-    for (const [name, value] of Object.entries(error.headers!)) expect(res.headers[name.toLowerCase()]).toBe(value);
-    if (error.status === 503) expect(res.headers['retry-after']).toBe('10');
-    else expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="myorg"/);
-  });
+  test.each(CASES)(
+    "Express's own final handler answers %s with the error's status and headers",
+    async (_what, route, headers) => {
+      seen.length = 0;
+      const res = await send(`${finalOnly}${route}`, { headers: await headers() });
+      const error = seen[0] as AuthError;
+      expect(error).toBeInstanceOf(AuthError);
+      expect(res.status).toBe(error.status);
+      expect(error.headers).toBeDefined();
+      for (const [name, value] of Object.entries(error.headers!)) expect(res.headers[name.toLowerCase()]).toBe(value);
+      if (error.status === 503) expect(res.headers['retry-after']).toBe('10');
+      else expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="myorg"/);
+    },
+  );
 
   test('the error passed on carries the same challenge the guard would send', async () => {
     seen.length = 0;
@@ -124,7 +165,9 @@ describe('errorHeaders', () => {
 describe('sendAuthError', () => {
   test('renders status, headers and the JSON body, never a stack', async () => {
     const app = express();
-    app.get('/', (_req, res) => sendAuthError(res, new InsufficientScopeError('token lacks the realm role "admin"'), 'myorg'));
+    app.get('/', (_req, res) =>
+      sendAuthError(res, new InsufficientScopeError('token lacks the realm role "admin"'), 'myorg'),
+    );
     const served = await serve(app);
     servers.push(served);
     const res = await send(served.url);

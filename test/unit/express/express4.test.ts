@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import express4 from 'express4';
 import { createAuth, requireRealmRoles } from '../../../src/index.js';
 import { startFakeProvider, type FakeProvider } from '../../../src/testing/index.js';
-import { bearer, expectChallenge, expectUnavailable, send, sendRaw, rawStatus, serve, type Served } from '../../helpers/http.js';
+import {
+  bearer,
+  expectChallenge,
+  expectUnavailable,
+  send,
+  sendRaw,
+  rawStatus,
+  serve,
+  type Served,
+} from '../../helpers/http.js';
 import { createRequire } from 'node:module';
 
 // The same guard, on Express 4 (the peer range is ^4.17 || ^5).
@@ -45,7 +54,10 @@ describe('the guard on Express 4', () => {
   });
 
   test('admits a valid token and sets req.auth', async () => {
-    expect(await send(`${served.url}/any`, { headers: bearer(await idp.mint({ sub: 'four' })) })).toMatchObject({ status: 200, body: { sub: 'four' } });
+    expect(await send(`${served.url}/any`, { headers: bearer(await idp.mint({ sub: 'four' })) })).toMatchObject({
+      status: 200,
+      body: { sub: 'four' },
+    });
   });
 
   test('answers 401 unauthorized with the bare challenge without a token', async () => {
@@ -55,13 +67,22 @@ describe('the guard on Express 4', () => {
   });
 
   test('answers 401 invalid_token for an invalid token', async () => {
-    expectChallenge(await send(`${served.url}/any`, { headers: bearer(await idp.mint({ aud: undefined })) }), 401, 'invalid_token',
-      'token has no "aud" claim; add an Audience mapper for "test-api" to the client');
+    expectChallenge(
+      await send(`${served.url}/any`, { headers: bearer(await idp.mint({ aud: undefined })) }),
+      401,
+      'invalid_token',
+      'token has no "aud" claim; add an Audience mapper for "test-api" to the client',
+    );
   });
 
   test('answers 403 insufficient_scope with the scope for a missing scope', async () => {
-    expectChallenge(await send(`${served.url}/scoped`, { headers: bearer(await idp.mint()) }), 403, 'insufficient_scope',
-      'token lacks a required scope (needs all of: test_api_access)', 'test_api_access');
+    expectChallenge(
+      await send(`${served.url}/scoped`, { headers: bearer(await idp.mint()) }),
+      403,
+      'insufficient_scope',
+      'token lacks a required scope (needs all of: test_api_access)',
+      'test_api_access',
+    );
   });
 
   test.each([
@@ -70,12 +91,21 @@ describe('the guard on Express 4', () => {
     ['/any-scope', 'token lacks a required scope (needs one of: a b)', 'a b'],
     ['/extra', 'token lacks the realm role "admin"', undefined],
   ])('answers 403 on %s for a valid token lacking what it needs', async (route, description, scope) => {
-    expectChallenge(await send(`${served.url}${route}`, { headers: bearer(await idp.mint()) }), 403, 'insufficient_scope', description, scope);
+    expectChallenge(
+      await send(`${served.url}${route}`, { headers: bearer(await idp.mint()) }),
+      403,
+      'insufficient_scope',
+      description,
+      scope,
+    );
   });
 
   test('refuses two Authorization headers with 400 invalid_request', async () => {
     const token = await idp.mint();
-    const answer = await sendRaw(served.port, `GET /any HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`);
+    const answer = await sendRaw(
+      served.port,
+      `GET /any HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`,
+    );
     expect(rawStatus(answer)).toBe(400);
     expect(answer).toContain('error="invalid_request"');
   });
@@ -102,7 +132,11 @@ describe('the guard on Express 4', () => {
   test('answers 503 with Retry-After when the provider is down and the key unknown', async () => {
     const auth = createAuth({ issuer: idp.issuer, audience: 'test-api', realm: 'myorg' });
     const app = express4();
-    app.get('/any', auth.requireAuth(), (_req: express4.Request, res: express4.Response) => void res.json({ message: 'ok' }));
+    app.get(
+      '/any',
+      auth.requireAuth(),
+      (_req: express4.Request, res: express4.Response) => void res.json({ message: 'ok' }),
+    );
     const down = await serve(app);
     idp.setOutage('refuse');
     try {

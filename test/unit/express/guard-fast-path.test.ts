@@ -42,7 +42,13 @@ describe('the guard for tokens verified before', () => {
     const token = await idp.mint({ scope: 'email' });
     await warm(url, '/any', token);
     expect((await send(`${url}/any`, { headers: bearer(token) })).status).toBe(200);
-    expectChallenge(await send(`${url}/scoped`, { headers: bearer(token) }), 403, 'insufficient_scope', undefined, 'test_api_access');
+    expectChallenge(
+      await send(`${url}/scoped`, { headers: bearer(token) }),
+      403,
+      'insufficient_scope',
+      undefined,
+      'test_api_access',
+    );
   });
 
   test('refuses a cached token once it is revoked', async () => {
@@ -50,7 +56,12 @@ describe('the guard for tokens verified before', () => {
     const token = await idp.mint();
     await warm(url, '/any', token);
     expect((await send(`${url}/logout`, { method: 'POST', headers: bearer(token) })).status).toBe(200);
-    expectChallenge(await send(`${url}/any`, { headers: bearer(token) }), 401, 'invalid_token', 'token has been revoked');
+    expectChallenge(
+      await send(`${url}/any`, { headers: bearer(token) }),
+      401,
+      'invalid_token',
+      'token has been revoked',
+    );
   });
 
   test('refuses a cached token once it has expired, by the injected clock', async () => {
