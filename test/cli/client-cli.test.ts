@@ -1,55 +1,24 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { ROOT, runCli, TSX, type CliRun } from '../helpers/cli.js';
+import { freePort } from '../helpers/free-port.js';
 import { startTestProvider } from '../helpers/token-endpoint-server.js';
 import type { TestProvider } from '../helpers/token-endpoint-server.js';
 
 jest.setTimeout(30_000);
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const SECRET = 'cli secret: do not print';
 const DEV_SECRET = 'test_api_client_dev_secret';
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI as a process, without a terminal, with CLIENT_SECRET only when given. */
-function run(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  const { CLIENT_SECRET: _ignored, ...inherited } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['scripts/client.ts', ...args], {
-      cwd: ROOT,
-      env: { ...inherited, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> => runCli(args, { env });
 
 /** A port on 127.0.0.1 where nothing listens. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+const closedPort = freePort;
 
 describe('client CLI', () => {
   let provider: TestProvider;

@@ -1,54 +1,22 @@
 // `npm run client -- revoke` as a process: where the token comes from, what is printed, and the exit codes.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { clientCredentialsGrant, clientSecretBasic, discovery } from '../../src/client/index.js';
+import { runCli } from '../helpers/cli.js';
+import { freePort } from '../helpers/free-port.js';
 import { startTestProvider } from '../helpers/token-endpoint-server.js';
 import type { TestProvider } from '../helpers/token-endpoint-server.js';
 
 jest.setTimeout(30_000);
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const SECRET = 'cli secret: do not print';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+const run = runCli;
 
-/** Runs the CLI as a process without a terminal; `stdin` is written to its standard input, else it gets none. */
-function run(args: readonly string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<Run> {
-  const { CLIENT_SECRET: _ignored, ...inherited } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['scripts/client.ts', ...args], {
-      cwd: ROOT,
-      env: { ...inherited, ...options.env },
-      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
-  });
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A port on 127.0.0.1 where nothing listens. */
+const closedPort = freePort;
 
 describe('client CLI revoke', () => {
   let provider: TestProvider;

@@ -143,19 +143,33 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
     return client;
   }
 
-  async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * Records a request in `log`; when `override` is set, answers with it (or never, when it gives nothing:
+   * the client must time out) and returns `undefined`, else returns the record for the endpoint to handle.
+   */
+  async function receive(
+    req: IncomingMessage,
+    res: ServerResponse,
+    log: TokenRequestRecord[],
+    override: (() => TokenAnswer) | undefined,
+  ): Promise<TokenRequestRecord | undefined> {
     const record: TokenRequestRecord = {
       authorization: req.headers.authorization,
       form: new URLSearchParams(await readBody(req)),
     };
-    provider.tokenRequests.push(record);
-    if (provider.override !== undefined) {
-      const answer = provider.override();
-      if (answer === undefined) return; // never answers: the client must time out
+    log.push(record);
+    if (override === undefined) return record;
+    const answer = override();
+    if (answer !== undefined) {
       res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/json', ...answer.headers });
       res.end(answer.body);
-      return;
     }
+    return undefined;
+  }
+
+  async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const record = await receive(req, res, provider.tokenRequests, provider.override);
+    if (record === undefined) return;
     const client = await authenticate(record);
     if (client === undefined) return send(res, 401, INVALID_CLIENT);
     if (record.form.get('grant_type') !== 'client_credentials')
@@ -184,18 +198,8 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
 
   /** RFC 7009 §2.1, as Keycloak: the client authenticates, may revoke only its own tokens, and gets 200 for unknown ones. */
   async function revoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const record: TokenRequestRecord = {
-      authorization: req.headers.authorization,
-      form: new URLSearchParams(await readBody(req)),
-    };
-    provider.revocationRequests.push(record);
-    if (provider.revocationOverride !== undefined) {
-      const answer = provider.revocationOverride();
-      if (answer === undefined) return; // never answers: the client must time out
-      res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/json', ...answer.headers });
-      res.end(answer.body);
-      return;
-    }
+    const record = await receive(req, res, provider.revocationRequests, provider.revocationOverride);
+    if (record === undefined) return;
     const client = await authenticate(record);
     if (client === undefined) return send(res, 401, INVALID_CLIENT);
     const hint = record.form.get('token_type_hint');
