@@ -31,10 +31,16 @@ export interface IntrospectionOptions {
   readonly acceptOpaqueTokens?: boolean;
   /** How long an answer is reused (ms), never past the token's `exp`. `0`: ask every time. Default 30 s. */
   readonly cacheTtl?: number;
-  /** Most answers kept. `0` turns the cache off. Default 10,000. */
+  /** Most answers kept (active ones, and apart, inactive ones). `0` turns the cache off. Default 10,000. */
   readonly maxEntries?: number;
   /** An introspection request (and the discovery before the first) is abandoned after this long (ms). Default 5 s. */
   readonly timeout?: number;
+  /** Most memory the cached active answers take, estimated from their size (bytes). Default 16 MiB. */
+  readonly maxBytes?: number;
+  /** Most introspection requests in flight; one more answers 503 at once. Default 16. */
+  readonly maxConcurrent?: number;
+  /** After the provider failed, opaque tokens answer 503 without a request for this long (ms). Default 1 s. */
+  readonly cooldown?: number;
 }
 
 /** {@link IntrospectionOptions} after validation, defaults merged and frozen. */
@@ -48,9 +54,13 @@ export interface ResolvedIntrospection {
   readonly cacheTtl: number;
   readonly maxEntries: number;
   readonly timeout: number;
+  readonly maxBytes: number;
+  readonly maxConcurrent: number;
+  readonly cooldown: number;
 }
 
 const DEFAULTS = { everyRoute: true, acceptOpaqueTokens: false, cacheTtl: 30_000, maxEntries: 10_000, timeout: 5_000 };
+const LIMIT_DEFAULTS = { maxBytes: 16 * 1024 * 1024, maxConcurrent: 16, cooldown: 1_000 };
 
 function assertOptionalBoolean(value: unknown, name: string): asserts value is boolean | undefined {
   if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`"${name}" must be a boolean`);
@@ -83,7 +93,7 @@ export function resolveIntrospection(
   allowInsecureHttp: boolean,
 ): ResolvedIntrospection {
   if (typeof options !== 'object' || options === null) throw new TypeError('"introspection" must be an object');
-  const merged = { ...DEFAULTS, ...options };
+  const merged = { ...DEFAULTS, ...LIMIT_DEFAULTS, ...options };
   assertNonEmptyString(merged.clientId, 'introspection.clientId');
   if ((merged.clientSecret === undefined) === (merged.clientAuth === undefined)) {
     throw new TypeError('"introspection" needs exactly one of "clientSecret" and "clientAuth"');
@@ -101,6 +111,11 @@ export function resolveIntrospection(
   assertPositive(merged.maxEntries, 'introspection.maxEntries', true);
   if (!Number.isInteger(merged.maxEntries)) throw new TypeError('"introspection.maxEntries" must be a whole number');
   assertPositive(merged.timeout, 'introspection.timeout');
+  assertPositive(merged.maxBytes, 'introspection.maxBytes');
+  assertPositive(merged.maxConcurrent, 'introspection.maxConcurrent');
+  if (!Number.isInteger(merged.maxConcurrent))
+    throw new TypeError('"introspection.maxConcurrent" must be a whole number');
+  assertPositive(merged.cooldown, 'introspection.cooldown', true);
   return Object.freeze({
     issuer: chooseIssuer(merged.issuer, resolved.issuers),
     clientId: merged.clientId,
@@ -111,5 +126,8 @@ export function resolveIntrospection(
     cacheTtl: merged.cacheTtl,
     maxEntries: merged.maxEntries,
     timeout: merged.timeout,
+    maxBytes: merged.maxBytes,
+    maxConcurrent: merged.maxConcurrent,
+    cooldown: merged.cooldown,
   });
 }

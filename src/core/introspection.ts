@@ -3,6 +3,7 @@ import { discoverEndpoint, type DiscoveredEndpoint } from './discovery.js';
 import { InvalidTokenError, ProviderUnavailableError } from './errors.js';
 import { FetchFailedError, type FetchLimits } from './fetch-json.js';
 import { IntrospectionCache } from './introspection-cache.js';
+import { IntrospectionGate } from './introspection-gate.js';
 import { resolveIntrospection, type IntrospectionOptions } from './introspection-options.js';
 import { requestIntrospection, type IntrospectionAnswer } from './introspection-request.js';
 import { introspectedToken } from './introspected-token.js';
@@ -41,7 +42,8 @@ const inactive = (): InvalidTokenError => new InvalidTokenError('token is not ac
 
 /**
  * Builds the introspector: options validated once (a `TypeError` names the option), the endpoint found on first
- * use (explicit, else discovery, else Keycloak's path) and remembered, answers cached per token.
+ * use (explicit, else discovery, else Keycloak's path) and remembered, answers cached per token digest, requests
+ * bounded by the gate.
  *
  * @example
  * const introspector = createIntrospector({ clientId: 'test-api', clientSecret: secret }, resolveOptions(options), false)
@@ -57,7 +59,17 @@ export function createIntrospector(
     maxResponseBytes: resolved.keys.maxResponseBytes,
     fetch: resolved.fetch,
   };
-  const cache = new IntrospectionCache({ ttl: config.cacheTtl, maxEntries: config.maxEntries, now: resolved.now });
+  const cache = new IntrospectionCache({
+    ttl: config.cacheTtl,
+    maxEntries: config.maxEntries,
+    maxBytes: config.maxBytes,
+    now: resolved.now,
+  });
+  const gate = new IntrospectionGate({
+    maxConcurrent: config.maxConcurrent,
+    cooldown: config.cooldown,
+    now: resolved.now,
+  });
   const issuer = config.issuer.issuer;
   let endpoint: Promise<string> | undefined =
     config.endpoint === undefined ? undefined : Promise.resolve(config.endpoint);
@@ -80,14 +92,13 @@ export function createIntrospector(
     return endpoint;
   }
 
-  async function ask(token: string, expHint: unknown): Promise<IntrospectionAnswer> {
+  /** The answer for `token`; `opaque` says it was not verified locally first (see the gate). */
+  async function ask(token: string, opaque: boolean, expHint: unknown): Promise<IntrospectionAnswer> {
+    const request = async () => requestIntrospection(await findEndpoint(), token, config, limits, resolved.now());
     try {
-      return await cache.get(
-        token,
-        async () => requestIntrospection(await findEndpoint(), token, config, limits, resolved.now()),
-        expHint,
-      );
+      return await cache.get(token, () => gate.run(opaque, request), expHint);
     } catch (error) {
+      if (error instanceof ProviderUnavailableError) throw error; // refused by the gate, without a request
       throw new ProviderUnavailableError(
         'the identity provider cannot confirm the token (introspection failed)',
         RETRY_AFTER_SECONDS,
@@ -102,7 +113,7 @@ export function createIntrospector(
       if (config.acceptOpaqueTokens && !isCompactJws(token)) {
         if (token.length > resolved.maxTokenLength)
           throw new InvalidTokenError(`token is longer than ${resolved.maxTokenLength} characters`);
-        const answer = await ask(token, undefined);
+        const answer = await ask(token, true, undefined);
         if (!answer.active) throw inactive();
         const rules = {
           now: Math.floor(resolved.now() / 1000),
@@ -116,7 +127,7 @@ export function createIntrospector(
       const verified = await local.verifyJwt(token);
       if (verified.issuer !== issuer)
         throw new InvalidTokenError('token "iss" is not the issuer that introspection is configured for');
-      if (!(await ask(token, verified.payload.exp)).active) throw inactive();
+      if (!(await ask(token, false, verified.payload.exp)).active) throw inactive();
       return verified;
     },
   });

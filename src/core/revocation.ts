@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isCompactJws } from './compact-jws.js';
 import type { VerifiedToken } from './verified-token.js';
 
 /**
@@ -12,16 +13,20 @@ export interface RevocationStore {
   isRevoked(id: string): Promise<boolean> | boolean;
 }
 
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('base64url');
+
 /**
- * The revocation key of a token: `jti` with its issuer when present, else a SHA-256 digest of the signed part
- * (`<header>.<payload>`). Not of the whole token: its signature can be respelled without the key (base64url's
- * spare bits, ECDSA's (r, n − s)), and each spelling would otherwise be a token never revoked.
+ * The revocation key of a token: `jti` with its issuer when present; else, for a JWT (a compact JWS), a SHA-256
+ * digest of the signed part (`<header>.<payload>`), not of the whole token: its signature can be respelled
+ * without the key (base64url's spare bits, ECDSA's (r, n − s)), and each spelling would otherwise be a token
+ * never revoked. An opaque token has no signed part: the digest is of the whole token, under its own prefix,
+ * since cutting at its last dot would give every token sharing a prefix one key (one logout revoking them all).
  */
 export function revocationId(token: VerifiedToken): string {
   const jti = token.payload.jti;
   if (typeof jti === 'string' && jti !== '') return `jti:${token.issuer} ${jti}`;
-  const signed = token.token.slice(0, token.token.lastIndexOf('.'));
-  return `sha256:${createHash('sha256').update(signed).digest('base64url')}`;
+  if (!isCompactJws(token.token)) return `opaque-sha256:${sha256(token.token)}`;
+  return `sha256:${sha256(token.token.slice(0, token.token.lastIndexOf('.')))}`;
 }
 
 /**

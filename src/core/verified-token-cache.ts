@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { Doorkeeper } from './doorkeeper.js';
 import type { VerifiedToken } from './verified-token.js';
 
 /** Limits of the verified-token cache. */
@@ -21,9 +22,6 @@ function estimateBytes(entry: CachedVerification): number {
   return entry.verified.token.length * 4 + 512;
 }
 
-/** Slots of the admission filter: a token is cached the second time it is verified within this many. */
-const DOORKEEPER_SLOTS = 1 << 16;
-
 /**
  * The lookup key: the signature's last 32 characters (192 random bits for every supported algorithm),
  * cheaper to hash than the whole token. A hit is confirmed by comparing the whole token, so two tokens
@@ -31,13 +29,6 @@ const DOORKEEPER_SLOTS = 1 << 16;
  */
 function keyOf(token: string): string {
   return token.slice(-32);
-}
-
-/** A 32-bit FNV-1a hash of the key, for the admission filter. */
-function hashOf(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
 }
 
 /**
@@ -49,7 +40,7 @@ function hashOf(key: string): number {
  */
 export class VerifiedTokenCache {
   private readonly lru: LRUCache<string, CachedVerification> | undefined;
-  private readonly doorkeeper = new Uint32Array(DOORKEEPER_SLOTS);
+  private readonly doorkeeper = new Doorkeeper();
 
   constructor(options: Required<TokenCacheOptions>) {
     this.lru =
@@ -71,10 +62,7 @@ export class VerifiedTokenCache {
   offer(token: string, entry: CachedVerification): void {
     if (this.lru === undefined) return;
     const key = keyOf(token);
-    const hash = hashOf(key) | 1; // never 0, the empty slot
-    const slot = hash & (DOORKEEPER_SLOTS - 1);
-    if (this.doorkeeper[slot] === hash >>> 0) this.lru.set(key, entry);
-    else this.doorkeeper[slot] = hash;
+    if (this.doorkeeper.admit(key)) this.lru.set(key, entry);
   }
 
   delete(token: string): void {

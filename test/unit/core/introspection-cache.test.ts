@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { IntrospectionCache } from '../../../src/core/introspection-cache.js';
+import { createHash } from 'node:crypto';
+import { digestOf, IntrospectionCache } from '../../../src/core/introspection-cache.js';
 import type { IntrospectionAnswer } from '../../../src/core/introspection-request.js';
 
 const T0 = 1_700_000_000_000;
@@ -7,11 +8,12 @@ const ACTIVE: IntrospectionAnswer = { active: true, claims: { exp: T0 / 1000 + 3
 const INACTIVE: IntrospectionAnswer = { active: false, claims: {} };
 
 /** A cache on a clock the test moves, and a loader that counts its calls. */
-function setup(options: { ttl?: number; maxEntries?: number } = {}) {
+function setup(options: { ttl?: number; maxEntries?: number; maxBytes?: number } = {}) {
   const clock = { now: T0 };
   const cache = new IntrospectionCache({
     ttl: options.ttl ?? 30_000,
     maxEntries: options.maxEntries ?? 100,
+    maxBytes: options.maxBytes ?? 1 << 20,
     now: () => clock.now,
   });
   const calls: string[] = [];
@@ -79,13 +81,59 @@ describe('IntrospectionCache', () => {
     expect(cache.size).toBe(0);
   });
 
-  test('reuses an inactive answer for the TTL, so a replayed revoked token costs one request per TTL', async () => {
+  test('keeps an inactive answer only on its second sighting, then reuses it for the TTL', async () => {
     const { clock, cache, calls, inactive } = setup();
-    for (let i = 0; i < 3; i++) await expect(cache.get('revoked', inactive('revoked'))).resolves.toBe(INACTIVE);
-    expect(calls).toEqual(['revoked']);
+    await expect(cache.get('revoked', inactive('revoked'))).resolves.toBe(INACTIVE);
+    expect(cache.size).toBe(0); // a one-off token leaves nothing behind
+    await cache.get('revoked', inactive('revoked'));
+    expect(cache.size).toBe(1);
+    for (let i = 0; i < 3; i++) await expect(cache.get('revoked', inactive('revoked'))).resolves.toEqual(INACTIVE);
+    expect(calls).toEqual(['revoked', 'revoked']);
     clock.now += 30_000;
     await cache.get('revoked', inactive('revoked'));
-    expect(calls).toEqual(['revoked', 'revoked']);
+    expect(calls).toEqual(['revoked', 'revoked', 'revoked']);
+  });
+
+  test('keys answers by the SHA-256 digest of the token, never by its text', async () => {
+    const { cache, active, inactive } = setup();
+    const long = 'opaque-'.padEnd(4_000, 'x');
+    const junk = 'junk.'.padEnd(4_000, 'y');
+    await cache.get(long, active(long));
+    await cache.get(junk, inactive(junk));
+    await cache.get(junk, inactive(junk));
+    const internals = cache as unknown as Record<'active' | 'inactive', { keys(): Iterable<string> }>;
+    const keys = [...internals.active.keys(), ...internals.inactive.keys()];
+    expect(keys.sort()).toEqual([digestOf(long), digestOf(junk)].sort());
+    expect(digestOf(long)).toBe(createHash('sha256').update(long).digest('base64url'));
+  });
+
+  test('10,000 one-off junk tokens leave nothing behind', async () => {
+    const { cache, active, inactive } = setup({ maxEntries: 100 });
+    await cache.get('in-use', active('in-use'));
+    for (let i = 0; i < 10_000; i++) await cache.get(`junk-${i}`, inactive(`junk-${i}`));
+    expect(cache.size).toBe(1);
+  });
+
+  test('10,000 junk tokens, each seen twice, evict no active answer and keep at most maxEntries inactive ones', async () => {
+    const { cache, calls, active, inactive } = setup({ maxEntries: 100 });
+    await cache.get('in-use', active('in-use'));
+    for (let i = 0; i < 10_000; i++) {
+      const junk = `junk-${i}`.padEnd(2_000, 'z');
+      await cache.get(junk, inactive(junk));
+      await cache.get(junk, inactive(junk));
+    }
+    expect(cache.size).toBe(101);
+    calls.length = 0;
+    await expect(cache.get('in-use', active('in-use'))).resolves.toBe(ACTIVE);
+    expect(calls).toEqual([]);
+  });
+
+  test('keeps active answers within maxBytes, estimated from their claims', async () => {
+    const { cache } = setup({ maxEntries: 1_000, maxBytes: 64 * 1024 });
+    const big: IntrospectionAnswer = { active: true, claims: { exp: T0 / 1000 + 300, note: 'n'.repeat(4_000) } };
+    for (let i = 0; i < 100; i++) await cache.get(`t${i}`, () => Promise.resolve(big));
+    expect(cache.size).toBeGreaterThan(0);
+    expect(cache.size).toBeLessThanOrEqual(4); // each entry is estimated at over 16 KiB
   });
 
   test('lets concurrent lookups of one token share a single request', async () => {

@@ -18,7 +18,7 @@ function configError(options: unknown, resolved = ONE, allowInsecureHttp = false
 }
 
 describe('resolveIntrospection', () => {
-  test('merges the defaults: every route, no opaque tokens, 30 s TTL, 10,000 entries, 5 s timeout', () => {
+  test('merges the defaults: every route, no opaque tokens, 30 s TTL, 10,000 entries, 5 s timeout, 16 MiB, 16 requests in flight, 1 s cooldown', () => {
     const resolved = resolveIntrospection(BASE, ONE, false);
     expect(resolved).toMatchObject({
       issuer: ONE.issuers[0],
@@ -29,6 +29,9 @@ describe('resolveIntrospection', () => {
       cacheTtl: 30_000,
       maxEntries: 10_000,
       timeout: 5_000,
+      maxBytes: 16 * 1024 * 1024,
+      maxConcurrent: 16,
+      cooldown: 1_000,
     });
     expect(typeof resolved.clientAuth).toBe('function');
     expect(Object.isFrozen(resolved)).toBe(true);
@@ -108,6 +111,14 @@ describe('resolveIntrospection', () => {
     ['a negative cacheTtl', { ...BASE, cacheTtl: -1 }, '"introspection.cacheTtl" must be a non-negative number'],
     ['a fractional maxEntries', { ...BASE, maxEntries: 1.5 }, '"introspection.maxEntries" must be a whole number'],
     ['a zero timeout', { ...BASE, timeout: 0 }, '"introspection.timeout" must be a positive number'],
+    ['a zero maxBytes', { ...BASE, maxBytes: 0 }, '"introspection.maxBytes" must be a positive number'],
+    ['a zero maxConcurrent', { ...BASE, maxConcurrent: 0 }, '"introspection.maxConcurrent" must be a positive number'],
+    [
+      'a fractional maxConcurrent',
+      { ...BASE, maxConcurrent: 2.5 },
+      '"introspection.maxConcurrent" must be a whole number',
+    ],
+    ['a negative cooldown', { ...BASE, cooldown: -1 }, '"introspection.cooldown" must be a non-negative number'],
     [
       'an issuer that is not configured',
       { ...BASE, issuer: OTHER },

@@ -277,6 +277,47 @@ describe('createIntrospector', () => {
       });
     });
 
+    test('beyond maxConcurrent requests in flight answers 503 at once without a request', async () => {
+      const { verify } = setup({ acceptOpaqueTokens: true, maxConcurrent: 3 });
+      const release = server.hold();
+      const held = ['junk-1', 'junk-2', 'junk-3'].map((t) => failure(verify(t)));
+      await server.arrived(3);
+      const refused = await failure(verify('junk-4'));
+      expect(refused).toBeInstanceOf(ProviderUnavailableError);
+      expect(refused).toMatchObject({ retryAfter: 1, message: 'too many introspection requests are in flight' });
+      release();
+      for (const error of await Promise.all(held)) expect(error).toMatchObject({ status: 401 });
+      expect(server.requests).toHaveLength(3);
+    });
+
+    test('joins the request already in flight for the same token, even at the cap', async () => {
+      const { verify } = setup({ acceptOpaqueTokens: true, maxConcurrent: 1 });
+      const release = server.hold();
+      const lookups = [failure(verify('junk-same')), failure(verify('junk-same'))];
+      await server.arrived(1);
+      release();
+      for (const error of await Promise.all(lookups)) expect(error).toMatchObject({ status: 401 });
+      expect(server.requests).toHaveLength(1);
+    });
+
+    test('after the provider failed, answers 503 without a request for the cooldown, then asks again', async () => {
+      const clock = { now: Date.now() };
+      const { verify } = setup({ acceptOpaqueTokens: true, cooldown: 2_000 }, { now: () => clock.now });
+      server.fault = 'error';
+      expect(await failure(verify('junk-a'))).toMatchObject({ status: 503, retryAfter: 5 });
+      server.fault = undefined;
+      clock.now += 500;
+      expect(await failure(verify('junk-b'))).toMatchObject({
+        status: 503,
+        retryAfter: 2,
+        message: 'the identity provider failed to answer moments ago (introspection cooling down)',
+      });
+      expect(server.requests).toHaveLength(1);
+      clock.now += 1_500;
+      expect(await failure(verify('junk-b'))).toMatchObject({ status: 401 });
+      expect(server.requests).toHaveLength(2);
+    });
+
     test('longer than maxTokenLength is refused without any request', async () => {
       const { verify } = setup({ acceptOpaqueTokens: true }, { maxTokenLength: 100 });
       expect(await failure(verify('x'.repeat(101)))).toMatchObject({ message: 'token is longer than 100 characters' });

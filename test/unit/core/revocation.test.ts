@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { MemoryRevocationStore, revocationId } from '../../../src/core/revocation.js';
 import type { VerifiedToken } from '../../../src/core/verified-token.js';
 
@@ -25,6 +26,33 @@ describe('revocationId', () => {
     expect(id).toMatch(/^sha256:[A-Za-z0-9_-]{43}$/);
     expect(id).not.toContain('payload');
     expect(revocationId(token({}, 'other.payload.signature'))).not.toBe(id);
+  });
+
+  test('of a JWT is the same whatever the spelling of its signature', () => {
+    expect(revocationId(token({}, 'header.payload.sig1'))).toBe(revocationId(token({}, 'header.payload.sig2')));
+  });
+
+  test('of an opaque token covers the whole token: tokens sharing the part before a dot get different ids', () => {
+    const mine = revocationId(token({}, 'prefix.random-of-alice'));
+    expect(mine).toMatch(/^opaque-sha256:[A-Za-z0-9_-]{43}$/);
+    expect(revocationId(token({}, 'prefix.random-of-bob'))).not.toBe(mine);
+  });
+
+  test('of a dot-free opaque token covers its last character', () => {
+    expect(revocationId(token({}, 'opaque1'))).not.toBe(revocationId(token({}, 'opaque2')));
+  });
+
+  test.each(['a.b', 'a.b.c.d.e', 'a.b.c=', 'a..c'])(
+    'of %s, not a compact JWS, is the digest of the whole token',
+    (raw) => {
+      expect(revocationId(token({}, raw))).toBe(
+        `opaque-sha256:${createHash('sha256').update(raw).digest('base64url')}`,
+      );
+    },
+  );
+
+  test('of an opaque token never equals that of a JWT whose signed part it spells', () => {
+    expect(revocationId(token({}, 'header.payload'))).not.toBe(revocationId(token({}, 'header.payload.signature')));
   });
 });
 
