@@ -8,13 +8,11 @@
  * pinned to the load generator's CPU, never the server's. lib/options.ts reads the command line,
  * lib/scenario-run.ts and lib/memory-run.ts measure, lib/targets.ts judges and lib/report.ts prints.
  */
-import { KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeProvider } from '../../src/testing/index.js';
 import { checkPinning, installCleanup, LoadGenerator, onExit, pinSelf } from './lib/children.js';
-import { AUDIENCE, benchMeta, CLIENT_ID, Harness, log, PATH } from './lib/harness.js';
+import { benchMeta, Harness, log, PATH } from './lib/harness.js';
 import { memoryRun } from './lib/memory-run.js';
 import { parseOptions, UsageError, USAGE, type BenchOptions } from './lib/options.js';
 import { memoryJson, memoryReport, scenarioJson, scenarioReport } from './lib/report.js';
@@ -55,17 +53,10 @@ async function main(options: BenchOptions): Promise<void> {
   pinSelf(options.loadCpu);
   const meta = benchMeta(options);
 
-  const provider = await startFakeProvider({ audience: AUDIENCE, clientId: CLIENT_ID });
-  onExit(() => void provider.close());
-  const pem = KeyObject.from(provider.currentKey.privateKey as unknown as Parameters<typeof KeyObject.from>[0])
-    .export({ type: 'pkcs8', format: 'pem' })
-    .toString();
   const load = await LoadGenerator.start(options.loadCpu);
-  const probe = await provider.mint({}, { expiresIn: 4 * 3_600 });
-  const harness = new Harness(options, load, { provider, pem, probe }, workDir, profileDir);
-  log(
-    `fake provider at ${provider.issuer}; server on CPU ${options.serverCpu}, autocannon and this driver on CPU ${options.loadCpu}`,
-  );
+  const harness = new Harness(options, load, workDir, profileDir);
+  onExit(() => void harness.close());
+  log(`server on CPU ${options.serverCpu}, autocannon, this driver and the fake providers on CPU ${options.loadCpu}`);
   try {
     if (options.memory) {
       const memory = await memoryRun(harness);
@@ -74,7 +65,7 @@ async function main(options: BenchOptions): Promise<void> {
       if (memory.errored) process.exitCode = 1;
     } else {
       const results = await scenarioRun(harness);
-      const targets = targetsOf(results);
+      const targets = targetsOf(results, new Set(options.scenarios.map((s) => s.id)));
       process.stdout.write(
         `${options.json ? scenarioJson(meta, results, targets) : scenarioReport(meta, PATH, results, targets, profileDir)}\n`,
       );
@@ -82,7 +73,7 @@ async function main(options: BenchOptions): Promise<void> {
     }
   } finally {
     await load.stop();
-    await provider.close();
+    await harness.close();
   }
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (profileDir)

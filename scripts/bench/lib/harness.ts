@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { KeyObject } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { FakeProvider } from '../../../src/testing/index.js';
+import { startFakeProvider, type FakeProvider } from '../../../src/testing/index.js';
 import {
   BENCH_DIR,
   mint,
@@ -14,6 +16,7 @@ import {
 import type { BenchOptions } from './options.js';
 import { cpuShare, type CpuSnapshot } from './proc.js';
 import type { CpuUse, GcUse } from './results.js';
+import type { Alg } from './scenarios.js';
 
 /**
  * What the scenario run and the memory run share: the fake provider's tokens, the pinned server with its
@@ -70,8 +73,9 @@ export function benchMeta(options: BenchOptions): BenchMeta {
   };
 }
 
-/** The issuer whose tokens a run sends: the fake provider, its private key as PEM for the minting processes. */
+/** An issuer whose tokens a run sends: a fake provider, its private key as PEM for the minting processes. */
 export interface Signer {
+  readonly alg: Alg;
   readonly provider: FakeProvider;
   readonly pem: string;
   /** A token for the probe, never part of a measured pool. */
@@ -127,24 +131,47 @@ async function status(url: string, headers: Record<string, string>): Promise<num
   return res.status;
 }
 
-/** The load generator, the servers and the token pools of one run. */
+/** The load generator, the fake providers, the servers and the token pools of one run. */
 export class Harness {
   private mintJobs = 0;
+  private readonly signers = new Map<Alg, Promise<Signer>>();
 
   constructor(
     readonly options: BenchOptions,
     readonly load: LoadGenerator,
-    readonly signer: Signer,
     private readonly workDir: string,
     readonly profileDir: string | undefined,
   ) {}
 
-  /** Mints `count` distinct tokens into files (two jobs, one per CPU); answers the files. */
-  async mintPool(name: string, count: number, expiresIn: number): Promise<string[]> {
+  /** The fake provider signing with `alg` (one per algorithm, started on first use, on the driver's CPU). */
+  signer(alg: Alg): Promise<Signer> {
+    let signer = this.signers.get(alg);
+    if (!signer) {
+      signer = (async () => {
+        const provider = await startFakeProvider({ alg, audience: AUDIENCE, clientId: CLIENT_ID });
+        const privateKey = provider.currentKey.privateKey as unknown as Parameters<typeof KeyObject.from>[0];
+        const pem = KeyObject.from(privateKey).export({ type: 'pkcs8', format: 'pem' }).toString();
+        const probe = await provider.mint({}, { expiresIn: 4 * 3_600 });
+        return { alg, provider, pem, probe };
+      })();
+      this.signers.set(alg, signer);
+    }
+    return signer;
+  }
+
+  /** Stops every fake provider. */
+  async close(): Promise<void> {
+    const signers = await Promise.allSettled(this.signers.values());
+    await Promise.all(signers.map((s) => (s.status === 'fulfilled' ? s.value.provider.close() : undefined)));
+  }
+
+  /** Mints `count` distinct tokens of `signer` into files (two jobs, one per CPU); answers the files. */
+  async mintPool(signer: Signer, name: string, count: number, expiresIn: number): Promise<string[]> {
     const started = performance.now();
     const halves = count < 100 ? [count] : [Math.ceil(count / 2), Math.floor(count / 2)];
-    const { provider, pem } = this.signer;
+    const { alg, provider, pem } = signer;
     const jobs: MintJob[] = halves.map((n) => ({
+      alg,
       pem,
       kid: provider.currentKey.kid,
       issuer: provider.issuer,
@@ -157,13 +184,16 @@ export class Harness {
     }));
     await mint(jobs, [this.options.serverCpu, this.options.loadCpu], this.workDir);
     if (count >= 10_000)
-      log(`  minted ${count.toLocaleString('en-US')} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      log(
+        `  minted ${count.toLocaleString('en-US')} ${alg} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
     return jobs.map((j) => j.file);
   }
 
   /** Loads token files into a named pool of the load generator and checks it holds `expected` distinct tokens. */
   async loadPool(name: string, files: string[], expected: number): Promise<void> {
     const info = await this.load.loadTokens(name, files);
+    for (const file of files) rmSync(file, { force: true }); // the load generator holds them now
     if (info.count !== expected || info.distinct !== expected) {
       throw new Error(
         `token pool "${name}": expected ${expected} distinct tokens, got ${info.count} (${info.distinct} distinct)`,
@@ -171,15 +201,20 @@ export class Harness {
     }
   }
 
-  /** A fresh server process on the server's CPU (under --cpu-prof with --profile). */
-  startServer(mode: ServerMode, name: string, extraNodeArgs: readonly string[] = []): Promise<ServerHandle> {
+  /** A fresh server process on the server's CPU trusting `signer`'s issuer (under --cpu-prof with --profile). */
+  startServer(
+    mode: ServerMode,
+    signer: Signer,
+    name: string,
+    extraNodeArgs: readonly string[] = [],
+  ): Promise<ServerHandle> {
     const nodeArgs = [...extraNodeArgs];
     if (this.profileDir)
       nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${this.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`);
     return startServer({
       cpu: this.options.serverCpu,
       mode,
-      issuer: this.signer.provider.issuer,
+      issuer: signer.provider.issuer,
       audience: AUDIENCE,
       nodeArgs,
       ...(this.options.oursOptions !== undefined ? { oursOptions: this.options.oursOptions } : {}),
@@ -187,14 +222,14 @@ export class Harness {
   }
 
   /** The server answers, the guard admits a good token and refuses a missing or forged one (so it is really on). */
-  async probe(server: ServerHandle): Promise<void> {
-    const token = this.signer.probe;
+  async probe(server: ServerHandle, signer: Signer): Promise<void> {
+    const token = signer.probe;
     const url = `${server.url}${PATH}`;
     const stats = await status(`${server.url}/__bench/stats`, {});
     if (stats !== 200) throw new Error(`GET /__bench/stats answered ${stats}`);
     const good = await status(url, { authorization: `Bearer ${token}` });
     if (good !== 200) throw new Error(`a valid token was answered ${good}, not 200`);
-    const guarded = server.mode === 'ours' || server.mode === 'peer';
+    const guarded = server.mode === 'ours' || server.mode === 'peer' || server.mode === 'limit';
     const none = await status(url, {});
     const expected = guarded ? 401 : 200;
     if (none !== expected) throw new Error(`a request without a token was answered ${none}, not ${expected}`);

@@ -34,22 +34,23 @@ export async function memoryRun(harness: Harness): Promise<MemoryResult> {
     `memory run: ${requests.toLocaleString('en-US')} requests over ${tokenCount.toLocaleString('en-US')} distinct tokens round-robin, ${guardName}`,
   );
   log(`minting ${tokenCount.toLocaleString('en-US')} tokens (RS256, node:crypto, one process per CPU)`);
-  const files = await harness.mintPool('memory', tokenCount, 4 * 3_600);
+  const signer = await harness.signer('RS256');
+  const files = await harness.mintPool(signer, 'memory', tokenCount, 4 * 3_600);
   await harness.loadPool('memory', files, tokenCount);
-  const warmFiles = await harness.mintPool('warm', 1_000, 4 * 3_600);
+  const warmFiles = await harness.mintPool(signer, 'warm', 1_000, 4 * 3_600);
   await harness.loadPool('warm', warmFiles, 1_000);
 
   const quiet = await awaitQuietCpu(options.serverCpu, { maxWaitMs: options.quietWait * 1000 });
   if (quiet.busy >= 0.1)
     log(`  CPU ${options.serverCpu} is still ${pct(quiet.busy)} busy with other work; running anyway`);
-  const server = await harness.startServer(guard, `memory-${guard}`, ['--expose-gc']);
+  const server = await harness.startServer(guard, signer, `memory-${guard}`, ['--expose-gc']);
   const checkpoints: Checkpoint[] = [];
   let result: LoadResult;
   let warmResult: LoadResult | undefined;
   let afterGc: Checkpoint;
   let cpu: CpuUse | undefined;
   try {
-    await harness.probe(server);
+    await harness.probe(server, signer);
     checkpoints.push(await checkpoint(server, 'idle (after a full GC)', 0, true));
     const base = { url: server.url, path: PATH, connections: options.connections, warmup: 0 };
     if (warmup > 0) {

@@ -8,11 +8,13 @@ export const USAGE = `Usage: npm run bench -- [options]
   --duration N       measured seconds per scenario (default 10)
   --warmup N         unmeasured seconds before each scenario (default 1)
   --connections N    autocannon connections (default 50)
-  --only IDS         run only these scenarios, e.g. --only 1,4,5c (ids: ${SCENARIOS.map((s) => s.id).join(', ')})
+  --only IDS         run only these scenarios, e.g. --only 1,4,5c,L (ids: ${SCENARIOS.map((s) => s.id).join(', ')};
+                     L, esL, edL: the cold-path limit per algorithm; es…, ed…: ES256 and EdDSA tokens)
   --json             print the results as JSON on stdout (progress still goes to stderr)
   --calibrate        also run two calibration scenarios: a sync and an async no-op middleware (c1, c2)
   --profile          run each server with --cpu-prof (figures are then not representative); prints where
-  --distinct N       distinct tokens to mint for (4)/(5c) (default: (1)'s rate × (warm-up + duration) × 1.2)
+  --distinct N       distinct tokens to mint per algorithm for the distinct-token scenarios (4, 5c, L, es4, …)
+                     (default: (1)'s rate × (warm-up + duration) × 1.2)
   --ours-options J   extra createAuth options for our guard, as JSON (experiments), e.g. '{"cache":{"maxEntries":0}}'
   --quiet-wait N     wait up to N seconds for the server's CPU to be quiet before each scenario (default 20)
   --retries N        run a scenario again, up to N times, when other work disturbed the server's CPU (default 1)

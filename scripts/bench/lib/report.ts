@@ -25,11 +25,12 @@ export function table(rows: readonly (readonly string[])[], left: ReadonlySet<nu
   return [line(rows[0]!), sep, ...rows.slice(1).map(line)].join('\n');
 }
 
-/** Each scenario's ratios to the ceiling (1) and to its peer. */
+/** Each scenario's ratios to the ceiling (1), to its peer and to the cold-path limit of its algorithm. */
 function comparisons(results: ReadonlyMap<string, ScenarioResult>, r: ScenarioResult) {
   return {
     toCeiling: r.id === '1' ? undefined : ratiosOf(r, results.get('1')),
     toPeer: r.peer ? ratiosOf(r, results.get(r.peer)) : undefined,
+    toLimit: r.limit ? ratiosOf(r, results.get(r.limit)) : undefined,
   };
 }
 
@@ -41,6 +42,7 @@ function resultsTable(results: ReadonlyMap<string, ScenarioResult>): string {
       'req/s',
       '×(1)',
       '×peer',
+      '×limit',
       'p50 ms',
       '×(1)',
       '×peer',
@@ -52,13 +54,14 @@ function resultsTable(results: ReadonlyMap<string, ScenarioResult>): string {
     ],
   ];
   for (const r of results.values()) {
-    const { toCeiling, toPeer } = comparisons(results, r);
+    const { toCeiling, toPeer, toLimit } = comparisons(results, r);
     rows.push([
       `(${r.id})`,
       r.label,
       r.status === 'failed' ? 'FAILED' : int(r.rps),
       times(toCeiling?.rps),
       times(toPeer?.rps),
+      times(toLimit?.rps),
       ms(r.p50Ms),
       times(toCeiling?.p50),
       times(toPeer?.p50),
@@ -121,14 +124,15 @@ function targetsText(targets: readonly Target[]): string {
   return targets
     .map((t) => {
       const mark = t.status === 'met' ? '[met]    ' : t.status === 'not met' ? '[NOT MET]' : '[unknown]';
-      const op = t.op === '>=' ? '≥' : '≤';
+      const op = t.op === '>=' ? '≥' : t.op === '<=' ? '≤' : '>';
       const value =
         t.value === undefined
           ? ''
           : t.unit
             ? `: ${t.value.toFixed(1)} ${t.unit} (limit ${op} ${t.limit} ${t.unit})`
             : `: ${t.value.toFixed(3)}× (limit ${op} ${t.limit}×)`;
-      return `  ${mark} ${t.text}${value}${t.note ? `  — ${t.note}` : ''}`;
+      const numbers = t.numbers ? `; ${t.numbers}` : '';
+      return `  ${mark} ${t.text}${value}${numbers}${t.note ? `  — ${t.note}` : ''}`;
     })
     .join('\n');
 }
@@ -159,7 +163,13 @@ export function scenarioReport(
   out.push(resultsTable(results));
   out.push('');
   out.push(
-    '×(1): ratio to the unprotected route; ×peer: ratio to express-oauth2-jwt-bearer with the same tokens (2↔5a, 3↔5b, 4↔5c).',
+    '×(1): ratio to the unprotected route; ×peer: ratio to express-oauth2-jwt-bearer with the same tokens (2↔5a, 3↔5b, 4↔5c, es4↔es5, ed4↔ed5);',
+  );
+  out.push(
+    '×limit: ratio to the cold-path limit of the same algorithm (L, esL, edL): a synchronous middleware doing one node:crypto',
+  );
+  out.push(
+    'check and the iss/exp/scope comparisons, nothing else: the least work any guard does for a token never seen.',
   );
   out.push(
     'Latency ratios below 1 are better; req/s ratios above 1 are better. RSS: fresh server before the warm-up → after the run.',
@@ -189,11 +199,12 @@ export function scenarioJson(
   targets: readonly Target[],
 ): string {
   const scenarios = [...results.values()].map((r) => {
-    const { toCeiling, toPeer } = comparisons(results, r);
+    const { toCeiling, toPeer, toLimit } = comparisons(results, r);
     return {
       id: r.id,
       label: r.label,
       mode: r.mode,
+      alg: r.alg,
       tokens: tokensText(r),
       status: r.status,
       flags: r.flags,
@@ -204,6 +215,7 @@ export function scenarioJson(
       p99Ms: r.p99Ms,
       toCeiling,
       toPeer: r.peer ? ({ peer: r.peer, ...toPeer } satisfies Ratios & { peer: string }) : undefined,
+      toLimit: r.limit ? ({ limit: r.limit, ...toLimit } satisfies Ratios & { limit: string }) : undefined,
       rssMb: r.rss && {
         before: r.rss.before / MB,
         after: r.rss.after / MB,

@@ -1,4 +1,5 @@
 import type { ServerMode } from './children.js';
+import type { Alg } from './scenarios.js';
 import type { LoadResult, Rotation } from './types.js';
 
 /** What one scenario measured, and the one place ratios between two scenarios are taken. */
@@ -27,9 +28,12 @@ export interface ScenarioResult {
   readonly id: string;
   readonly label: string;
   readonly mode: ServerMode;
+  readonly alg: Alg;
   readonly rotation: Rotation;
   /** The peer scenario with the same tokens (for ours). */
   readonly peer?: string;
+  /** The cold-path limit scenario of the same algorithm (for guarded scenarios). */
+  readonly limit?: string;
   /** `failed`: no figures (the server did not start or answer correctly); `flagged`: figures not to be trusted. */
   readonly status: 'ok' | 'flagged' | 'failed';
   readonly flags: readonly string[];

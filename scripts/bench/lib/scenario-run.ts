@@ -1,5 +1,5 @@
 import type { ServerHandle } from './children.js';
-import { gcUse, log, PATH, serverStats, type Harness, type ServerStats } from './harness.js';
+import { gcUse, log, PATH, serverStats, type Harness, type ServerStats, type Signer } from './harness.js';
 import { awaitQuietCpu, cpuSnapshot, procMemory, type CpuSnapshot } from './proc.js';
 import { flagsOf, pct, type ScenarioResult } from './results.js';
 import { RUN_ORDER, SCENARIOS, type ScenarioDef } from './scenarios.js';
@@ -10,20 +10,23 @@ import type { LoadResult, RunSpec } from './types.js';
  * run again when other work disturbed it. Answers the results by scenario id, in report order.
  */
 
-async function runScenario(harness: Harness, def: ScenarioDef): Promise<ScenarioResult> {
+async function runScenario(harness: Harness, def: ScenarioDef, pool: string): Promise<ScenarioResult> {
   const { options, load } = harness;
   const base = {
     id: def.id,
     label: def.label,
     mode: def.mode,
+    alg: def.alg,
     rotation: def.rotation,
     ...(def.peer ? { peer: def.peer } : {}),
+    ...(def.limit ? { limit: def.limit } : {}),
   };
   log(`(${def.id}) ${def.label}: ${options.warmup} s warm-up + ${options.duration} s`);
   let server: ServerHandle | undefined;
   try {
-    server = await harness.startServer(def.mode, `scenario-${def.id}-${def.mode}`);
-    await harness.probe(server);
+    const signer = await harness.signer(def.alg);
+    server = await harness.startServer(def.mode, signer, `scenario-${def.id}-${def.mode}`);
+    await harness.probe(server, signer);
     const before = procMemory(server.pid);
     let start: CpuSnapshot | undefined;
     let end: CpuSnapshot | undefined;
@@ -31,7 +34,7 @@ async function runScenario(harness: Harness, def: ScenarioDef): Promise<Scenario
     const spec: RunSpec = {
       url: server.url,
       path: PATH,
-      tokens: def.pool,
+      tokens: pool,
       rotation: def.rotation,
       connections: options.connections,
       warmup: options.warmup,
@@ -95,7 +98,7 @@ function disturbed(result: ScenarioResult): boolean {
 }
 
 /** A scenario on a quiet server CPU, run again (up to --retries times) when other work disturbed it. */
-async function runQuietly(harness: Harness, def: ScenarioDef): Promise<ScenarioResult> {
+async function runQuietly(harness: Harness, def: ScenarioDef, pool: string): Promise<ScenarioResult> {
   const { options } = harness;
   const attempts: ScenarioResult[] = [];
   for (let attempt = 1; ; attempt++) {
@@ -106,7 +109,7 @@ async function runQuietly(harness: Harness, def: ScenarioDef): Promise<ScenarioR
       );
     else if (quiet.waitedMs > 1_000)
       log(`  waited ${(quiet.waitedMs / 1000).toFixed(0)} s for CPU ${options.serverCpu} to be quiet`);
-    const result = await runScenario(harness, def);
+    const result = await runScenario(harness, def, pool);
     attempts.push(result);
     if (attempt > options.retries || !disturbed(result)) break;
     log(`  other work disturbed the server's CPU: running (${def.id}) again`);
@@ -120,34 +123,65 @@ async function runQuietly(harness: Harness, def: ScenarioDef): Promise<ScenarioR
   return { ...best, attempts: attempts.length };
 }
 
-/** Runs the selected scenarios in {@link RUN_ORDER}; answers their results by id. */
-export async function scenarioRun(harness: Harness): Promise<Map<string, ScenarioResult>> {
-  const { options } = harness;
-  const thousandFiles = await harness.mintPool('thousand', 1_000, 3_600);
-  await harness.loadPool('thousand', thousandFiles, 1_000);
+/**
+ * The token pools of the load generator: 1,000 tokens per algorithm (the first is the 1-token scenarios'),
+ * and one pool of distinct tokens, minted for one algorithm at a time and replaced by the next algorithm's,
+ * so the load generator never holds several hundred MB of tokens it will not send again.
+ */
+class Pools {
+  private readonly thousand = new Set<string>();
+  private distinctAlg: string | undefined;
 
-  const results = new Map<string, ScenarioResult>();
-  const defs = RUN_ORDER.map((id) => options.scenarios.find((s) => s.id === id)).filter(
-    (s): s is ScenarioDef => s !== undefined,
-  );
-  let distinctReady = false;
-  for (const def of defs) {
-    if (def.pool === 'distinct' && !distinctReady) {
+  constructor(
+    private readonly harness: Harness,
+    private readonly results: ReadonlyMap<string, ScenarioResult>,
+  ) {}
+
+  /** The name of the pool `def` sends, minted and loaded first when needed. */
+  async for(def: ScenarioDef): Promise<string> {
+    const signer = await this.harness.signer(def.alg);
+    return def.pool === 'thousand' ? this.thousandOf(signer) : this.distinctOf(signer);
+  }
+
+  private async thousandOf(signer: Signer): Promise<string> {
+    const name = `thousand-${signer.alg}`;
+    if (!this.thousand.has(name)) {
+      const files = await this.harness.mintPool(signer, name, 1_000, 3_600);
+      await this.harness.loadPool(name, files, 1_000);
+      this.thousand.add(name);
+    }
+    return name;
+  }
+
+  private async distinctOf(signer: Signer): Promise<string> {
+    if (this.distinctAlg !== signer.alg) {
       // Enough never-repeated tokens for the warm-up and the measured part at the ceiling's rate, which no
       // guarded scenario can exceed, plus a margin. A run that still runs out is stopped and flagged.
-      const ceiling = results.get('1');
+      const { options } = this.harness;
+      const ceiling = this.results.get('1');
       const rate = ceiling?.status !== 'failed' && ceiling?.rps ? ceiling.rps : 20_000;
       const count =
         options.distinct ?? Math.ceil(rate * (options.warmup + options.duration) * 1.2) + 4 * options.connections;
       log(
-        `minting ${count.toLocaleString('en-US')} distinct tokens (RS256, node:crypto, one process per CPU; no server is running)`,
+        `minting ${count.toLocaleString('en-US')} distinct ${signer.alg} tokens (node:crypto, one process per CPU; no server is running)`,
       );
-      const files = await harness.mintPool('distinct', count, 3_600);
-      await harness.loadPool('distinct', files, count);
-      distinctReady = true;
+      this.distinctAlg = undefined;
+      const files = await this.harness.mintPool(signer, `distinct-${signer.alg}`, count, 3_600);
+      await this.harness.loadPool('distinct', files, count);
+      this.distinctAlg = signer.alg;
     }
-    results.set(def.id, await runQuietly(harness, def));
+    return 'distinct';
   }
+}
+
+/** Runs the selected scenarios in {@link RUN_ORDER}; answers their results by id, in report order. */
+export async function scenarioRun(harness: Harness): Promise<Map<string, ScenarioResult>> {
+  const results = new Map<string, ScenarioResult>();
+  const pools = new Pools(harness, results);
+  const defs = RUN_ORDER.map((id) => harness.options.scenarios.find((s) => s.id === id)).filter(
+    (s): s is ScenarioDef => s !== undefined,
+  );
+  for (const def of defs) results.set(def.id, await runQuietly(harness, def, await pools.for(def)));
   const ordered = new Map<string, ScenarioResult>();
   for (const s of SCENARIOS) {
     const r = results.get(s.id);
