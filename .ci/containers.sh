@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# CI, the container path (issue 8), run by .ci/run after the native path (which ran with no engine around):
+# CI, the container path (the way a user with Docker gets Keycloak: testcontainers, `npm run demo`, docker compose),
+# run by .ci/run after the native path (which ran with no engine around):
 #
 #   1. installs docker.io, docker-compose and debootstrap from Debian when missing;
 #   2. starts a Docker engine of its own: its own data root (in the cache folder, so images survive between
 #      runs), exec root and socket, --bridge=none --iptables=false --ip6tables=false: no bridge, no network
 #      device, no firewall rule; containers use the host's network only;
-#   3. builds the Keycloak image and the Node.js base image without any registry (scripts/container/);
+#   3. builds the Keycloak image and the Node.js base image without any registry (.ci/container/);
 #   4. runs the integration suite once through testcontainers (Ryuk disabled: every test removes its own);
 #   5. runs `npm run demo`, whose launcher takes its Docker path;
 #   6. brings docker-compose.yml + docker-compose.ci.yml up, proves the CLI client against the containers
@@ -16,8 +17,8 @@
 # Run alone: bash .ci/containers.sh (as root; needs `npm ci` done, as .ci/run does first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source-path=SCRIPTDIR/.. source=scripts/container/lib.sh
-source scripts/container/lib.sh
+# shellcheck source-path=SCRIPTDIR/.. source=.ci/container/lib.sh
+source .ci/container/lib.sh
 
 [[ $(id -u) == 0 ]] || die 'run as root: it installs packages and starts a Docker engine'
 [[ -d node_modules/testcontainers ]] || die 'node_modules is missing: run npm ci first (.ci/run does)'
@@ -252,8 +253,8 @@ pass "engine up with networks host and none only, no bridge"
 
 # ---------------------------------------------------------------------------------------------------------
 step 'images: debootstrap + docker import, no registry'
-bash scripts/container/build-keycloak-image.sh
-bash scripts/container/build-node-image.sh
+bash .ci/container/build-keycloak-image.sh
+bash .ci/container/build-node-image.sh
 docker images --format '  {{.Repository}}:{{.Tag}}  {{.ID}}  {{.Size}}' | grep -v '<none>'
 pass 'Keycloak and Node.js images present'
 

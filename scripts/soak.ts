@@ -1,7 +1,7 @@
 /**
  * npm run soak -- --minutes N [--concurrency C] [--max-requests M]
  *
- * Soak test of the demo server (issue 7): builds it, starts a fake identity provider here and the server in
+ * Soak test of the demo server: builds it, starts a fake identity provider here and the server in
  * its own process (`node dist/demo/server.js`, ISSUER_URL pointing at the provider), then sends a bounded
  * mix of valid and forged tokens on 127.0.0.1 while keys rotate and the JWKS endpoint goes down (500,
  * refused connections, hanging) and comes back. Stops by itself at N minutes or M requests.

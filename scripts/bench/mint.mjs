@@ -1,17 +1,27 @@
-// Mints Keycloak-shaped RS256 access tokens with node:crypto `sign()` on a KeyObject (about 0.4 ms each on
-// a 2048-bit key), one per line into a file. The driver runs two of these, one per core, before any server
-// starts. Every token carries its own `jti` and `sub` (a prefix plus a counter), so no two are alike.
+// Mints Keycloak-shaped access tokens with node:crypto `sign()` on a KeyObject (RS256 about 0.4 ms each on a
+// 2048-bit key; ES256 and EdDSA far less), one per line into a file. The driver runs two of these, one per
+// core, before any server starts. Every token carries its own `jti` and `sub` (a prefix plus a counter), so no
+// two are alike.
 //
 //   node scripts/bench/mint.mjs <job.json>
-//   job: { pem, kid, issuer, audience, clientId, count, prefix, expiresIn, file }
+//   job: { alg, pem, kid, issuer, audience, clientId, count, prefix, expiresIn, file }
 // Prints `MINTED <count>` when done. Exits when its stdin closes (the driver went away).
 import { createPrivateKey, sign } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 
 const job = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const key = createPrivateKey(job.pem);
+// node:crypto's digest and key options per JWS algorithm: JWS wants ECDSA signatures as r || s (IEEE P1363),
+// not DER, and Ed25519 takes no digest.
+const SIGNING = {
+  RS256: { digest: 'sha256', options: {} },
+  ES256: { digest: 'sha256', options: { dsaEncoding: 'ieee-p1363' } },
+  EdDSA: { digest: null, options: {} },
+};
+const signing = SIGNING[job.alg];
+if (!signing) throw new Error(`mint.mjs: unsupported alg ${job.alg}`);
+const key = { key: createPrivateKey(job.pem), ...signing.options };
 const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const header = b64({ alg: 'RS256', typ: 'JWT', kid: job.kid });
+const header = b64({ alg: job.alg, typ: 'JWT', kid: job.kid });
 const iat = Math.floor(Date.now() / 1000);
 
 process.stdin.on('end', () => process.exit(1));
@@ -35,7 +45,7 @@ function tokenAt(i) {
     preferred_username: `service-account-${job.clientId}`,
   });
   const input = `${header}.${payload}`;
-  return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+  return `${input}.${sign(signing.digest, Buffer.from(input), key).toString('base64url')}`;
 }
 
 const out = createWriteStream(job.file);

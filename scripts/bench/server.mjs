@@ -1,7 +1,7 @@
 // The server under test: one plain-node process running the built package (dist/), pinned to one core by
 // the driver (run.ts). It must not run under tsx, so the numbers are those of production code.
 //
-//   BENCH_MODE=none|ours|peer|noop-sync|noop-async  BENCH_ISSUER=<issuer URL>  BENCH_AUDIENCE=<aud>  [BENCH_OURS_OPTIONS=<json>]
+//   BENCH_MODE=none|ours|peer|limit|noop-sync|noop-async  BENCH_ISSUER=<issuer URL>  BENCH_AUDIENCE=<aud>  [BENCH_OURS_OPTIONS=<json>]
 //   node scripts/bench/server.mjs
 //
 // Every mode serves the same route, GET /api/data, with the same handler; only the guard in front of it
@@ -9,6 +9,7 @@
 // /__bench/gc runs a full GC first when node was started with --expose-gc. The process prints one line `BENCH_READY <json>` on
 // stdout once it listens (and, for "ours", once the issuer's keys are fetched) and exits when its stdin
 // closes, so it never outlives the driver.
+import { createPublicKey, verify } from 'node:crypto';
 import { constants as perf, PerformanceObserver } from 'node:perf_hooks';
 import express from 'express';
 import { auth as peerAuth } from 'express-oauth2-jwt-bearer';
@@ -21,7 +22,7 @@ const audience = process.env.BENCH_AUDIENCE ?? 'test-api';
 const oursOptions = JSON.parse(process.env.BENCH_OURS_OPTIONS || '{}');
 
 function guardFor(name) {
-  if (name === 'none' || name.startsWith('noop-')) return undefined;
+  if (name === 'none' || name === 'limit' || name.startsWith('noop-')) return undefined;
   if (!issuer) throw new Error('BENCH_ISSUER is required for a guarded mode');
   if (name === 'ours') return createAuth({ issuer, audience, ...oursOptions });
   if (name === 'peer') return peerAuth({ issuerBaseURL: issuer, audience });
@@ -30,6 +31,60 @@ function guardFor(name) {
 
 const guard = guardFor(mode);
 if (mode === 'ours') await guard.ready(); // fetch the JWKS before announcing readiness
+
+// node:crypto's digest and key options per JWS algorithm (ECDSA signatures are r || s in a JWS, not DER).
+const VERIFYING = {
+  RS256: { digest: 'sha256', options: {} },
+  ES256: { digest: 'sha256', options: { dsaEncoding: 'ieee-p1363' } },
+  EdDSA: { digest: null, options: {} },
+};
+
+/**
+ * The cold-path limit (`limit`): what any guard must do for a token it has never seen, and nothing more, all
+ * synchronous: take the header, split the token, one node:crypto signature check with a key imported before
+ * the first request (the issuer's signing key, fetched once at start-up), parse the payload, compare `iss`,
+ * `exp` and one scope. No cache, no key selection, no error objects: a guard slower than this on distinct
+ * tokens spends time on something else.
+ */
+async function limitMiddleware() {
+  const get = async (url) => {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
+    return res.json();
+  };
+  const { jwks_uri: jwksUri } = await get(`${issuer}/.well-known/openid-configuration`);
+  const jwk = (await get(jwksUri)).keys.find((k) => k.use === 'sig');
+  const verifying = VERIFYING[jwk?.alg];
+  if (!verifying) throw new Error(`the issuer's signing key has no supported alg (${jwk?.alg})`);
+  const key = { key: createPublicKey({ key: jwk, format: 'jwk' }), ...verifying.options };
+  const scope = 'profile';
+  const refuse = (res) => res.status(401).set('WWW-Authenticate', 'Bearer').end();
+  return (req, res, next) => {
+    const header = req.headers.authorization;
+    if (typeof header !== 'string' || !header.startsWith('Bearer ')) return refuse(res);
+    const first = header.indexOf('.', 7);
+    const second = first === -1 ? -1 : header.indexOf('.', first + 1);
+    if (second === -1) return refuse(res);
+    let claims;
+    try {
+      const signature = Buffer.from(header.slice(second + 1), 'base64url');
+      if (!verify(verifying.digest, Buffer.from(header.slice(7, second)), key, signature)) return refuse(res);
+      claims = JSON.parse(Buffer.from(header.slice(first + 1, second), 'base64url').toString());
+    } catch {
+      return refuse(res); // a signature node:crypto cannot read, or a payload that is not JSON
+    }
+    if (
+      claims?.iss !== issuer ||
+      !(claims.exp > Date.now() / 1000) ||
+      typeof claims.scope !== 'string' ||
+      !claims.scope.split(' ').includes(scope)
+    )
+      return refuse(res);
+    req.auth = claims;
+    next();
+  };
+}
+const limit = mode === 'limit' ? await limitMiddleware() : undefined;
 
 const app = express();
 app.disable('x-powered-by');
@@ -78,6 +133,7 @@ const asyncNoop = (_req, _res, next) => {
 if (mode === 'none') app.get('/api/data', handler);
 else if (mode === 'noop-sync') app.get('/api/data', syncNoop, handler);
 else if (mode === 'noop-async') app.get('/api/data', asyncNoop, handler);
+else if (mode === 'limit') app.get('/api/data', limit, handler);
 else if (mode === 'ours') app.get('/api/data', guard.requireAuth(), handler);
 else app.get('/api/data', guard, handler);
 

@@ -1,6 +1,6 @@
 // The Docker path: the image quay.io/keycloak/keycloak:<KEYCLOAK_VERSION> (the official one, pulled when
 // missing; where no registry is reachable, a look-alike built under that name by
-// scripts/container/build-keycloak-image.sh), `start-dev --import-realm`, realm files mounted read-only into
+// .ci/container/build-keycloak-image.sh), `start-dev --import-realm`, realm files mounted read-only into
 // /opt/keycloak/data/import, host networking (no bridge network), listening on 127.0.0.1 only.
 import { spawn, spawnSync } from 'node:child_process';
 import type { Socket } from 'node:net';
@@ -68,7 +68,7 @@ export async function startDocker(options: DockerOptions): Promise<DockerKeycloa
     `${file}:${CONTAINER_IMPORT_DIR}/${basename(file)}:ro`,
   ]);
   await runCommand('docker', ['rm', '--force', name]); // a stopped leftover of a crashed run
-  // Present (pulled earlier, or built without a registry by scripts/container/build-keycloak-image.sh) or not.
+  // Present (pulled earlier, or built without a registry by .ci/container/build-keycloak-image.sh) or not.
   const present = (await runCommand('docker', ['image', 'inspect', '--format', '{{.Id}}', KEYCLOAK_IMAGE])).code === 0;
   options.log(
     `starting ${KEYCLOAK_IMAGE} as container ${name} on the host network ` +

@@ -1,4 +1,4 @@
-// The demo API and the client against a real Keycloak (issue 4): every route, every client of the realm,
+// The demo API and the client against a real Keycloak: every route, every client of the realm,
 // foreign tokens, key rotation through Keycloak's admin API, and Keycloak becoming unreachable.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';

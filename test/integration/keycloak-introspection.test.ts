@@ -1,4 +1,4 @@
-// Introspection (RFC 7662) and revocation (RFC 7009) against a real Keycloak (issue 5): a token revoked at
+// Introspection (RFC 7662) and revocation (RFC 7009) against a real Keycloak: a token revoked at
 // Keycloak through the client's revokeToken is refused by a guard in introspection mode within the cache TTL,
 // while a guard trusting the JWT alone still accepts it until it expires.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';

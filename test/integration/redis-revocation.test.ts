@@ -3,7 +3,7 @@ import { startFakeProvider, type FakeProvider } from '../../src/testing/index.js
 import { startDemoServer, type DemoServerProcess } from '../helpers/demo-server.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 
-/** Revocations shared across demo server processes through a real redis-server (issue 5). */
+/** Revocations shared across demo server processes through a real redis-server. */
 describe('revocation shared through Redis', () => {
   let idp: FakeProvider;
   let redis: TestRedis;

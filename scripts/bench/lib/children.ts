@@ -125,8 +125,11 @@ function tail(stream: NodeJS.ReadableStream | null, max = 8_000): () => string {
 
 // ---------------------------------------------------------------------------------------------- server
 
-/** `noop-sync` / `noop-async`: calibration, a middleware doing nothing (synchronously, or after one await). */
-export type ServerMode = 'none' | 'ours' | 'peer' | 'noop-sync' | 'noop-async';
+/**
+ * `noop-sync` / `noop-async`: calibration, a middleware doing nothing (synchronously, or after one await);
+ * `limit`: the cold-path limit, one signature check and the few claim comparisons no guard can skip.
+ */
+export type ServerMode = 'none' | 'ours' | 'peer' | 'limit' | 'noop-sync' | 'noop-async';
 
 export interface ServerHandle {
   readonly pid: number;
@@ -291,6 +294,8 @@ export class LoadGenerator {
 // ---------------------------------------------------------------------------------------------- minting
 
 export interface MintJob {
+  /** RS256, ES256 or EdDSA: the algorithm of `pem`'s key. */
+  readonly alg: string;
   readonly pem: string;
   readonly kid: string;
   readonly issuer: string;

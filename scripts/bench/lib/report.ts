@@ -1,281 +1,14 @@
-import type { LoadResult, Rotation } from './types.js';
-import type { ServerMode } from './children.js';
+import type { BenchMeta } from './harness.js';
+import { pct, ratiosOf, type MemoryResult, type Ratios, type ScenarioResult } from './results.js';
+import type { Target } from './targets.js';
 
-/** One scenario of the default run, as defined by issue 6. */
-export interface ScenarioDef {
-  /** `1`..`4`, `5a`..`5c`. */
-  readonly id: string;
-  readonly label: string;
-  readonly mode: ServerMode;
-  readonly pool: 'thousand' | 'distinct';
-  readonly rotation: Rotation;
-  /** For our scenarios: the peer scenario with the same tokens. */
-  readonly peer?: string;
-  /** Only with --calibrate. */
-  readonly calibration?: boolean;
-}
-
-export const SCENARIOS: readonly ScenarioDef[] = [
-  { id: '1', label: 'unprotected route (ceiling)', mode: 'none', pool: 'thousand', rotation: 'fixed' },
-  { id: '2', label: 'bearer-guard, 1 token', mode: 'ours', pool: 'thousand', rotation: 'fixed', peer: '5a' },
-  {
-    id: '3',
-    label: 'bearer-guard, 1,000 tokens round-robin',
-    mode: 'ours',
-    pool: 'thousand',
-    rotation: 'cycle',
-    peer: '5b',
-  },
-  {
-    id: '4',
-    label: 'bearer-guard, every token distinct',
-    mode: 'ours',
-    pool: 'distinct',
-    rotation: 'once',
-    peer: '5c',
-  },
-  { id: '5a', label: 'express-oauth2-jwt-bearer, 1 token', mode: 'peer', pool: 'thousand', rotation: 'fixed' },
-  { id: '5b', label: 'express-oauth2-jwt-bearer, 1,000 tokens', mode: 'peer', pool: 'thousand', rotation: 'cycle' },
-  {
-    id: '5c',
-    label: 'express-oauth2-jwt-bearer, every token distinct',
-    mode: 'peer',
-    pool: 'distinct',
-    rotation: 'once',
-  },
-  // Calibration (--calibrate): what a middleware costs here at all, with no verification.
-  {
-    id: 'c1',
-    label: 'calibration: sync no-op middleware, 1 token',
-    mode: 'noop-sync',
-    pool: 'thousand',
-    rotation: 'fixed',
-    calibration: true,
-  },
-  {
-    id: 'c2',
-    label: 'calibration: async no-op middleware, 1 token',
-    mode: 'noop-async',
-    pool: 'thousand',
-    rotation: 'fixed',
-    calibration: true,
-  },
-];
-
-export interface CpuUse {
-  /** CPU of the server process, as a fraction of one CPU. */
-  readonly server: number;
-  /** CPU of its main (JavaScript) thread; the rest went to V8's GC helpers and the libuv pool. */
-  readonly serverMain: number;
-  /** CPU of the load generator process. */
-  readonly load: number;
-  /** Busy time of the server's CPU not spent by the server (other processes, interrupts). */
-  readonly serverCpuOther: number;
-}
-
-/** Garbage collection in the server during the measured part (main-thread pauses, from a PerformanceObserver). */
-export interface GcUse {
-  readonly minor: number;
-  readonly major: number;
-  readonly incremental: number;
-  readonly pauseMs: number;
-  readonly pauseUsPerRequest: number;
-}
-
-export interface ScenarioResult {
-  readonly id: string;
-  readonly label: string;
-  readonly mode: ServerMode;
-  readonly rotation: Rotation;
-  /** The peer scenario with the same tokens (for ours). */
-  readonly peer?: string;
-  /** `failed`: no figures (the server did not start or answer correctly); `flagged`: figures not to be trusted. */
-  readonly status: 'ok' | 'flagged' | 'failed';
-  readonly flags: readonly string[];
-  /** How many times it ran (more than once when other work disturbed the server's CPU). */
-  readonly attempts?: number;
-  readonly error?: string;
-  readonly rps?: number;
-  /** Responses per second of server CPU time: the same rate, insensitive to CPU stolen by other work. */
-  readonly rpsPerCpu?: number;
-  readonly p50Ms?: number;
-  readonly p99Ms?: number;
-  readonly rss?: {
-    readonly before: number;
-    readonly after: number;
-    readonly peak: number;
-    readonly heapUsedAfter?: number;
-  };
-  readonly cpu?: CpuUse;
-  readonly gc?: GcUse;
-  readonly load?: LoadResult;
-}
-
-export interface Ratios {
-  readonly rps?: number;
-  readonly p50?: number;
-  readonly p99?: number;
-}
-
-export interface Target {
-  readonly id: string;
-  readonly text: string;
-  readonly value?: number;
-  /** Unit of `value` and `limit`: a ratio (×) unless set. */
-  readonly unit?: string;
-  readonly limit: number;
-  readonly op: '>=' | '<=';
-  readonly status: 'met' | 'not met' | 'unknown';
-  readonly note?: string;
-}
+/** The reports of both runs: the text tables people read and the JSON (`--json`) scripts read. */
 
 const MB = 1024 * 1024;
-
-export function ratio(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined || b === undefined || b === 0 ? undefined : a / b;
-}
-
-export function ratiosOf(result: ScenarioResult, base: ScenarioResult | undefined): Ratios {
-  if (!base || result.status === 'failed' || base.status === 'failed') return {};
-  return {
-    rps: ratio(result.rps, base.rps),
-    p50: ratio(result.p50Ms, base.p50Ms),
-    p99: ratio(result.p99Ms, base.p99Ms),
-  };
-}
-
-/** Why a scenario's figures should not be trusted; empty when they can be. */
-export function flagsOf(load: LoadResult, cpu: CpuUse | undefined): string[] {
-  const flags: string[] = [];
-  const codes = (c: Record<string, number>) =>
-    Object.entries(c)
-      .filter(([code]) => !code.startsWith('2'))
-      .map(([code, n]) => `${n}×${code}`)
-      .join(', ');
-  if (load.non2xx > 0) flags.push(`${load.non2xx} non-2xx responses (${codes(load.statusCodes)})`);
-  if (load.errors > 0)
-    flags.push(
-      `${load.errors} request errors (${load.timeouts} timeouts)${load.errorSamples.length ? `: ${load.errorSamples[0]}` : ''}`,
-    );
-  if (load.warmup && (load.warmup.non2xx > 0 || load.warmup.errors > 0)) {
-    flags.push(
-      `warm-up: ${load.warmup.non2xx} non-2xx (${codes(load.warmup.statusCodes)}), ${load.warmup.errors} errors`,
-    );
-  }
-  if (load.responses === 0) flags.push('no responses');
-  if (load.tokens.rotation === 'once' && load.tokens.repeatedSends > 0) {
-    flags.push(`token pool exhausted: ${load.tokens.repeatedSends} tokens sent twice, run stopped early`);
-  }
-  if (cpu) {
-    if (cpu.load >= 0.95)
-      flags.push(`load generator saturated (${pct(cpu.load)} CPU): the server may not be the limit`);
-    if (cpu.server < 0.9) flags.push(`server not saturated (${pct(cpu.server)} CPU)`);
-    if (cpu.serverCpuOther >= 0.15) flags.push(`other work on the server's CPU (${pct(cpu.serverCpuOther)})`);
-  }
-  return flags;
-}
-
-export function targetsOf(results: ReadonlyMap<string, ScenarioResult>): Target[] {
-  const get = (id: string) => results.get(id);
-  const usable = (...ids: string[]) => ids.every((id) => get(id) && get(id)!.status !== 'failed');
-  const trusted = (...ids: string[]) => ids.every((id) => get(id)?.status === 'ok');
-  const perCpu = (a: string, b: string) => () => ratio(get(a)?.rpsPerCpu, get(b)?.rpsPerCpu);
-  function target(
-    id: string,
-    text: string,
-    ids: string[],
-    value: () => number | undefined,
-    op: '>=' | '<=',
-    limit: number,
-    normalised?: () => number | undefined,
-  ): Target {
-    if (!usable(...ids))
-      return {
-        id,
-        text,
-        limit,
-        op,
-        status: 'unknown',
-        note: `scenario ${ids
-          .filter((i) => !usable(i))
-          .map((i) => `(${i})`)
-          .join(', ')} did not run or failed`,
-      };
-    const v = value();
-    if (v === undefined) return { id, text, limit, op, status: 'unknown' };
-    const met = op === '>=' ? v >= limit : v <= limit;
-    const untrusted = ids.filter((i) => !trusted(i));
-    return {
-      id,
-      text,
-      value: v,
-      limit,
-      op,
-      status: met ? 'met' : 'not met',
-      ...(untrusted.length
-        ? {
-            note:
-              `scenario ${untrusted.map((i) => `(${i})`).join(', ')} is flagged` +
-              (normalised?.() !== undefined ? `; per server CPU-second: ${normalised()!.toFixed(3)}×` : ''),
-          }
-        : {}),
-    };
-  }
-  return [
-    target(
-      '2-rps',
-      '(2) 1 token: req/s ≥ 0.95 × (1)',
-      ['1', '2'],
-      () => ratio(get('2')?.rps, get('1')?.rps),
-      '>=',
-      0.95,
-      perCpu('2', '1'),
-    ),
-    target(
-      '3-rps',
-      '(3) 1,000 tokens: req/s ≥ 0.95 × (1)',
-      ['1', '3'],
-      () => ratio(get('3')?.rps, get('1')?.rps),
-      '>=',
-      0.95,
-      perCpu('3', '1'),
-    ),
-    target(
-      '4-rps',
-      '(4) all distinct: req/s ≥ 0.75 × (1)',
-      ['1', '4'],
-      () => ratio(get('4')?.rps, get('1')?.rps),
-      '>=',
-      0.75,
-      perCpu('4', '1'),
-    ),
-    target(
-      '4-peer',
-      '(4) all distinct: req/s ≥ 1.5 × peer (5c)',
-      ['4', '5c'],
-      () => ratio(get('4')?.rps, get('5c')?.rps),
-      '>=',
-      1.5,
-      perCpu('4', '5c'),
-    ),
-    target(
-      '2-p99',
-      '(2) 1 token: p99 ≤ 1.2 × p99 of (1)',
-      ['1', '2'],
-      () => ratio(get('2')?.p99Ms, get('1')?.p99Ms),
-      '<=',
-      1.2,
-    ),
-  ];
-}
-
-// ---------------------------------------------------------------------------------------------- formatting
-
-export const pct = (x: number): string => `${Math.round(x * 100)}%`;
 const int = (x: number | undefined): string => (x === undefined ? '—' : Math.round(x).toLocaleString('en-US'));
 const ms = (x: number | undefined): string => (x === undefined ? '—' : x.toFixed(2));
 const times = (x: number | undefined): string => (x === undefined ? '—' : `${x.toFixed(2)}×`);
-export const mb = (bytes: number | undefined): string => (bytes === undefined ? '—' : (bytes / MB).toFixed(1));
+const mb = (bytes: number | undefined): string => (bytes === undefined ? '—' : (bytes / MB).toFixed(1));
 
 /** A plain-text table: first row is the header; columns right-aligned except those in `left`. */
 export function table(rows: readonly (readonly string[])[], left: ReadonlySet<number> = new Set([0, 1])): string {
@@ -292,9 +25,16 @@ export function table(rows: readonly (readonly string[])[], left: ReadonlySet<nu
   return [line(rows[0]!), sep, ...rows.slice(1).map(line)].join('\n');
 }
 
-export function resultsTable(results: readonly ScenarioResult[]): string {
-  const byId = new Map(results.map((r) => [r.id, r]));
-  const base = byId.get('1');
+/** Each scenario's ratios to the ceiling (1), to its peer and to the cold-path limit of its algorithm. */
+function comparisons(results: ReadonlyMap<string, ScenarioResult>, r: ScenarioResult) {
+  return {
+    toCeiling: r.id === '1' ? undefined : ratiosOf(r, results.get('1')),
+    toPeer: r.peer ? ratiosOf(r, results.get(r.peer)) : undefined,
+    toLimit: r.limit ? ratiosOf(r, results.get(r.limit)) : undefined,
+  };
+}
+
+function resultsTable(results: ReadonlyMap<string, ScenarioResult>): string {
   const rows: string[][] = [
     [
       '#',
@@ -302,6 +42,7 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
       'req/s',
       '×(1)',
       '×peer',
+      '×limit',
       'p50 ms',
       '×(1)',
       '×peer',
@@ -312,21 +53,21 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
       'status',
     ],
   ];
-  for (const r of results) {
-    const toBase = r.id === '1' ? {} : ratiosOf(r, base);
-    const toPeer = r.peer ? ratiosOf(r, byId.get(r.peer)) : {};
+  for (const r of results.values()) {
+    const { toCeiling, toPeer, toLimit } = comparisons(results, r);
     rows.push([
       `(${r.id})`,
       r.label,
       r.status === 'failed' ? 'FAILED' : int(r.rps),
-      times(toBase.rps),
-      times(toPeer.rps),
+      times(toCeiling?.rps),
+      times(toPeer?.rps),
+      times(toLimit?.rps),
       ms(r.p50Ms),
-      times(toBase.p50),
-      times(toPeer.p50),
+      times(toCeiling?.p50),
+      times(toPeer?.p50),
       ms(r.p99Ms),
-      times(toBase.p99),
-      times(toPeer.p99),
+      times(toCeiling?.p99),
+      times(toPeer?.p99),
       r.rss ? `${mb(r.rss.before)} → ${mb(r.rss.after)}` : '—',
       r.status === 'ok' ? 'ok' : r.status === 'flagged' ? 'FLAGGED' : 'FAILED',
     ]);
@@ -334,7 +75,7 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
   return table(rows);
 }
 
-export function healthTable(results: readonly ScenarioResult[]): string {
+function healthTable(results: ReadonlyMap<string, ScenarioResult>): string {
   const rows: string[][] = [
     [
       '#',
@@ -354,8 +95,7 @@ export function healthTable(results: readonly ScenarioResult[]): string {
       'peak RSS MB',
     ],
   ];
-  const base = results.find((r) => r.id === '1');
-  for (const r of results) {
+  for (const r of results.values()) {
     const l = r.load;
     rows.push([
       `(${r.id})`,
@@ -371,7 +111,7 @@ export function healthTable(results: readonly ScenarioResult[]): string {
       r.cpu ? pct(r.cpu.load) : '—',
       r.cpu ? pct(Math.max(0, r.cpu.serverCpuOther)) : '—',
       int(r.rpsPerCpu),
-      r.id === '1' ? '—' : times(ratio(r.rpsPerCpu, base?.rpsPerCpu)),
+      times(comparisons(results, r).toCeiling?.rpsPerCpu),
       r.gc ? r.gc.pauseUsPerRequest.toFixed(1) : '—',
       r.gc ? `${r.gc.minor}/${r.gc.major}` : '—',
       mb(r.rss?.peak),
@@ -380,18 +120,202 @@ export function healthTable(results: readonly ScenarioResult[]): string {
   return table(rows, new Set([0, 5]));
 }
 
-export function targetsText(targets: readonly Target[]): string {
+function targetsText(targets: readonly Target[]): string {
   return targets
     .map((t) => {
       const mark = t.status === 'met' ? '[met]    ' : t.status === 'not met' ? '[NOT MET]' : '[unknown]';
-      const op = t.op === '>=' ? '≥' : '≤';
+      const op = t.op === '>=' ? '≥' : t.op === '<=' ? '≤' : '>';
       const value =
         t.value === undefined
           ? ''
           : t.unit
             ? `: ${t.value.toFixed(1)} ${t.unit} (limit ${op} ${t.limit} ${t.unit})`
             : `: ${t.value.toFixed(3)}× (limit ${op} ${t.limit}×)`;
-      return `  ${mark} ${t.text}${value}${t.note ? `  — ${t.note}` : ''}`;
+      const numbers = t.numbers ? `; ${t.numbers}` : '';
+      return `  ${mark} ${t.text}${value}${numbers}${t.note ? `  — ${t.note}` : ''}`;
     })
     .join('\n');
+}
+
+const heading = (what: string, meta: BenchMeta): string =>
+  `bearer-guard ${what} — ${meta.date}${meta.commit ? `, commit ${meta.commit}` : ''}`;
+
+/** The default run's report: results, health, flags, targets. */
+export function scenarioReport(
+  meta: BenchMeta,
+  path: string,
+  results: ReadonlyMap<string, ScenarioResult>,
+  targets: readonly Target[],
+  profileDir: string | undefined,
+): string {
+  const out: string[] = [];
+  out.push('');
+  out.push(
+    `${heading('benchmark', meta)}\n` +
+      `node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}; server on CPU ${meta.serverCpu}, autocannon -c ${meta.connections} on CPU ${meta.loadCpu}; ` +
+      `GET ${path}, ${meta.warmup} s warm-up + ${meta.duration} s per scenario, a fresh server process each; load average at start ${meta.loadavgAtStart.join(' ')}`,
+  );
+  if (meta.oursOptions !== undefined)
+    out.push(`(--ours-options: our guard ran with extra options ${meta.oursOptions})`);
+  if (profileDir)
+    out.push(`(--profile: servers ran under --cpu-prof, figures are not representative; profiles in ${profileDir})`);
+  out.push('');
+  out.push(resultsTable(results));
+  out.push('');
+  out.push(
+    '×(1): ratio to the unprotected route; ×peer: ratio to express-oauth2-jwt-bearer with the same tokens (2↔5a, 3↔5b, 4↔5c, es4↔es5, ed4↔ed5);',
+  );
+  out.push(
+    '×limit: ratio to the cold-path limit of the same algorithm (L, esL, edL): a synchronous middleware doing one node:crypto',
+  );
+  out.push(
+    'check and the iss/exp/scope comparisons, nothing else: the least work any guard does for a token never seen.',
+  );
+  out.push(
+    'Latency ratios below 1 are better; req/s ratios above 1 are better. RSS: fresh server before the warm-up → after the run.',
+  );
+  out.push('');
+  out.push(healthTable(results));
+  const flagged = [...results.values()].filter((r) => r.flags.length);
+  if (flagged.length) {
+    out.push('');
+    out.push('Flagged (figures not to be trusted as they are):');
+    for (const r of flagged) out.push(`  (${r.id}) ${r.flags.join('; ')}`);
+  }
+  out.push('');
+  out.push('Targets (reported, not asserted):');
+  out.push(targetsText(targets));
+  out.push('  (RSS growth over 1,000,000 requests with 100,000 tokens: run `npm run bench -- --memory`)');
+  return out.join('\n');
+}
+
+const tokensText = (r: ScenarioResult): string =>
+  r.rotation === 'fixed' ? '1 token' : r.rotation === 'cycle' ? '1,000 tokens round-robin' : 'every token distinct';
+
+/** The default run as JSON. */
+export function scenarioJson(
+  meta: BenchMeta,
+  results: ReadonlyMap<string, ScenarioResult>,
+  targets: readonly Target[],
+): string {
+  const scenarios = [...results.values()].map((r) => {
+    const { toCeiling, toPeer, toLimit } = comparisons(results, r);
+    return {
+      id: r.id,
+      label: r.label,
+      mode: r.mode,
+      alg: r.alg,
+      tokens: tokensText(r),
+      status: r.status,
+      flags: r.flags,
+      attempts: r.attempts ?? 1,
+      rps: r.rps,
+      rpsPerCpu: r.rpsPerCpu,
+      p50Ms: r.p50Ms,
+      p99Ms: r.p99Ms,
+      toCeiling,
+      toPeer: r.peer ? ({ peer: r.peer, ...toPeer } satisfies Ratios & { peer: string }) : undefined,
+      toLimit: r.limit ? ({ limit: r.limit, ...toLimit } satisfies Ratios & { limit: string }) : undefined,
+      rssMb: r.rss && {
+        before: r.rss.before / MB,
+        after: r.rss.after / MB,
+        peak: r.rss.peak / MB,
+        heapUsedAfter: r.rss.heapUsedAfter && r.rss.heapUsedAfter / MB,
+      },
+      cpu: r.cpu,
+      gc: r.gc,
+      responses: r.load && {
+        total: r.load.responses,
+        ok: r.load.ok,
+        non2xx: r.load.non2xx,
+        errors: r.load.errors,
+        timeouts: r.load.timeouts,
+        statusCodes: r.load.statusCodes,
+        elapsedS: r.load.elapsed,
+      },
+      latencyUs: r.load?.latencyUs,
+      tokenUse: r.load?.tokens,
+      warmup: r.load?.warmup,
+    };
+  });
+  return JSON.stringify({ meta, scenarios, targets }, null, 2);
+}
+
+function guardText(memory: MemoryResult, meta: BenchMeta): string {
+  if (memory.guard === 'peer') return 'express-oauth2-jwt-bearer';
+  if (memory.guard === 'none') return 'no guard';
+  return meta.oursOptions ? `our guard with ${meta.oursOptions}` : 'our guard with its default cache';
+}
+
+/** The memory run's report: the RSS readings, the load, the growth and its target. */
+export function memoryReport(meta: BenchMeta, memory: MemoryResult, target: Target): string {
+  const { load: result, cpu } = memory;
+  const rows = [['requests', 'RSS MB', 'Δ RSS MB (vs warm)', 'JS heap used MB', 'JS heap total MB', 'external MB']];
+  for (const c of memory.checkpoints)
+    rows.push([c.label, mb(c.rss), mb(c.rss - memory.baselineRss), mb(c.heapUsed), mb(c.heapTotal), mb(c.external)]);
+  const count = (n: number) => n.toLocaleString('en-US');
+  const out = [
+    '',
+    heading('memory run', meta),
+    `node ${meta.node}; ${guardText(memory, meta)}; ${count(memory.requests)} requests over ${count(memory.tokens)} distinct tokens round-robin ` +
+      `after a ${memory.warmup} s warm-up over 1,000 other tokens; autocannon -c ${meta.connections}; server on CPU ${meta.serverCpu}`,
+    '',
+    table(rows, new Set([0])),
+    '',
+    `${count(result.responses)} responses (${count(result.ok)} 2xx, ${result.non2xx} non-2xx, ${result.errors} errors) in ${result.elapsed.toFixed(1)} s: ` +
+      `${count(Math.round(result.rps))} req/s, p50 ${((result.latencyUs.p50 ?? 0) / 1000).toFixed(2)} ms, p99 ${((result.latencyUs.p99 ?? 0) / 1000).toFixed(2)} ms; ` +
+      `${count(result.tokens.distinctSent)} distinct tokens sent, each ${(result.tokens.sent / Math.max(1, result.tokens.distinctSent)).toFixed(1)} times`,
+  ];
+  if (cpu)
+    out.push(
+      `server CPU ${pct(cpu.server)} (main thread ${pct(cpu.serverMain)}), load generator ${pct(cpu.load)}, other work on the server's CPU ${pct(Math.max(0, cpu.serverCpuOther))}`,
+    );
+  out.push(
+    `RSS growth: ${mb(memory.growth)} MB from after the warm-up to the end (${mb(memory.growthFromIdle)} MB from idle); peak RSS (VmHWM) − after warm-up: ${mb(memory.peakGrowth)} MB`,
+  );
+  if (memory.flags.length) out.push(`FLAGGED: ${memory.flags.join('; ')}`);
+  out.push('', 'Target (reported, not asserted):', targetsText([target]));
+  return out.join('\n');
+}
+
+/** The memory run as JSON. */
+export function memoryJson(meta: BenchMeta, memory: MemoryResult, target: Target): string {
+  const { load: result } = memory;
+  const body = {
+    rps: result.rps,
+    p50Ms: (result.latencyUs.p50 ?? Number.NaN) / 1000,
+    p99Ms: (result.latencyUs.p99 ?? Number.NaN) / 1000,
+    responses: {
+      total: result.responses,
+      ok: result.ok,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      statusCodes: result.statusCodes,
+      elapsedS: result.elapsed,
+    },
+    tokenUse: result.tokens,
+    cpu: memory.cpu,
+    checkpoints: memory.checkpoints.map((c) => ({
+      label: c.label,
+      responses: c.responses,
+      rssMb: c.rss / MB,
+      peakRssMb: c.peakRss / MB,
+      heapUsedMb: c.heapUsed && c.heapUsed / MB,
+      heapTotalMb: c.heapTotal && c.heapTotal / MB,
+      externalMb: c.external && c.external / MB,
+    })),
+    growthMb: memory.growth / MB,
+    growthFromIdleMb: memory.growthFromIdle / MB,
+    peakGrowthMb: memory.peakGrowth / MB,
+    flags: memory.flags,
+  };
+  const jsonMeta = {
+    ...meta,
+    duration: undefined,
+    warmup: memory.warmup,
+    guard: memory.guard,
+    requests: memory.requests,
+    tokens: memory.tokens,
+  };
+  return JSON.stringify({ meta: jsonMeta, memory: body, targets: [target] }, null, 2);
 }

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by scripts/container/*.sh (sourced, not run): the cache folder, Debian's mirror, and Debian root
+# Shared by .ci/container/*.sh (sourced, not run): the cache folder, Debian's mirror, and Debian root
 # filesystems made with debootstrap and kept as tarballs, keyed on everything that goes into them.
 #
 # Nothing here talks to a container registry: images are made from those root filesystems with `docker import`.
@@ -23,7 +23,7 @@ die() {
   exit 1
 }
 
-# The repository root (this file is scripts/container/lib.sh).
+# The repository root (this file is .ci/container/lib.sh).
 repo_root() { (cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd); }
 
 # The Debian release to bootstrap: this machine's own (bookworm here), or DEBIAN_SUITE.

@@ -10,10 +10,10 @@
 #   /opt/keycloak/data/import, ENTRYPOINT ["/opt/keycloak/bin/kc.sh"], KC_RUN_IN_CONTAINER=true;
 #   imported with `docker import`.
 #
-# Usage: scripts/container/build-keycloak-image.sh [--force]
+# Usage: .ci/container/build-keycloak-image.sh [--force]
 #   --force  also replace an image of that name that this script did not make (e.g. the official one, pulled)
 # The engine is the one DOCKER_HOST (or the default socket) names. Cached between runs under the cache folder
-# (scripts/container/lib.sh: /var/cache/bearer-guard as root, else ~/.cache/bearer-guard; BEARER_GUARD_CACHE):
+# (.ci/container/lib.sh: /var/cache/bearer-guard as root, else ~/.cache/bearer-guard; BEARER_GUARD_CACHE):
 # the root filesystem (keyed on release, mirror, packages) and the distribution (keyed on the version). The
 # image carries a label with a hash of all its inputs: an up-to-date image is left alone, a stale one rebuilt.
 set -euo pipefail
@@ -47,7 +47,7 @@ if [[ -z $jre ]]; then
   fi
 fi
 
-scripts_hash=$(cat "$root/scripts/container/lib.sh" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)
+scripts_hash=$(cat "$root/.ci/container/lib.sh" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)
 key=$(short_hash keycloak "$version" "$suite" "$(debian_mirror)" "$jre" "$scripts_hash")
 present=$(image_build_label "$image")
 if [[ $present == "$key" ]]; then
@@ -121,7 +121,7 @@ tar --numeric-owner -C "$staging" -c . | docker import \
   --change "LABEL org.bearer-guard.build=$key" \
   --change 'LABEL org.bearer-guard.image=keycloak' \
   --change "LABEL org.opencontainers.image.version=$version" \
-  --change "LABEL org.opencontainers.image.description=\"Keycloak $version on Debian $suite ($jre), built locally by scripts/container/build-keycloak-image.sh\"" \
+  --change "LABEL org.opencontainers.image.description=\"Keycloak $version on Debian $suite ($jre), built locally by .ci/container/build-keycloak-image.sh\"" \
   --message "Keycloak $version on Debian $suite ($jre), no registry" \
   - "$image" >/dev/null
 

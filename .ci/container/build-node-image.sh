@@ -11,7 +11,7 @@
 #   through whatever TLS-inspecting egress this machine has (node trusts its own bundled roots as well);
 #   imported with `docker import`.
 #
-# Usage: scripts/container/build-node-image.sh [--force]
+# Usage: .ci/container/build-node-image.sh [--force]
 #   --force  also replace an image of that name that this script did not make (e.g. the official one, pulled)
 # The image carries a label with a hash of its inputs (root filesystem key, node and npm versions, this script):
 # an up-to-date image is left alone, a stale one rebuilt.
@@ -43,7 +43,7 @@ npm_dir=$(npm root -g 2>/dev/null)/npm
 npm_version=$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$npm_dir/package.json" | head -n 1)
 ca_bundle=/etc/ssl/certs/ca-certificates.crt
 
-scripts_hash=$(cat "$root/scripts/container/lib.sh" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)
+scripts_hash=$(cat "$root/.ci/container/lib.sh" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)
 ca_hash=$([[ -f $ca_bundle ]] && sha256sum <"$ca_bundle" | cut -c1-16 || echo none)
 key=$(short_hash node "$suite" "$(debian_mirror)" "$node_version" "$npm_version" "$ca_hash" "$scripts_hash")
 present=$(image_build_label "$image")
@@ -83,7 +83,7 @@ changes=(
   --change 'CMD ["node"]'
   --change "LABEL org.bearer-guard.build=$key"
   --change 'LABEL org.bearer-guard.image=node'
-  --change "LABEL org.opencontainers.image.description=\"Node.js $node_version on Debian $suite, built locally by scripts/container/build-node-image.sh\""
+  --change "LABEL org.opencontainers.image.description=\"Node.js $node_version on Debian $suite, built locally by .ci/container/build-node-image.sh\""
 )
 [[ -f $ca_bundle ]] && changes+=(--change 'ENV NODE_EXTRA_CA_CERTS=/usr/local/share/bearer-guard/ca-certificates.crt')
 say "image $image: docker import ($(du -sh "$staging" | cut -f1) tree)"
