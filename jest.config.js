@@ -27,6 +27,13 @@ export default {
       testPathIgnorePatterns: ['<rootDir>/test/integration/'],
     },
     {
+      // The HTTP-level contract once more, served through the Fastify adapter: the same suites, the same answers.
+      ...shared,
+      displayName: 'fastify',
+      testMatch: ['<rootDir>/test/spec/**/*.test.ts', '<rootDir>/test/security/attack-corpus.test.ts'],
+      globals: { DEMO_FRAMEWORK: 'fastify' },
+    },
+    {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],

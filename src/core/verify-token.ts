@@ -19,6 +19,8 @@ export interface TokenVerifier {
    * for no promise. Throws an {@link AuthError} subclass when the cached token no longer passes.
    */
   verifyCached(token: string): VerifiedToken | undefined;
+  /** Verifies a token that {@link TokenVerifier.verifyCached} did not know, without looking it up again. */
+  verifyUncached(token: string): Promise<VerifiedToken>;
   /** Fetches every issuer's keys now; rejects when one cannot be fetched (for fail-fast start-up). */
   warmUp(): Promise<void>;
   /** Key state per issuer, for a readiness probe. */
@@ -111,6 +113,7 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
   return {
     verify: async (token: string) => fromCache(token) ?? verifyFully(token),
     verifyCached: fromCache,
+    verifyUncached: verifyFully,
     warmUp: async () => {
       await Promise.all([...keySets.values()].map((k) => k.refresh()));
     },

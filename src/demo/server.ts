@@ -1,3 +1,4 @@
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RevocationStore } from '../index.js';
 import { createDemoApp } from './app.js';
@@ -29,18 +30,18 @@ if (settings.audience === false) {
   console.warn('demo server: WARNING: AUDIENCE=none turns the audience check off: any token of the realm passes');
 }
 
-let app;
+let app: RequestListener;
 try {
-  app = createDemoApp(settings, revocations ? { revocations } : {});
+  app = await createDemoApp(settings, revocations ? { revocations } : {});
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }
 
-const server = app.listen(settings.port, settings.host);
+const server = createServer(app).listen(settings.port, settings.host);
 server.on('listening', () => {
   const { port } = server.address() as AddressInfo;
   console.log(
-    `demo server listening on http://${settings.host}:${port} (issuer ${settings.issuerUrl}, audience ${settings.audience === false ? 'none' : settings.audience})`,
+    `demo server listening on http://${settings.host}:${port} (${settings.framework ?? 'express'}, issuer ${settings.issuerUrl}, audience ${settings.audience === false ? 'none' : settings.audience})`,
   );
 });
 server.on('error', (error: NodeJS.ErrnoException) => {

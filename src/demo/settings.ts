@@ -9,6 +9,8 @@ export interface DemoSettings {
   readonly redisUrl: string | undefined;
   /** REDIS_ON_OUTAGE: what a guarded request gets while Redis is down. Default `fail-closed` (503). */
   readonly redisOnOutage?: 'fail-closed' | 'fail-open';
+  /** FRAMEWORK: which adapter serves the routes. Default `express`. */
+  readonly framework?: 'express' | 'fastify';
 }
 
 /** A setting that cannot be used; the server exits non-zero with this message. */
@@ -49,6 +51,10 @@ export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
   if (redisOnOutage !== 'fail-closed' && redisOnOutage !== 'fail-open') {
     throw new SettingsError(`REDIS_ON_OUTAGE must be fail-closed or fail-open, got "${redisOnOutage}"`);
   }
+  const framework = get('FRAMEWORK') ?? 'express';
+  if (framework !== 'express' && framework !== 'fastify') {
+    throw new SettingsError(`FRAMEWORK must be express or fastify, got "${framework}"`);
+  }
   return {
     issuerUrl,
     audience: audienceSetting.toLowerCase() === 'none' ? false : audienceSetting,
@@ -57,5 +63,6 @@ export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
     port: Number(portSetting),
     redisUrl,
     redisOnOutage,
+    framework,
   };
 }

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { TokenCheck } from '../core/checks.js';
-import { runGuard, type GuardContext } from './guard.js';
+import type { Gate } from '../core/pipeline/admission.js';
+import { runGate, type ExpressAnswering } from './guard.js';
 
 /** A controller method handling a route. */
 export type RouteMethod = (req: Request, res: Response, next: NextFunction) => unknown;
@@ -23,11 +23,10 @@ function isStandardContext(value: unknown): value is ClassMethodDecoratorContext
 }
 
 /** Builds a {@link GuardDecorator}: the decorated method runs only for admitted requests, with `req.auth` set. */
-export function createGuardDecorator(context: GuardContext, checks: readonly TokenCheck[]): GuardDecorator {
-  const frozen = Object.freeze([...checks]);
+export function createGuardDecorator(gate: Gate<Request>, answering: ExpressAnswering): GuardDecorator {
   const wrap = <T extends RouteMethod>(original: T): T =>
     async function guarded(this: unknown, req: Request, res: Response, next: NextFunction) {
-      if (await runGuard(context, frozen, false, req, res, next)) return original.call(this, req, res, next);
+      if (await runGate(gate, answering, req, res, next)) return original.call(this, req, res, next);
       return undefined;
     } as T;
 

@@ -1,97 +1,74 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { TokenCheck } from '../core/checks.js';
-import { isAuthError, MissingCredentialsError } from '../core/errors.js';
+import { isAuthError } from '../core/errors.js';
+import { isPending } from '../core/pipeline/outcome.js';
+import type { Gate } from '../core/pipeline/admission.js';
 import type { VerifiedToken } from '../core/verified-token.js';
 import { errorHeaders, sendAuthError } from './error-response.js';
 import './request-auth.js';
 
-/** What a guard needs from {@link createAuth}. */
-export interface GuardContext {
-  /** Finds and verifies the request's token; throws our typed errors. */
-  readonly authenticate: (req: Request) => Promise<VerifiedToken>;
-  /**
-   * The same, synchronously, for a token verified before: `undefined` means "take the asynchronous path".
-   * Absent when every request must go the asynchronous way (introspection).
-   */
-  readonly authenticateSync?: ((req: Request) => VerifiedToken | undefined) | undefined;
+/** How this configuration answers refusals in Express. */
+export interface ExpressAnswering {
   readonly realm: string;
+  /** Pass our errors to `next(err)` (with `headers` set) instead of answering them. */
   readonly passErrors: boolean;
 }
 
+/** Answers a refusal, or passes it on. Errors that are not ours go to `next` untouched. */
+function refuse(answering: ExpressAnswering, error: unknown, res: Response, next: NextFunction): void {
+  if (!isAuthError(error)) {
+    next(error);
+  } else if (answering.passErrors) {
+    error.headers = errorHeaders(error, answering.realm);
+    next(error);
+  } else {
+    sendAuthError(res, error, answering.realm);
+  }
+}
+
 /**
- * Runs the guard on a request: `true` when it is admitted (`req.auth` set), `false` when the guard has
- * answered it (or passed the error to `next`). Errors that are not ours go to `next` untouched.
+ * Runs a gate on a request for callers that continue themselves (the decorator): `true` when admitted
+ * (`req.auth` set), `false` when the request was answered or passed to `next`.
  */
-export async function runGuard(
-  context: GuardContext,
-  checks: readonly TokenCheck[],
-  optional: boolean,
+export async function runGate(
+  gate: Gate<Request>,
+  answering: ExpressAnswering,
   req: Request,
   res: Response,
   next: NextFunction,
 ): Promise<boolean> {
   try {
-    admit(await context.authenticate(req), checks, req);
+    req.auth = await gate(req);
     return true;
   } catch (error) {
-    return refuse(context, error, optional, req, res, next);
+    refuse(answering, error, res, next);
+    return false;
   }
-}
-
-function admit(token: VerifiedToken, checks: readonly TokenCheck[], req: Request): void {
-  for (const check of checks) check(token);
-  req.auth = token;
-}
-
-/** Answers (or passes on) a failed guard; `true` when an optional guard lets an anonymous caller through. */
-function refuse(
-  context: GuardContext,
-  error: unknown,
-  optional: boolean,
-  req: Request,
-  res: Response,
-  next: NextFunction,
-): boolean {
-  if (optional && error instanceof MissingCredentialsError) {
-    req.auth = undefined;
-    return true;
-  }
-  if (!isAuthError(error)) {
-    next(error);
-  } else if (context.passErrors) {
-    error.headers = errorHeaders(error, context.realm);
-    next(error);
-  } else {
-    sendAuthError(res, error, context.realm);
-  }
-  return false;
 }
 
 /**
- * A route middleware: the guard, then `next()` when the request is admitted (habit: the adapter is thin).
- * A token verified before is admitted synchronously; any other goes the asynchronous way.
+ * A route middleware on a gate: `next()` once the request is admitted, with `req.auth` set. A decision the gate
+ * makes synchronously (a token verified before, a store that answers at once) calls `next()` without a promise.
  */
-export function toHandler(context: GuardContext, checks: readonly TokenCheck[], optional = false): RequestHandler {
-  const frozen = Object.freeze([...checks]);
-  const { authenticateSync } = context;
+export function toHandler(gate: Gate<Request>, answering: ExpressAnswering): RequestHandler {
   return (req, res, next) => {
-    if (authenticateSync !== undefined) {
-      let admitted: boolean;
-      try {
-        const token = authenticateSync(req);
-        if (token === undefined) admitted = false;
-        else {
-          admit(token, frozen, req);
-          admitted = true;
-        }
-      } catch (error) {
-        if (refuse(context, error, optional, req, res, next)) next();
-        return;
-      }
-      if (admitted) return next();
+    let outcome: VerifiedToken | undefined | Promise<VerifiedToken | undefined>;
+    try {
+      outcome = gate(req);
+    } catch (error) {
+      refuse(answering, error, res, next);
+      return;
     }
-    void runGuard(context, frozen, optional, req, res, next).then((admitted) => {
-      if (admitted) next();
-    });
+    if (!isPending(outcome)) {
+      req.auth = outcome;
+      next();
+      return;
+    }
+    outcome.then(
+      (token) => {
+        req.auth = token;
+        next();
+      },
+      (error: unknown) => refuse(answering, error, res, next),
+    );
   };
 }

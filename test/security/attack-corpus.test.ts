@@ -375,7 +375,7 @@ describe('oversized requests and tokens', () => {
   });
 
   test('a token over maxTokenLength (16384) is refused unread even where the server allows larger headers', async () => {
-    const server = createServer({ maxHeaderSize: 64 * 1024 }, createDemoApp(demoSettings(idp)));
+    const server = createServer({ maxHeaderSize: 64 * 1024 }, await createDemoApp(demoSettings(idp)));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const token = signJson(

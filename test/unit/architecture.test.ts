@@ -28,10 +28,11 @@ function target(file: string, specifier: string): string {
 const RULES: Record<string, ReadonlySet<string>> = {
   core: new Set(['core', 'node', 'jose', 'lru-cache']),
   express: new Set(['core', 'express', 'node']),
+  fastify: new Set(['core', 'fastify', 'fastify-plugin', 'node']),
   client: new Set(['client', 'node', 'axios', 'jose']),
   redis: new Set(['redis', 'core', 'ioredis', 'node']),
   testing: new Set(['testing', 'core', 'node', 'jose']),
-  demo: new Set(['demo', 'express', '.', 'redis', 'node']),
+  demo: new Set(['demo', 'express', 'fastify', '.', 'redis', 'node']),
 };
 
 describe('dependency rules of src/', () => {

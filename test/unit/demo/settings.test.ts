@@ -11,6 +11,7 @@ describe('readSettings (shared/demo-contract.md)', () => {
       port: 50100,
       redisUrl: undefined,
       redisOnOutage: 'fail-closed',
+      framework: 'express',
     });
   });
 
@@ -22,6 +23,7 @@ describe('readSettings (shared/demo-contract.md)', () => {
       PORT: '8000',
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_ON_OUTAGE: 'fail-open',
+      FRAMEWORK: 'fastify',
     };
     expect(readSettings(env)).toEqual({
       issuerUrl: 'https://sso.example.com/realms/a',
@@ -31,6 +33,7 @@ describe('readSettings (shared/demo-contract.md)', () => {
       port: 8000,
       redisUrl: 'redis://127.0.0.1:6379',
       redisOnOutage: 'fail-open',
+      framework: 'fastify',
     });
     expect(readSettings({ ...env, DISCOVERY_URL: 'http://keycloak:8080/realms/a' }).discoveryUrl).toBe(
       'http://keycloak:8080/realms/a',
@@ -54,6 +57,7 @@ describe('readSettings (shared/demo-contract.md)', () => {
       'REDIS_URL must be a redis:// or rediss:// URL, got "http://127.0.0.1:6379"',
     ],
     ['REDIS_ON_OUTAGE', 'maybe', 'REDIS_ON_OUTAGE must be fail-closed or fail-open, got "maybe"'],
+    ['FRAMEWORK', 'koa', 'FRAMEWORK must be express or fastify, got "koa"'],
   ])('refuses %s=%j with a clear message', (name, value, message) => {
     expect(() => readSettings({ [name]: value })).toThrow(new SettingsError(message));
   });

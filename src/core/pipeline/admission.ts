@@ -1,0 +1,140 @@
+import type { TokenCheck } from '../checks.js';
+import { MissingCredentialsError } from '../errors.js';
+import { createIntrospector, type LocalVerification } from '../introspection.js';
+import type { IntrospectionOptions } from '../introspection-options.js';
+import type { KeySetStatus } from '../key-set.js';
+import { resolveOptions, type AuthOptions } from '../options.js';
+import { MemoryRevocationStore, revocationId, type RevocationStore } from '../revocation.js';
+import type { VerifiedToken } from '../verified-token.js';
+import { createTokenVerifier } from '../verify-token.js';
+import { then, type Outcome } from './outcome.js';
+import { createRevocationCheck } from './revocation-check.js';
+
+/** Options of the admission pipeline: verification, revocation and introspection. No framework in sight. */
+export interface AdmissionOptions extends AuthOptions {
+  /** Where revocations are kept. Default: this process's memory. */
+  readonly revocations?: RevocationStore;
+  /** Confirm tokens with the provider's introspection endpoint (RFC 7662), on every route or on chosen ones. Off by default. */
+  readonly introspection?: IntrospectionOptions;
+}
+
+/** Options of {@link AuthControl.verify}. */
+export interface VerifyOptions {
+  /** Confirm the token by introspection. Default: `introspection.everyRoute` (false without `introspection`). */
+  readonly introspect?: boolean;
+}
+
+/** What one guard demands of a request. */
+export interface GatePolicy {
+  /** Checks on the verified token (scopes, roles, claims), in order. */
+  readonly checks: readonly TokenCheck[];
+  /** Anonymous callers pass (as `undefined`); a token, if sent, must still be valid and pass the checks. */
+  readonly optional?: boolean;
+  /** `true`: confirm by introspection whatever `introspection.everyRoute` says. Default: `everyRoute`. */
+  readonly introspect?: boolean;
+}
+
+/**
+ * One guard's decision on one request: the admitted token (`undefined` for an anonymous caller of an optional
+ * guard), synchronously whenever everything needed is in hand, else a promise. Refusals are thrown (or the
+ * promise rejects) as this library's `AuthError`s; anything else is a bug or the caller's extractor failing.
+ */
+export type Gate<R> = (request: R) => Outcome<VerifiedToken | undefined>;
+
+/** The framework-neutral controls every adapter's `Auth` offers besides its guards. */
+export interface AuthControl {
+  /** Verifies a raw token; with `{ introspect: true }`, confirms it by introspection. */
+  verify(token: string, options?: VerifyOptions): Promise<VerifiedToken>;
+  /** Revokes a verified token until it would have expired anyway. */
+  revoke(token: VerifiedToken): Promise<void>;
+  /** Fetches every issuer's keys now; rejects if one cannot be fetched. Await it at start-up to fail fast. */
+  ready(): Promise<void>;
+  /** The key state of every issuer, for a readiness probe. */
+  status(): KeySetStatus[];
+}
+
+/** The admission pipeline of one configuration; adapters build their guards on {@link Admission.gate}. */
+export interface Admission extends AuthControl {
+  /** The `realm` of every challenge. */
+  readonly realm: string;
+  /**
+   * Compiles a guard: `extract` finds the request's token (throwing `MissingCredentialsError` when there is
+   * none, `InvalidRequestError` when the request is malformed); the gate does everything after that.
+   */
+  gate<R>(policy: GatePolicy, extract: (request: R) => string): Gate<R>;
+}
+
+/**
+ * Builds the pipeline: verification (cache, keys, signature, claims), then revocation, then introspection when
+ * the guard asks for it, then the guard's checks. A token verified before, with a store that answers
+ * synchronously, is admitted without a promise; only a key fetch, an asynchronous store or introspection makes
+ * the decision asynchronous. Options are validated once: a mistake throws a `TypeError`.
+ *
+ * @example
+ * const admission = createAdmission({ issuer: 'http://localhost:8080/realms/myorg', audience: 'test-api' })
+ * const gate = admission.gate({ checks: [requireScopes('read')] }, (req) => extractBearerToken(req, sources))
+ */
+export function createAdmission(options: AdmissionOptions): Admission {
+  const resolved = resolveOptions(options);
+  const verifier = createTokenVerifier(resolved);
+  const revocations = options.revocations ?? new MemoryRevocationStore(resolved.now);
+  const checkRevocation = createRevocationCheck(revocations);
+  const introspector =
+    options.introspection === undefined
+      ? undefined
+      : createIntrospector(options.introspection, resolved, options.allowInsecureHttp === true);
+
+  /** A JWT, verified locally: from the cache without a promise when it was verified before, then revocation. */
+  function admitJwt(token: string): Outcome<VerifiedToken> {
+    const cached = verifier.verifyCached(token);
+    if (cached !== undefined) return checkRevocation(cached);
+    return verifier.verifyUncached(token).then(checkRevocation);
+  }
+
+  const local: LocalVerification = {
+    verifyJwt: async (token) => admitJwt(token),
+    accept: async (token) => checkRevocation(token),
+  };
+  const introspecting = (): NonNullable<typeof introspector> => {
+    if (introspector === undefined)
+      throw new TypeError('"introspection" must be configured to confirm tokens by introspection');
+    return introspector;
+  };
+
+  return Object.freeze({
+    realm: resolved.realm,
+    gate<R>(policy: GatePolicy, extract: (request: R) => string): Gate<R> {
+      const checks = Object.freeze([...policy.checks]);
+      const optional = policy.optional === true;
+      const admitToken =
+        (policy.introspect ?? introspector?.everyRoute === true)
+          ? (token: string) => introspecting().verify(token, local)
+          : admitJwt;
+      if (policy.introspect === true) introspecting(); // fail when the guard is built, not per request
+      const passChecks = (token: VerifiedToken): VerifiedToken => {
+        for (const check of checks) check(token);
+        return token;
+      };
+      return (request) => {
+        let token: string;
+        try {
+          token = extract(request);
+        } catch (error) {
+          if (optional && error instanceof MissingCredentialsError) return undefined;
+          throw error;
+        }
+        return then(admitToken(token), passChecks);
+      };
+    },
+    verify: async (token: string, verifyOptions?: VerifyOptions) =>
+      (verifyOptions?.introspect ?? introspector?.everyRoute === true)
+        ? introspecting().verify(token, local)
+        : admitJwt(token),
+    revoke: async (token: VerifiedToken) => {
+      const exp = typeof token.payload.exp === 'number' ? token.payload.exp : Math.floor(resolved.now() / 1000);
+      await revocations.revoke(revocationId(token), exp + resolved.clockTolerance);
+    },
+    ready: () => verifier.warmUp(),
+    status: () => verifier.status(),
+  });
+}

@@ -1,0 +1,72 @@
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import { extractBearerToken, type BearerRequest, type BearerSources } from '../core/bearer.js';
+import { MissingCredentialsError } from '../core/errors.js';
+import { createAdmission, type AdmissionOptions, type AuthControl } from '../core/pipeline/admission.js';
+import { createGuards, type Guards } from '../core/pipeline/guards.js';
+import { toHook, type FastifyAnswering, type FastifyGuard } from './guard.js';
+
+/** Options of {@link createFastifyAuth}: the pipeline's options plus how Fastify requests are read and answered. */
+export interface FastifyAuthOptions extends AdmissionOptions {
+  /** Token places besides the `Authorization` header. Both off by default; `body` needs the guard as `preHandler`. */
+  readonly tokenSources?: Partial<BearerSources>;
+  /** A custom token extractor: return the raw token, or `undefined` for "no credentials". */
+  readonly getToken?: (request: FastifyRequest) => string | undefined;
+  /** Pass errors to Fastify's error handler (with `statusCode` and `headers`) instead of answering them. Default false. */
+  readonly passErrors?: boolean;
+}
+
+/** The guards and helpers of one configuration, as Fastify route hooks. */
+export interface FastifyAuth extends Guards<FastifyGuard>, AuthControl {
+  /**
+   * Registers `request.auth` on the instance (so every request object has the same shape), across
+   * encapsulation contexts. Optional: the guards work without it.
+   */
+  readonly plugin: FastifyPluginCallback;
+}
+
+/** What token extraction reads of a Fastify request: the raw Node request, plus the parsed body when asked. */
+function bearerView(request: FastifyRequest, withBody: boolean): BearerRequest {
+  if (!withBody) return request.raw;
+  const { raw } = request;
+  return { method: raw.method, url: raw.url, rawHeaders: raw.rawHeaders, headers: raw.headers, body: request.body };
+}
+
+/**
+ * Creates the Fastify guards for one configuration: the same pipeline, options and answers as the Express
+ * adapter's `createAuth`. This adapter only reads the token from the request and sends the core's answers.
+ *
+ * @example
+ * const auth = createFastifyAuth({ issuer: 'http://localhost:8080/realms/myorg', audience: 'test-api' })
+ * app.get('/api/private-scoped', { onRequest: auth.requireAuth('test_api_access') }, handler)
+ */
+export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  const { tokenSources, getToken, passErrors, ...admissionOptions } = options;
+  const admission = createAdmission(admissionOptions);
+  if (getToken !== undefined && typeof getToken !== 'function') throw new TypeError('"getToken" must be a function');
+  const sources: BearerSources = { query: tokenSources?.query === true, body: tokenSources?.body === true };
+  const extract = (request: FastifyRequest): string => {
+    if (getToken === undefined) return extractBearerToken(bearerView(request, sources.body), sources);
+    const raw = getToken(request);
+    if (raw === undefined) throw new MissingCredentialsError();
+    return raw;
+  };
+  const answering: FastifyAnswering = { realm: admission.realm, passErrors: passErrors === true };
+  const plugin: FastifyPluginCallback = fastifyPlugin(
+    (instance, _options, done) => {
+      instance.decorateRequest('auth', undefined);
+      done();
+    },
+    { fastify: '5.x', name: 'bearer-guard' },
+  );
+
+  return Object.freeze({
+    ...createGuards((policy) => toHook(admission.gate(policy, extract), answering)),
+    verify: admission.verify,
+    revoke: admission.revoke,
+    ready: admission.ready,
+    status: admission.status,
+    plugin,
+  });
+}
