@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { compactVerify, exportJWK } from 'jose';
 import { InvalidTokenError, ProviderUnavailableError } from '../../../src/core/errors.js';
 import { FetchFailedError } from '../../../src/core/fetch-json.js';
@@ -8,6 +8,7 @@ import type { KeySetOptions, ResolvedIssuer } from '../../../src/core/options.js
 import { createFakeKey, startFakeProvider, type FakeKey, type FakeProvider } from '../../../src/testing/index.js';
 import { claimsFor, signWithKey } from '../../helpers/tokens.js';
 import { waitFor } from '../../helpers/wait.js';
+import { EXPONENT_ONE_JWK, OFF_CURVE_JWK, ROCA_JWK, RSA_1024_JWK } from '../../security/wycheproof-vectors.js';
 
 const KEYS: Required<KeySetOptions> = { maxAge: 600_000, cooldown: 10_000, timeout: 1_000, maxResponseBytes: 65_536 };
 const NO_MATCH = 'no signing key of the issuer matches the token\'s "kid"';
@@ -275,6 +276,44 @@ describe('RemoteKeySet', () => {
     expect(await refusal(ks.getKeys({ alg: 'HS256', kid: 'sym' }))).toMatchObject({ code: 'invalid_token' });
   });
 
+  test('skips unsafe keys when loading them, says why in the key state, and calls their kid unusable', async () => {
+    const evenExponent = { ...(await createFakeKey('RS256', 'even-e')).jwk, e: 'AQAA' };
+    const secp256k1 = { ...generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({ format: 'jwk' }) };
+    const published = [
+      EXPONENT_ONE_JWK,
+      evenExponent,
+      ROCA_JWK,
+      RSA_1024_JWK,
+      OFF_CURVE_JWK,
+      { ...secp256k1, kid: 'k1', alg: 'ES256K' },
+      idp.currentKey.jwk,
+    ];
+    idp.setJwksBody(JSON.stringify({ keys: published }));
+    const ks = keySet();
+    await expect(ks.getKeys(headerOf(idp.currentKey))).resolves.toHaveLength(1);
+    const exponent = 'its public exponent is not an odd number from 3 to 2^256';
+    expect(ks.status()).toMatchObject({
+      keyCount: 1,
+      skippedKeys: [
+        { kid: 'RS256_2048', reason: exponent },
+        { kid: 'even-e', reason: exponent },
+        {
+          kid: 'kid-rsa-roca-sign',
+          reason: 'its modulus has the ROCA fingerprint of a weak Infineon key (CVE-2017-15361)',
+        },
+        { kid: 'RS256_1024', reason: 'its modulus is shorter than 2048 bits' },
+        { kid: 'kid-ec-sign', reason: 'it is not a valid point on its curve' },
+        { kid: 'k1', reason: 'its curve is not one of P-256, P-384, P-521' },
+      ],
+    });
+    for (const kid of ['RS256_2048', 'even-e', 'kid-rsa-roca-sign', 'RS256_1024']) {
+      const error = await refusal(ks.getKeys({ alg: 'RS256', kid }));
+      expect(error).toMatchObject({ code: 'invalid_token', message: "the issuer's key for this token is unusable" });
+    }
+    await expectNoMatch(ks.getKeys(unknownKid()));
+    expect(JSON.stringify(ks.status())).not.toContain(ROCA_JWK.n!.slice(0, 16));
+  });
+
   test('offers every key of a repeated kid, so that the right one verifies', async () => {
     const [first, second] = await Promise.all([createFakeKey('RS256', 'dup'), createFakeKey('RS256', 'dup')]);
     idp.setJwksBody(JSON.stringify({ keys: [first.jwk, second.jwk] }));
@@ -347,6 +386,7 @@ describe('RemoteKeySet', () => {
         keyCount: 0,
         fetchedAt: undefined,
         lastError: undefined,
+        skippedKeys: [],
       });
       await ks.refresh();
       const fetchedAt = clock;
