@@ -26,6 +26,8 @@ type KeyResolver = ReturnType<typeof createLocalJWKSet>;
 export type ResolvedKey = Awaited<ReturnType<KeyResolver>>;
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'] as const;
+/** The first wait after a failed fetch while no keys are known; it doubles with each failure, up to the cooldown. */
+const FIRST_RETRY_MS = 1_000;
 const NO_MATCH = 'no signing key of the issuer matches the token\'s "kid"';
 const UNUSABLE = "the issuer's key for this token is unusable";
 
@@ -56,7 +58,9 @@ async function collect(candidates: AsyncIterable<ResolvedKey>): Promise<Resolved
  * provider is down. An unknown `kid` triggers one refetch shared by all concurrent requests; a refetch that
  * did not find the kid (or failed) starts a cooldown during which no unknown kid triggers another, so a
  * flood of forged tokens cannot turn the service into a JWKS hammer, while a key newly published when no
- * flood is going on is picked up at once. Unsafe keys are skipped when the keys are loaded (see key-safety.ts).
+ * flood is going on is picked up at once. While no keys are known, a failed fetch is retried after about a
+ * second, then after twice as long each time, up to the cooldown: a provider that comes up late is found soon.
+ * Unsafe keys are skipped when the keys are loaded (see key-safety.ts).
  */
 export class RemoteKeySet {
   private resolver: KeyResolver | undefined;
@@ -65,6 +69,7 @@ export class RemoteKeySet {
   private lastError: string | undefined;
   private pending: Promise<void> | undefined;
   private cooldownUntil = 0;
+  private failuresWithoutKeys = 0;
   private skippedKeys: readonly SkippedKey[] = [];
   private readonly limits: FetchLimits;
   private publishedKeys = '';
@@ -107,6 +112,7 @@ export class RemoteKeySet {
       this.lastError = undefined;
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : 'the keys could not be fetched';
+      this.startCooldown();
       throw error instanceof FetchFailedError ? error : new FetchFailedError(this.lastError, { cause: error });
     }
   }
@@ -147,6 +153,17 @@ export class RemoteKeySet {
   }
 
   /**
+   * After a failed fetch: the whole cooldown once keys are known; while none are, about a second at first,
+   * doubling with each failure up to the cooldown, so that a provider coming up late is not kept waiting.
+   */
+  private startCooldown(): void {
+    const { cooldown } = this.options.keys;
+    const wait =
+      this.resolver === undefined ? Math.min(cooldown, FIRST_RETRY_MS * 2 ** this.failuresWithoutKeys++) : cooldown;
+    this.cooldownUntil = this.options.now() + wait;
+  }
+
+  /**
    * Starts a background refresh when the keys near `maxAge` (and no cooldown is on). Cheap: called on every
    * request, cache hits included, so that keys stay current even when only known tokens arrive.
    */
@@ -154,9 +171,7 @@ export class RemoteKeySet {
     const now = this.options.now();
     if (this.fetchedAt === undefined || this.pending !== undefined || now < this.cooldownUntil) return;
     if (now - this.fetchedAt < this.options.keys.maxAge * 0.8) return;
-    this.refresh().catch(() => {
-      this.cooldownUntil = this.options.now() + this.options.keys.cooldown;
-    });
+    this.refresh().catch(() => undefined); // recorded in the key state, and the cooldown started
   }
 
   private async fetchOrUnavailable(now: number): Promise<void> {
@@ -165,7 +180,6 @@ export class RemoteKeySet {
     try {
       await this.refresh();
     } catch (error) {
-      this.cooldownUntil = this.options.now() + this.options.keys.cooldown;
       throw this.unavailable(this.options.now(), error);
     }
   }

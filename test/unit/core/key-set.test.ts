@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { compactVerify, exportJWK } from 'jose';
 import { InvalidTokenError, ProviderUnavailableError } from '../../../src/core/errors.js';
 import { FetchFailedError } from '../../../src/core/fetch-json.js';
@@ -8,6 +9,7 @@ import type { KeySetOptions, ResolvedIssuer } from '../../../src/core/options.js
 import { createFakeKey, startFakeProvider, type FakeKey, type FakeProvider } from '../../../src/testing/index.js';
 import { claimsFor, signWithKey } from '../../helpers/tokens.js';
 import { waitFor } from '../../helpers/wait.js';
+import { freePort } from '../../helpers/free-port.js';
 import { EXPONENT_ONE_JWK, OFF_CURVE_JWK, ROCA_JWK, RSA_1024_JWK } from '../../security/wycheproof-vectors.js';
 
 const KEYS: Required<KeySetOptions> = { maxAge: 600_000, cooldown: 10_000, timeout: 1_000, maxResponseBytes: 65_536 };
@@ -222,22 +224,84 @@ describe('RemoteKeySet', () => {
     await expectUnavailable(ks.getKeys(unknownKid()), 7);
   });
 
-  test('answers 503 when the very first fetch fails, and recovers once the provider is back after the cooldown', async () => {
+  test('answers 503 when the very first fetch fails, and recovers once the provider is back after a second', async () => {
     idp.setOutage('error');
     const ks = keySet();
-    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)));
+    const start = clock;
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1);
     expect(ks.status()).toMatchObject({ state: 'unreachable', keyCount: 0, fetchedAt: undefined });
     idp.setOutage(undefined);
-    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey))); // still in the cooldown
-    clock += KEYS.cooldown;
+    clock = start + 999;
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1); // still waiting
+    clock = start + 1_000;
     await expect(ks.getKeys(headerOf(idp.currentKey))).resolves.toHaveLength(1);
     expect(ks.status().state).toBe('fresh');
+  });
+
+  test('while no keys are known, retries after 1 s, then 2, 4, 8 and the cooldown, with Retry-After the wait left', async () => {
+    idp.setOutage('error');
+    const ks = keySet();
+    const fetches = () => idp.requests.discovery;
+    for (const wait of [1_000, 2_000, 4_000, 8_000, KEYS.cooldown, KEYS.cooldown]) {
+      const before = fetches();
+      await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), wait / 1000); // a fetch, failed
+      expect(fetches()).toBe(before + 1);
+      clock += wait / 2;
+      await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), Math.max(1, wait / 2000)); // within the wait
+      clock += wait / 2 - 1;
+      await expectUnavailable(ks.getKeys(unknownKid()), 1);
+      expect(fetches()).toBe(before + 1);
+      clock += 1;
+    }
+  });
+
+  test('a failed warm-up counts as a failed first fetch: the next request waits a second, then fetches', async () => {
+    idp.setOutage('error');
+    const ks = keySet();
+    await refusal(ks.refresh());
+    idp.setOutage(undefined);
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1);
+    clock += 1_000;
+    await expect(ks.getKeys(headerOf(idp.currentKey))).resolves.toHaveLength(1);
+  });
+
+  test('finds a provider that starts listening after the first fetch was refused, a second later', async () => {
+    const port = await freePort();
+    const key = await createFakeKey('RS256');
+    const ks = keySet(
+      {},
+      { issuer: `http://127.0.0.1:${port}/realms/late`, discoveryUrl: '', jwksUri: `http://127.0.0.1:${port}/certs` },
+    );
+    const start = clock;
+    await expectUnavailable(ks.getKeys(headerOf(key)), 1);
+    expect(ks.status().lastError).toBeDefined();
+    const late = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.jwk] }));
+    });
+    await new Promise<void>((resolve) => late.listen(port, '127.0.0.1', resolve));
+    try {
+      await expectUnavailable(ks.getKeys(headerOf(key)), 1); // the wait is not over
+      clock = start + 1_000;
+      await expect(ks.getKeys(headerOf(key))).resolves.toHaveLength(1);
+      expect(ks.status()).toMatchObject({ state: 'fresh', lastError: undefined });
+    } finally {
+      await new Promise<void>((resolve) => late.close(() => resolve()));
+    }
+  });
+
+  test('once keys are known, a failed refetch for an unknown kid waits the whole cooldown', async () => {
+    const { ks, discovery } = await warm();
+    idp.setOutage('error');
+    await expectUnavailable(ks.getKeys(unknownKid()), 10);
+    clock += 1_000;
+    await expectUnavailable(ks.getKeys(unknownKid()), 9);
+    expect(discovery()).toBe(1);
   });
 
   test('answers 503 within the configured timeout when the provider hangs', async () => {
     idp.setOutage('hang');
     const ks = keySet({ timeout: 200 });
-    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)));
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1);
     expect(ks.status().lastError).toBe(`${idp.issuer}/.well-known/openid-configuration timed out after 200 ms`);
   });
 
@@ -245,7 +309,7 @@ describe('RemoteKeySet', () => {
     const padding = 'x'.repeat(4096);
     idp.setJwksBody(JSON.stringify({ keys: [idp.currentKey.jwk], padding }));
     const ks = keySet({ maxResponseBytes: 2048 });
-    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)));
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1);
     expect(ks.status().lastError).toBe(`response from ${idp.jwksUri} is larger than 2048 bytes`);
   });
 
@@ -255,7 +319,7 @@ describe('RemoteKeySet', () => {
   ])('answers 503 for a JWKS that is %s', async (_what, body, reason) => {
     idp.setJwksBody(body);
     const ks = keySet();
-    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)));
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1);
     expect(ks.status().lastError).toContain(reason);
   });
 
@@ -362,7 +426,7 @@ describe('RemoteKeySet', () => {
   test('refuses a discovery document naming another issuer and never fetches its keys', async () => {
     const before = idp.requests.jwks;
     const ks = keySet({}, issuerOf(idp, { issuer: idp.issuer.replace('/realms/myorg', '/realms/other') }));
-    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)));
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1);
     expect(ks.status()).toMatchObject({
       state: 'unreachable',
       lastError: 'the discovery document names another issuer; refusing it',
