@@ -2,6 +2,7 @@ import { createLocalJWKSet, errors, type JSONWebKeySet, type JWK, type JWSHeader
 import { discoverJwksUri } from './discovery.js';
 import { InvalidTokenError, ProviderUnavailableError } from './errors.js';
 import { FetchFailedError, fetchJsonObject, type FetchLimits } from './fetch-json.js';
+import { screenKeys, type SkippedKey } from './key-safety.js';
 import type { ResolvedIssuer, ResolvedOptions } from './options.js';
 
 /** `fresh`: keys known and current; `stale`: keys known but old or the last refresh failed; `unreachable`: no keys. */
@@ -16,6 +17,8 @@ export interface KeySetStatus {
   readonly fetchedAt: number | undefined;
   /** Why the last fetch failed, if it did. */
   readonly lastError: string | undefined;
+  /** Published keys that are never used (unsafe or unreadable), each with the reason. */
+  readonly skippedKeys: readonly SkippedKey[];
 }
 
 type KeyResolver = ReturnType<typeof createLocalJWKSet>;
@@ -23,6 +26,10 @@ type KeyResolver = ReturnType<typeof createLocalJWKSet>;
 export type ResolvedKey = Awaited<ReturnType<KeyResolver>>;
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'] as const;
+/** The first wait after a failed fetch while no keys are known; it doubles with each failure, up to the cooldown. */
+const FIRST_RETRY_MS = 1_000;
+const NO_MATCH = 'no signing key of the issuer matches the token\'s "kid"';
+const UNUSABLE = "the issuer's key for this token is unusable";
 
 /** Keeps only public, asymmetric keys: a JWKS that publishes private or symmetric keys is never trusted for them. */
 function publicKeysOnly(body: Record<string, unknown>): JSONWebKeySet {
@@ -51,7 +58,9 @@ async function collect(candidates: AsyncIterable<ResolvedKey>): Promise<Resolved
  * provider is down. An unknown `kid` triggers one refetch shared by all concurrent requests; a refetch that
  * did not find the kid (or failed) starts a cooldown during which no unknown kid triggers another, so a
  * flood of forged tokens cannot turn the service into a JWKS hammer, while a key newly published when no
- * flood is going on is picked up at once.
+ * flood is going on is picked up at once. While no keys are known, a failed fetch is retried after about a
+ * second, then after twice as long each time, up to the cooldown: a provider that comes up late is found soon.
+ * Unsafe keys are skipped when the keys are loaded (see key-safety.ts).
  */
 export class RemoteKeySet {
   private resolver: KeyResolver | undefined;
@@ -60,6 +69,8 @@ export class RemoteKeySet {
   private lastError: string | undefined;
   private pending: Promise<void> | undefined;
   private cooldownUntil = 0;
+  private failuresWithoutKeys = 0;
+  private skippedKeys: readonly SkippedKey[] = [];
   private readonly limits: FetchLimits;
   private publishedKeys = '';
   /** Changes whenever the published keys change: tokens verified under another generation are verified again. */
@@ -93,12 +104,15 @@ export class RemoteKeySet {
         this.publishedKeys = published;
         this.generation++;
       }
-      this.resolver = createLocalJWKSet(jwks);
-      this.keyCount = jwks.keys.length;
+      const { usable, skipped } = screenKeys(jwks.keys);
+      this.resolver = createLocalJWKSet({ keys: usable });
+      this.keyCount = usable.length;
+      this.skippedKeys = skipped;
       this.fetchedAt = this.options.now();
       this.lastError = undefined;
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : 'the keys could not be fetched';
+      this.startCooldown();
       throw error instanceof FetchFailedError ? error : new FetchFailedError(this.lastError, { cause: error });
     }
   }
@@ -121,14 +135,32 @@ export class RemoteKeySet {
     if (!firstFetch) {
       if (this.pending === undefined && now < this.cooldownUntil) {
         if (this.lastError !== undefined) throw this.unavailable(now);
-        throw new InvalidTokenError('no signing key of the issuer matches the token\'s "kid"');
+        throw this.noKeyFor(header);
       }
       await this.fetchOrUnavailable(now);
       const refetched = await this.find(header);
       if (refetched !== undefined) return refetched;
     }
     this.cooldownUntil = this.options.now() + this.options.keys.cooldown;
-    throw new InvalidTokenError('no signing key of the issuer matches the token\'s "kid"');
+    throw this.noKeyFor(header);
+  }
+
+  /** A kid that names a skipped key is told apart from an unknown one (the key state says why it was skipped). */
+  private noKeyFor(header: JWSHeaderParameters): InvalidTokenError {
+    if (this.skippedKeys.some((skipped) => skipped.kid !== undefined && skipped.kid === header.kid))
+      return new InvalidTokenError(UNUSABLE);
+    return new InvalidTokenError(NO_MATCH);
+  }
+
+  /**
+   * After a failed fetch: the whole cooldown once keys are known; while none are, about a second at first,
+   * doubling with each failure up to the cooldown, so that a provider coming up late is not kept waiting.
+   */
+  private startCooldown(): void {
+    const { cooldown } = this.options.keys;
+    const wait =
+      this.resolver === undefined ? Math.min(cooldown, FIRST_RETRY_MS * 2 ** this.failuresWithoutKeys++) : cooldown;
+    this.cooldownUntil = this.options.now() + wait;
   }
 
   /**
@@ -139,9 +171,7 @@ export class RemoteKeySet {
     const now = this.options.now();
     if (this.fetchedAt === undefined || this.pending !== undefined || now < this.cooldownUntil) return;
     if (now - this.fetchedAt < this.options.keys.maxAge * 0.8) return;
-    this.refresh().catch(() => {
-      this.cooldownUntil = this.options.now() + this.options.keys.cooldown;
-    });
+    this.refresh().catch(() => undefined); // recorded in the key state, and the cooldown started
   }
 
   private async fetchOrUnavailable(now: number): Promise<void> {
@@ -150,7 +180,6 @@ export class RemoteKeySet {
     try {
       await this.refresh();
     } catch (error) {
-      this.cooldownUntil = this.options.now() + this.options.keys.cooldown;
       throw this.unavailable(this.options.now(), error);
     }
   }
@@ -172,7 +201,7 @@ export class RemoteKeySet {
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey) return undefined;
       if (error instanceof errors.JWKSMultipleMatchingKeys) return collect(error as AsyncIterable<ResolvedKey>);
-      throw new InvalidTokenError("the issuer's key for this token is unusable", { cause: error });
+      throw new InvalidTokenError(UNUSABLE, { cause: error });
     }
   }
 
@@ -189,6 +218,7 @@ export class RemoteKeySet {
       keyCount: this.keyCount,
       fetchedAt: this.fetchedAt,
       lastError: this.lastError,
+      skippedKeys: this.skippedKeys,
     };
   }
 }

@@ -35,12 +35,16 @@ function verifyInput(alg: string, key: KeyObject): VerifyKeyObjectInput {
 /**
  * True when `signature` is a valid signature of `signingInput` (`<header>.<payload>` as sent) by `key`
  * under `alg`. The key must already fit `alg` (jose imported it for that algorithm). RSA keys shorter than
- * 2048 bits are refused (RFC 7518 §3.3: "A key of size 2048 bits or larger MUST be used").
+ * 2048 bits are refused (RFC 7518 §3.3: "A key of size 2048 bits or larger MUST be used"), and so is an RSA
+ * signature that is not exactly as long as the modulus (RFC 8017 §8.1.2, §8.2.2): OpenSSL takes a PSS
+ * signature with its leading zero byte dropped, which would give one token two spellings.
  */
 export function verifySignature(alg: string, key: ResolvedKey, signingInput: string, signature: Buffer): boolean {
   const object = keyObject(key);
-  if (object.asymmetricKeyType?.startsWith('rsa') && (object.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
-    return false;
+  if (object.asymmetricKeyType?.startsWith('rsa')) {
+    const bits = object.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < 2048 || signature.length !== Math.ceil(bits / 8)) return false;
+  }
   const hash = alg === 'EdDSA' ? null : HASH[alg.slice(2)];
   if (hash === undefined) return false;
   try {

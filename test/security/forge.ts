@@ -3,7 +3,7 @@
  * and numbers JSON.stringify cannot write survive), HMAC with public key material, and respellings of a
  * signature that still verify.
  */
-import { constants, createHmac, KeyObject, sign as cryptoSign, type SignKeyObjectInput } from 'node:crypto';
+import { constants, createHash, createHmac, KeyObject, sign as cryptoSign, type SignKeyObjectInput } from 'node:crypto';
 
 /** A private key and the algorithm it signs with: a fake provider's key, or one of the attacker's. */
 export interface SigningKey {
@@ -105,4 +105,18 @@ export function negateEcdsaS(token: string): string {
 /** An ES256 signature (IEEE P1363) made of two scalars: `r = s = 0` is CVE-2022-21449's "psychic signature". */
 export function ecdsaSignature(r: bigint, s: bigint): string {
   return Buffer.concat([toBytes32(r), toBytes32(s)]).toString('base64url');
+}
+
+/** The DER prefix of a SHA-256 DigestInfo in an RSASSA-PKCS1-v1_5 signature (RFC 8017 §9.2, note 1). */
+const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+
+/**
+ * An RS256 token forged for a published RSA key with public exponent 1: s^1 = s, so the encoded message
+ * (0x00 0x01 0xff… 0x00 DigestInfo) is itself a valid signature. No private key is needed.
+ */
+export function signUnderExponentOne(header: Record<string, unknown>, payload: unknown, modulusBytes: number): string {
+  const input = `${b64u(JSON.stringify({ ...header, alg: 'RS256' }))}.${b64u(JSON.stringify(payload))}`;
+  const digestInfo = Buffer.concat([SHA256_DIGEST_INFO, createHash('sha256').update(input).digest()]);
+  const padding = Buffer.alloc(modulusBytes - 3 - digestInfo.length, 0xff);
+  return `${input}.${b64u(Buffer.concat([Buffer.from([0, 1]), padding, Buffer.from([0]), digestInfo]))}`;
 }

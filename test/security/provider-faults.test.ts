@@ -25,7 +25,8 @@ import {
 import { claimsFor, signWithKey } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait.js';
 import { garbage, startFaultyProvider, type FaultyProvider, type JwksFault } from './faulty-provider.js';
-import { signHmac, signJson } from './forge.js';
+import { signHmac, signJson, signUnderExponentOne } from './forge.js';
+import { EXPONENT_ONE_JWK, ROCA_JWK } from './wycheproof-vectors.js';
 
 const TIMEOUT = 400;
 const COOLDOWN = 1_000;
@@ -36,6 +37,7 @@ const FIFTY_MB = 50 * 1024 * 1024;
 
 const NO_KEY = 'no signing key of the issuer matches the token\'s "kid"';
 const SIG = 'token signature is invalid';
+const UNUSABLE = "the issuer's key for this token is unusable";
 
 let keyA: FakeKey; // published from the start
 let keyB: FakeKey; // published only once the provider recovers
@@ -308,30 +310,59 @@ describe('JWKS bodies a careless provider might publish (met cold)', () => {
       await guard.get(weak.sign(claimsFor(provider.issuer, Math.floor(Date.now() / 1000)))),
       401,
       'invalid_token',
-      SIG,
+      UNUSABLE,
       undefined,
       'faulty',
     );
+    expect(guard.auth.status()[0]!.skippedKeys).toEqual([
+      { kid: 'weak', reason: 'its modulus is shorter than 2048 bits' },
+    ]);
+  });
+
+  test('a key with public exponent 1 is published (Wycheproof): a token anyone forged under it gets 401, never 200', async () => {
+    publish(only(EXPONENT_ONE_JWK));
+    const guard = await startGuard();
+    const forged = signUnderExponentOne(
+      { typ: 'JWT', kid: EXPONENT_ONE_JWK.kid },
+      claimsFor(provider.issuer, Math.floor(Date.now() / 1000), { sub: 'anyone-i-like' }),
+      256,
+    );
+    expectChallenge(await guard.get(forged), 401, 'invalid_token', UNUSABLE, undefined, 'faulty');
+    expect(guard.auth.status()[0]).toMatchObject({
+      keyCount: 0,
+      skippedKeys: [{ kid: 'RS256_2048', reason: 'its public exponent is not an odd number from 3 to 2^256' }],
+    });
+  });
+
+  test('a ROCA-weak key (Wycheproof) is skipped and said to be, while the safe key beside it keeps working', async () => {
+    publish(JSON.stringify({ keys: [ROCA_JWK, keyA.jwk] }));
+    const guard = await startGuard();
+    expect((await guard.get(await guard.token(keyA))).status).toBe(200);
+    expect(guard.auth.status()[0]).toMatchObject({
+      keyCount: 1,
+      skippedKeys: [
+        {
+          kid: 'kid-rsa-roca-sign',
+          reason: 'its modulus has the ROCA fingerprint of a weak Infineon key (CVE-2017-15361)',
+        },
+      ],
+    });
   });
 
   test('an EC key published with the wrong curve does not verify ES256 tokens: 401', async () => {
     const ec = await createFakeKey('ES256', 'ec-key');
     publish(only({ ...ec.jwk, crv: 'P-384' }));
     const guard = await startGuard();
-    expectChallenge(await guard.get(await guard.token(ec)), 401, 'invalid_token', NO_KEY, undefined, 'faulty');
+    expectChallenge(await guard.get(await guard.token(ec)), 401, 'invalid_token', UNUSABLE, undefined, 'faulty');
+    expect(guard.auth.status()[0]!.skippedKeys).toEqual([
+      { kid: 'ec-key', reason: 'it is not a valid point on its curve' },
+    ]);
   });
 
   test("a JWKS of junk entries under the token's kid makes the key unusable: 401, never 200 or 500", async () => {
     publish(JSON.stringify({ keys: [1, 'x', null, { kty: 'RSA', kid: 'key-a' }] }));
     const guard = await startGuard();
-    expectChallenge(
-      await guard.get(await guard.token(keyA)),
-      401,
-      'invalid_token',
-      "the issuer's key for this token is unusable",
-      undefined,
-      'faulty',
-    );
+    expectChallenge(await guard.get(await guard.token(keyA)), 401, 'invalid_token', UNUSABLE, undefined, 'faulty');
   });
 
   test("a well-formed JWKS is the provider's word even when warm: an empty one replaces the keys, and known tokens get 401 (never 200)", async () => {

@@ -168,7 +168,7 @@ describe('RFC 6750 answers of the demo server', () => {
     async (_title, row) => {
       const res = await row.request();
       if (row.status === 503) {
-        expectUnavailable(res, 10);
+        expectUnavailable(res, 1);
         expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: row.description });
       } else {
         expectChallenge(

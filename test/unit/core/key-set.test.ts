@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { compactVerify, exportJWK } from 'jose';
 import { InvalidTokenError, ProviderUnavailableError } from '../../../src/core/errors.js';
 import { FetchFailedError } from '../../../src/core/fetch-json.js';
@@ -8,6 +9,8 @@ import type { KeySetOptions, ResolvedIssuer } from '../../../src/core/options.js
 import { createFakeKey, startFakeProvider, type FakeKey, type FakeProvider } from '../../../src/testing/index.js';
 import { claimsFor, signWithKey } from '../../helpers/tokens.js';
 import { waitFor } from '../../helpers/wait.js';
+import { freePort } from '../../helpers/free-port.js';
+import { EXPONENT_ONE_JWK, OFF_CURVE_JWK, ROCA_JWK, RSA_1024_JWK } from '../../security/wycheproof-vectors.js';
 
 const KEYS: Required<KeySetOptions> = { maxAge: 600_000, cooldown: 10_000, timeout: 1_000, maxResponseBytes: 65_536 };
 const NO_MATCH = 'no signing key of the issuer matches the token\'s "kid"';
@@ -221,22 +224,84 @@ describe('RemoteKeySet', () => {
     await expectUnavailable(ks.getKeys(unknownKid()), 7);
   });
 
-  test('answers 503 when the very first fetch fails, and recovers once the provider is back after the cooldown', async () => {
+  test('answers 503 when the very first fetch fails, and recovers once the provider is back after a second', async () => {
     idp.setOutage('error');
     const ks = keySet();
-    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)));
+    const start = clock;
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1);
     expect(ks.status()).toMatchObject({ state: 'unreachable', keyCount: 0, fetchedAt: undefined });
     idp.setOutage(undefined);
-    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey))); // still in the cooldown
-    clock += KEYS.cooldown;
+    clock = start + 999;
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1); // still waiting
+    clock = start + 1_000;
     await expect(ks.getKeys(headerOf(idp.currentKey))).resolves.toHaveLength(1);
     expect(ks.status().state).toBe('fresh');
+  });
+
+  test('while no keys are known, retries after 1 s, then 2, 4, 8 and the cooldown, with Retry-After the wait left', async () => {
+    idp.setOutage('error');
+    const ks = keySet();
+    const fetches = () => idp.requests.discovery;
+    for (const wait of [1_000, 2_000, 4_000, 8_000, KEYS.cooldown, KEYS.cooldown]) {
+      const before = fetches();
+      await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), wait / 1000); // a fetch, failed
+      expect(fetches()).toBe(before + 1);
+      clock += wait / 2;
+      await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), Math.max(1, wait / 2000)); // within the wait
+      clock += wait / 2 - 1;
+      await expectUnavailable(ks.getKeys(unknownKid()), 1);
+      expect(fetches()).toBe(before + 1);
+      clock += 1;
+    }
+  });
+
+  test('a failed warm-up counts as a failed first fetch: the next request waits a second, then fetches', async () => {
+    idp.setOutage('error');
+    const ks = keySet();
+    await refusal(ks.refresh());
+    idp.setOutage(undefined);
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1);
+    clock += 1_000;
+    await expect(ks.getKeys(headerOf(idp.currentKey))).resolves.toHaveLength(1);
+  });
+
+  test('finds a provider that starts listening after the first fetch was refused, a second later', async () => {
+    const port = await freePort();
+    const key = await createFakeKey('RS256');
+    const ks = keySet(
+      {},
+      { issuer: `http://127.0.0.1:${port}/realms/late`, discoveryUrl: '', jwksUri: `http://127.0.0.1:${port}/certs` },
+    );
+    const start = clock;
+    await expectUnavailable(ks.getKeys(headerOf(key)), 1);
+    expect(ks.status().lastError).toBeDefined();
+    const late = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.jwk] }));
+    });
+    await new Promise<void>((resolve) => late.listen(port, '127.0.0.1', resolve));
+    try {
+      await expectUnavailable(ks.getKeys(headerOf(key)), 1); // the wait is not over
+      clock = start + 1_000;
+      await expect(ks.getKeys(headerOf(key))).resolves.toHaveLength(1);
+      expect(ks.status()).toMatchObject({ state: 'fresh', lastError: undefined });
+    } finally {
+      await new Promise<void>((resolve) => late.close(() => resolve()));
+    }
+  });
+
+  test('once keys are known, a failed refetch for an unknown kid waits the whole cooldown', async () => {
+    const { ks, discovery } = await warm();
+    idp.setOutage('error');
+    await expectUnavailable(ks.getKeys(unknownKid()), 10);
+    clock += 1_000;
+    await expectUnavailable(ks.getKeys(unknownKid()), 9);
+    expect(discovery()).toBe(1);
   });
 
   test('answers 503 within the configured timeout when the provider hangs', async () => {
     idp.setOutage('hang');
     const ks = keySet({ timeout: 200 });
-    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)));
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1);
     expect(ks.status().lastError).toBe(`${idp.issuer}/.well-known/openid-configuration timed out after 200 ms`);
   });
 
@@ -244,7 +309,7 @@ describe('RemoteKeySet', () => {
     const padding = 'x'.repeat(4096);
     idp.setJwksBody(JSON.stringify({ keys: [idp.currentKey.jwk], padding }));
     const ks = keySet({ maxResponseBytes: 2048 });
-    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)));
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1);
     expect(ks.status().lastError).toBe(`response from ${idp.jwksUri} is larger than 2048 bytes`);
   });
 
@@ -254,7 +319,7 @@ describe('RemoteKeySet', () => {
   ])('answers 503 for a JWKS that is %s', async (_what, body, reason) => {
     idp.setJwksBody(body);
     const ks = keySet();
-    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)));
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1);
     expect(ks.status().lastError).toContain(reason);
   });
 
@@ -273,6 +338,44 @@ describe('RemoteKeySet', () => {
     expect(ks.status().keyCount).toBe(1);
     await expectNoMatch(ks.getKeys(headerOf(leaked)));
     expect(await refusal(ks.getKeys({ alg: 'HS256', kid: 'sym' }))).toMatchObject({ code: 'invalid_token' });
+  });
+
+  test('skips unsafe keys when loading them, says why in the key state, and calls their kid unusable', async () => {
+    const evenExponent = { ...(await createFakeKey('RS256', 'even-e')).jwk, e: 'AQAA' };
+    const secp256k1 = { ...generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({ format: 'jwk' }) };
+    const published = [
+      EXPONENT_ONE_JWK,
+      evenExponent,
+      ROCA_JWK,
+      RSA_1024_JWK,
+      OFF_CURVE_JWK,
+      { ...secp256k1, kid: 'k1', alg: 'ES256K' },
+      idp.currentKey.jwk,
+    ];
+    idp.setJwksBody(JSON.stringify({ keys: published }));
+    const ks = keySet();
+    await expect(ks.getKeys(headerOf(idp.currentKey))).resolves.toHaveLength(1);
+    const exponent = 'its public exponent is not an odd number from 3 to 2^256';
+    expect(ks.status()).toMatchObject({
+      keyCount: 1,
+      skippedKeys: [
+        { kid: 'RS256_2048', reason: exponent },
+        { kid: 'even-e', reason: exponent },
+        {
+          kid: 'kid-rsa-roca-sign',
+          reason: 'its modulus has the ROCA fingerprint of a weak Infineon key (CVE-2017-15361)',
+        },
+        { kid: 'RS256_1024', reason: 'its modulus is shorter than 2048 bits' },
+        { kid: 'kid-ec-sign', reason: 'it is not a valid point on its curve' },
+        { kid: 'k1', reason: 'its curve is not one of P-256, P-384, P-521' },
+      ],
+    });
+    for (const kid of ['RS256_2048', 'even-e', 'kid-rsa-roca-sign', 'RS256_1024']) {
+      const error = await refusal(ks.getKeys({ alg: 'RS256', kid }));
+      expect(error).toMatchObject({ code: 'invalid_token', message: "the issuer's key for this token is unusable" });
+    }
+    await expectNoMatch(ks.getKeys(unknownKid()));
+    expect(JSON.stringify(ks.status())).not.toContain(ROCA_JWK.n!.slice(0, 16));
   });
 
   test('offers every key of a repeated kid, so that the right one verifies', async () => {
@@ -323,7 +426,7 @@ describe('RemoteKeySet', () => {
   test('refuses a discovery document naming another issuer and never fetches its keys', async () => {
     const before = idp.requests.jwks;
     const ks = keySet({}, issuerOf(idp, { issuer: idp.issuer.replace('/realms/myorg', '/realms/other') }));
-    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)));
+    await expectUnavailable(ks.getKeys(headerOf(idp.currentKey)), 1);
     expect(ks.status()).toMatchObject({
       state: 'unreachable',
       lastError: 'the discovery document names another issuer; refusing it',
@@ -347,6 +450,7 @@ describe('RemoteKeySet', () => {
         keyCount: 0,
         fetchedAt: undefined,
         lastError: undefined,
+        skippedKeys: [],
       });
       await ks.refresh();
       const fetchedAt = clock;

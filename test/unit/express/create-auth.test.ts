@@ -491,7 +491,7 @@ describe('createAuth', () => {
     idp.setOutage('refuse');
     try {
       const res = await send(`${a}/any`, { headers: bearer(await idp.mint()) });
-      expectUnavailable(res, 10);
+      expectUnavailable(res, 1);
       expect(res.body).toEqual({
         error: 'temporarily_unavailable',
         error_description: "the identity provider cannot be reached to fetch the token's key",
