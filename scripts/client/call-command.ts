@@ -3,6 +3,7 @@
  */
 import { isAxiosError } from 'axios';
 import { ClientError, createBearerAxios, createTokenSource } from '../../src/client/index.js';
+import { urlProblem } from '../../src/core/url-policy.js';
 import type { Command } from './args.js';
 import { configure } from './configure.js';
 import type { Io } from './credentials.js';
@@ -18,12 +19,9 @@ function checkUrl(value: string, allowInsecureHttp: boolean): string {
   } catch {
     throw new UsageError(`"${value}" is not a URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('the URL must be http(s)');
-  const loopback =
-    url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(url.hostname);
-  if (url.protocol === 'http:' && !loopback && !allowInsecureHttp) {
-    throw new UsageError('the URL must use https unless its host is loopback or "--allow-insecure-http" is set');
-  }
+  // The same rule as every URL of the library: the token must not travel in clear.
+  const problem = urlProblem(url, { allowInsecureHttp, insecureSwitch: '"--allow-insecure-http"' });
+  if (problem !== undefined) throw new UsageError(`the URL ${problem}`);
   return url.href;
 }
 
@@ -45,14 +43,18 @@ export async function runCall(command: CallCommand, io: Io): Promise<string> {
     headers['content-type'] = contentTypeFor(command.data);
   }
   const config = await configure(common, io);
-  const api = createBearerAxios(createTokenSource(config, { scopes: common.scopes }), {
-    timeout: common.timeoutMs,
-    maxRedirects: 0,
-    validateStatus: () => true,
-    responseType: 'text',
-    transformResponse: [(data: unknown) => data],
-    transitional: { clarifyTimeoutError: true },
-  });
+  const api = createBearerAxios(
+    createTokenSource(config, { scopes: common.scopes }),
+    {
+      timeout: common.timeoutMs,
+      maxRedirects: 0,
+      validateStatus: () => true,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      transitional: { clarifyTimeoutError: true },
+    },
+    { allowInsecureHttp: common.allowInsecureHttp },
+  );
   let response;
   try {
     response = await api.request<string>({ url, method: command.method, data: command.data, headers });

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createPrivateKey } from 'node:crypto';
 import { clientSecretBasic, clientSecretPost, privateKeyJwt } from '../../src/client/index.js';
 import type { ClientAuth } from '../../src/client/index.js';
+import { isLoopbackHost } from '../../src/core/url-policy.js';
 import type { CommonArgs } from './args.js';
 import { DEFAULT_CLIENT_ID } from './args.js';
 import { UsageError } from './exit-codes.js';
@@ -28,8 +29,7 @@ export interface Io {
 
 function isLoopbackUrl(value: string): boolean {
   try {
-    const { hostname } = new URL(value);
-    return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+    return isLoopbackHost(new URL(value).hostname);
   } catch {
     return false;
   }

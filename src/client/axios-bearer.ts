@@ -5,6 +5,7 @@
  */
 import axios from 'axios';
 import type { AxiosError, AxiosInstance, AxiosResponse, CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
+import { urlProblem } from '../core/url-policy.js';
 import type { TokenSource } from './token-source.js';
 import { bearerChallengeError } from './www-authenticate.js';
 
@@ -25,15 +26,44 @@ function isInvalidToken(response: AxiosResponse | undefined): boolean {
   return typeof value === 'string' && bearerChallengeError(value) === 'invalid_token';
 }
 
+/** Options of {@link attachBearerToken} and {@link createBearerAxios}. */
+export interface BearerAxiosOptions {
+  /** Send the token over plain `http://` to hosts other than loopback. Off by default: it would travel in clear. */
+  readonly allowInsecureHttp?: boolean;
+}
+
+/**
+ * Refuses, before a token is even fetched, to send one to a URL that breaks the URL rule (../core/url-policy.ts).
+ * Redirects are axios's own: it drops `Authorization` when one leads to another host or from https to http.
+ */
+function assertTokenMayGo(instance: AxiosInstance, config: InternalAxiosRequestConfig, insecure: boolean): void {
+  let url: URL;
+  try {
+    url = new URL(instance.getUri(config));
+  } catch {
+    throw new TypeError('a bearer token is sent only to an absolute URL (set "baseURL" or give a full URL)');
+  }
+  const problem = urlProblem(url, { allowInsecureHttp: insecure });
+  if (problem !== undefined) throw new TypeError(`the URL a bearer token is sent to ${problem}`);
+}
+
 /**
  * Installs the interceptors on an existing axios instance and returns a function that removes them.
- * The token is set on every request of the instance, replacing any `Authorization` header.
+ * The token is set on every request of the instance, replacing any `Authorization` header; a request to a URL
+ * that is neither https nor plain http to a loopback host (unless `allowInsecureHttp`) is refused with a
+ * `TypeError` instead.
  *
  * @example
  * const api = axios.create({ baseURL: 'http://localhost:50100' })
  * const detach = attachBearerToken(api, createTokenSource(config, { scopes: ['test_api_access'] }))
  */
-export function attachBearerToken(instance: AxiosInstance, source: TokenSource): () => void {
+export function attachBearerToken(
+  instance: AxiosInstance,
+  source: TokenSource,
+  options: BearerAxiosOptions = {},
+): () => void {
+  const insecure = options.allowInsecureHttp ?? false;
+  if (typeof insecure !== 'boolean') throw new TypeError('"allowInsecureHttp" must be a boolean');
   const retry = (config: TrackedConfig | undefined, response: AxiosResponse | undefined) => {
     if (config === undefined || config[RETRIED] === true || !isInvalidToken(response)) return undefined;
     const token = usedToken(config);
@@ -41,6 +71,7 @@ export function attachBearerToken(instance: AxiosInstance, source: TokenSource):
     return instance.request({ ...config, [RETRIED]: true } as TrackedConfig);
   };
   const request = instance.interceptors.request.use(async (config) => {
+    assertTokenMayGo(instance, config, insecure);
     const { token } = await source.getToken();
     config.headers.set('authorization', `Bearer ${token}`);
     return config;
@@ -63,8 +94,12 @@ export function attachBearerToken(instance: AxiosInstance, source: TokenSource):
  * const api = createBearerAxios(source, { baseURL: 'http://localhost:50100', timeout: 5000 })
  * const { data } = await api.get('/api/private-scoped')
  */
-export function createBearerAxios(source: TokenSource, defaults?: CreateAxiosDefaults): AxiosInstance {
+export function createBearerAxios(
+  source: TokenSource,
+  defaults?: CreateAxiosDefaults,
+  options?: BearerAxiosOptions,
+): AxiosInstance {
   const instance = axios.create(defaults);
-  attachBearerToken(instance, source);
+  attachBearerToken(instance, source, options);
   return instance;
 }

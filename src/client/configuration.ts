@@ -59,10 +59,12 @@ export function validateSettings(settings: ClientSettings): { timeoutMs: number;
   };
 }
 
-/** Returns the issuer identifier as a string, exactly as given (issuers are compared as strings). */
+/**
+ * Returns the issuer identifier as a string, exactly as given (issuers are compared as strings). OpenID Connect
+ * Discovery §3 and RFC 8414 §2 forbid a query or fragment in it.
+ */
 export function issuerString(issuer: string | URL, allowInsecureHttp: boolean): string {
-  const url = parseHttpUrl('issuer', issuer, allowInsecureHttp);
-  if (url.search !== '') throw new TypeError('"issuer" must not contain a query');
+  const url = parseHttpUrl('issuer', issuer, allowInsecureHttp, true);
   return typeof issuer === 'string' ? issuer : url.href;
 }
 

@@ -19,6 +19,7 @@
  * const { data } = await api.get('http://localhost:50100/api/private-scoped')
  */
 export { attachBearerToken, createBearerAxios } from './axios-bearer.js';
+export type { BearerAxiosOptions } from './axios-bearer.js';
 export { clientSecretBasic, clientSecretPost, privateKeyJwt } from './client-auth.js';
 export type { ClientAuth, ClientAuthContext, PrivateKeyJwtOptions } from './client-auth.js';
 export { createConfiguration } from './configuration.js';

@@ -3,42 +3,18 @@
  * at construction time, so that a misconfigured service fails at startup rather than on its first call.
  */
 
+import { checkUrl } from '../core/url-policy.js';
+
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
-/** True for hosts that never leave the machine: `localhost`, `*.localhost`, 127.0.0.0/8 and `::1`. */
-export function isLoopbackHost(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    hostname === '[::1]' ||
-    /^127(?:\.\d{1,3}){3}$/.test(hostname)
-  );
-}
-
 /**
- * Parses an http(s) URL option. Plain `http://` is accepted only for a loopback host or when
- * `allowInsecureHttp` is set, since the token endpoint receives credentials and returns bearer tokens.
+ * Parses a URL option or metadata member under the one URL rule shared with the guard (../core/url-policy.ts):
+ * https, or plain http to a loopback host only unless `allowInsecureHttp`; no credentials, no fragment; with
+ * `issuer`, no query either. The token endpoint receives credentials and returns bearer tokens.
  */
-export function parseHttpUrl(name: string, value: unknown, allowInsecureHttp: boolean): URL {
-  let url: URL;
-  try {
-    if (typeof value !== 'string' && !(value instanceof URL)) throw new TypeError();
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`"${name}" must be a URL`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TypeError(`"${name}" must be an http(s) URL`);
-  }
-  if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
-    throw new TypeError(`"${name}" must use https unless its host is loopback or "allowInsecureHttp" is set`);
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new TypeError(`"${name}" must not contain credentials`);
-  }
-  if (url.hash !== '') throw new TypeError(`"${name}" must not contain a fragment`);
-  return url;
+export function parseHttpUrl(name: string, value: unknown, allowInsecureHttp: boolean, issuer = false): URL {
+  return checkUrl(value instanceof URL ? value.href : value, name, { allowInsecureHttp, issuer });
 }
 
 /** Asserts a non-empty string option. */

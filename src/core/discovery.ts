@@ -1,5 +1,6 @@
 import { FetchFailedError, fetchJsonObject, type FetchLimits } from './fetch-json.js';
 import type { ResolvedIssuer } from './options.js';
+import { checkUrl } from './url-policy.js';
 
 /** An endpoint of the discovery document, and where Keycloak serves it when there is no document. */
 export interface DiscoveredEndpoint {
@@ -17,7 +18,9 @@ const JWKS_URI: DiscoveredEndpoint = { member: 'jwks_uri', keycloakPath: '/proto
  * `<discoveryUrl><keycloakPath>`.
  *
  * A discovery document whose `issuer` is not exactly the configured issuer is refused (OpenID Connect
- * Discovery §4.3: "The issuer value returned MUST be identical to the Issuer URL …").
+ * Discovery §4.3: "The issuer value returned MUST be identical to the Issuer URL …"), and so is an endpoint
+ * that breaks the URL rule (./url-policy.ts): a document fetched over plain http could otherwise point the
+ * keys, or the introspection credentials, anywhere.
  */
 export async function discoverEndpoint(
   issuer: ResolvedIssuer,
@@ -36,10 +39,12 @@ export async function discoverEndpoint(
     throw new FetchFailedError('the discovery document names another issuer; refusing it');
   }
   const url = metadata[endpoint.member];
-  if (typeof url !== 'string' || !URL.canParse(url)) {
-    throw new FetchFailedError(`the discovery document has no valid "${endpoint.member}"`);
+  try {
+    checkUrl(url, endpoint.member, { allowInsecureHttp: limits.allowInsecureHttp });
+  } catch (error) {
+    throw new FetchFailedError(`the discovery document is refused: ${(error as Error).message}`);
   }
-  return url;
+  return url as string;
 }
 
 /** Finds the JWKS URL of an issuer: the explicit `jwksUri`, else {@link discoverEndpoint} for `jwks_uri`. */

@@ -1,3 +1,5 @@
+import { urlForMessages, urlProblem } from './url-policy.js';
+
 /** Why a metadata or key fetch failed; every kind means "the provider cannot be relied on right now". */
 export class FetchFailedError extends Error {
   readonly status: number | undefined;
@@ -13,6 +15,20 @@ export interface FetchLimits {
   readonly timeout: number;
   readonly maxResponseBytes: number;
   readonly fetch: typeof fetch;
+  /** Plain `http://` to hosts other than loopback (see ./url-policy.ts). */
+  readonly allowInsecureHttp: boolean;
+}
+
+/** Refuses, before any request, a URL that breaks the URL rule. */
+function assertAllowedUrl(url: string, allowInsecureHttp: boolean): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new FetchFailedError('refusing to fetch something that is not a URL');
+  }
+  const problem = urlProblem(parsed, { allowInsecureHttp });
+  if (problem !== undefined) throw new FetchFailedError(`refusing to fetch ${urlForMessages(parsed)}: it ${problem}`);
 }
 
 async function readCapped(response: Response, maxBytes: number, url: string): Promise<string> {
@@ -46,22 +62,24 @@ export interface FormPost {
 
 /**
  * GETs a JSON object — or, with `post`, POSTs a form and reads a JSON object back — with a timeout covering
- * the whole exchange (headers and body) and a cap on the body size. A GET follows redirects; a POST does not
- * (its credentials must not be replayed to another URL), so a 3xx answer is a failure. Any failure —
- * network, timeout, redirect loop, non-2xx, oversize, not a JSON object — is a {@link FetchFailedError}; a
- * 404 keeps its status so discovery can fall back.
+ * the whole exchange (headers and body) and a cap on the body size. The URL must pass the URL rule before
+ * anything is sent, and redirects are never followed: a redirect could lead a key fetch from https to plain
+ * http, or replay a POST's credentials to another URL. Any failure — a refused URL, network, timeout, a
+ * redirect, non-2xx, oversize, not a JSON object — is a {@link FetchFailedError}; a 404 keeps its status so
+ * discovery can fall back.
  */
 export async function fetchJsonObject(
   url: string,
   limits: FetchLimits,
   post?: FormPost,
 ): Promise<Record<string, unknown>> {
+  assertAllowedUrl(url, limits.allowInsecureHttp);
   const signal = AbortSignal.timeout(limits.timeout);
   let text: string;
   try {
     const init: RequestInit =
       post === undefined
-        ? { signal, headers: { accept: 'application/json' }, redirect: 'follow' }
+        ? { signal, headers: { accept: 'application/json' }, redirect: 'manual' }
         : {
             signal,
             method: 'POST',
@@ -74,6 +92,13 @@ export async function fetchJsonObject(
             redirect: 'manual',
           };
     const response = await limits.fetch(url, init);
+    // 'manual' gives the 3xx itself in Node, an opaque status-0 answer in a browser-like fetch: both refused.
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new FetchFailedError(`${url} answered a redirect (HTTP ${response.status}); redirects are not followed`, {
+        status: response.status,
+      });
+    }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
       throw new FetchFailedError(`${url} answered HTTP ${response.status}`, { status: response.status });

@@ -1,5 +1,6 @@
 import { introspectionSecretBasic, type IntrospectionClientAuth } from './introspection-client-auth.js';
-import { assertPositive, assertUrl, type ResolvedIssuer, type ResolvedOptions } from './options.js';
+import { assertPositive, type ResolvedIssuer, type ResolvedOptions } from './options.js';
+import { checkUrl } from './url-policy.js';
 
 /**
  * Token introspection (RFC 7662): the guard asks the provider whether a token is still active, authenticating
@@ -104,7 +105,7 @@ export function resolveIntrospection(
       '"introspection.clientAuth" must be a client authentication strategy (e.g. privateKeyJwt(key))',
     );
   }
-  if (merged.endpoint !== undefined) assertUrl(merged.endpoint, 'introspection.endpoint', allowInsecureHttp);
+  if (merged.endpoint !== undefined) checkUrl(merged.endpoint, 'introspection.endpoint', { allowInsecureHttp });
   assertOptionalBoolean(merged.everyRoute, 'introspection.everyRoute');
   assertOptionalBoolean(merged.acceptOpaqueTokens, 'introspection.acceptOpaqueTokens');
   assertPositive(merged.cacheTtl, 'introspection.cacheTtl', true);

@@ -1,13 +1,13 @@
 import { isCompactJws } from './compact-jws.js';
 import { discoverEndpoint, type DiscoveredEndpoint } from './discovery.js';
 import { InvalidTokenError, ProviderUnavailableError } from './errors.js';
-import { FetchFailedError, type FetchLimits } from './fetch-json.js';
+import type { FetchLimits } from './fetch-json.js';
 import { IntrospectionCache } from './introspection-cache.js';
 import { IntrospectionGate } from './introspection-gate.js';
 import { resolveIntrospection, type IntrospectionOptions } from './introspection-options.js';
 import { requestIntrospection, type IntrospectionAnswer } from './introspection-request.js';
 import { introspectedToken } from './introspected-token.js';
-import { assertUrl, type ResolvedOptions } from './options.js';
+import type { ResolvedOptions } from './options.js';
 import type { VerifiedToken } from './verified-token.js';
 
 /** What the caller verifies itself, before and after asking the provider. */
@@ -58,6 +58,7 @@ export function createIntrospector(
     timeout: config.timeout,
     maxResponseBytes: resolved.keys.maxResponseBytes,
     fetch: resolved.fetch,
+    allowInsecureHttp,
   };
   const cache = new IntrospectionCache({
     ttl: config.cacheTtl,
@@ -75,20 +76,11 @@ export function createIntrospector(
     config.endpoint === undefined ? undefined : Promise.resolve(config.endpoint);
 
   function findEndpoint(): Promise<string> {
-    endpoint ??= discoverEndpoint(config.issuer, INTROSPECTION_ENDPOINT, limits).then(
-      (url) => {
-        try {
-          assertUrl(url, 'introspection_endpoint', allowInsecureHttp); // it will receive our credentials
-        } catch (error) {
-          throw new FetchFailedError('the discovered "introspection_endpoint" is not a safe URL', { cause: error });
-        }
-        return url;
-      },
-      (error: unknown) => {
-        endpoint = undefined; // not remembered: the next request discovers again
-        throw error;
-      },
-    );
+    // Discovery refuses an endpoint that breaks the URL rule: it would receive our credentials.
+    endpoint ??= discoverEndpoint(config.issuer, INTROSPECTION_ENDPOINT, limits).catch((error: unknown) => {
+      endpoint = undefined; // not remembered: the next request discovers again
+      throw error;
+    });
     return endpoint;
   }
 

@@ -78,12 +78,13 @@ export class RemoteKeySet {
 
   constructor(
     readonly issuer: ResolvedIssuer,
-    private readonly options: Pick<ResolvedOptions, 'keys' | 'now' | 'fetch'>,
+    private readonly options: Pick<ResolvedOptions, 'keys' | 'now' | 'fetch' | 'allowInsecureHttp'>,
   ) {
     this.limits = {
       timeout: options.keys.timeout,
       maxResponseBytes: options.keys.maxResponseBytes,
       fetch: options.fetch,
+      allowInsecureHttp: options.allowInsecureHttp,
     };
   }
 

@@ -1,4 +1,5 @@
 import { ASYMMETRIC_ALGORITHMS, isAlgorithm, type Algorithm } from './algorithms.js';
+import { checkUrl, DISCOVERY_PATH } from './url-policy.js';
 import type { TokenCacheOptions } from './verified-token-cache.js';
 
 /** One trusted issuer (realm). */
@@ -7,7 +8,8 @@ export interface IssuerOptions {
   readonly issuer: string;
   /**
    * Where metadata and keys are fetched from when that differs from the issuer (e.g.
-   * `http://keycloak:8080/realms/myorg` inside docker compose). `iss` must still equal `issuer`.
+   * `http://keycloak:8080/realms/myorg` inside docker compose). `iss` must still equal `issuer`. The discovery
+   * document's own URL (ending in `/.well-known/openid-configuration`) is accepted too: that path is dropped.
    */
   readonly discoveryUrl?: string;
   /** The JWKS URL, skipping discovery. */
@@ -49,7 +51,10 @@ export interface AuthOptions {
   readonly maxTokenLength?: number;
   /** The `realm` of the `WWW-Authenticate` challenge. Default `"api"`. */
   readonly realm?: string;
-  /** Allow `http://` issuers, discovery and JWKS URLs on hosts other than loopback. Default false. */
+  /**
+   * Allow `http://` issuers, discovery, JWKS and introspection URLs, configured or discovered, on hosts other
+   * than loopback (127.0.0.0/8, `[::1]`, `localhost`). Default false.
+   */
   readonly allowInsecureHttp?: boolean;
   /** Key fetching timings and limits. */
   readonly keys?: KeySetOptions;
@@ -79,6 +84,7 @@ export interface ResolvedOptions {
   readonly requireAccessToken: boolean;
   readonly maxTokenLength: number;
   readonly realm: string;
+  readonly allowInsecureHttp: boolean;
   readonly keys: Required<KeySetOptions>;
   readonly cache: Required<TokenCacheOptions>;
   readonly now: () => number;
@@ -91,25 +97,6 @@ const KEY_DEFAULTS: Required<KeySetOptions> = {
   timeout: 5_000,
   maxResponseBytes: 512 * 1024,
 };
-
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** Asserts an http(s) URL option; plain `http://` only on loopback unless `allowInsecureHttp`. */
-export function assertUrl(value: unknown, name: string, allowInsecureHttp: boolean): asserts value is string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`"${name}" must be a URL, got ${describe(value)}`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`"${name}" must be a URL, got "${value}"`);
-  }
-  if (url.protocol === 'https:') return;
-  if (url.protocol !== 'http:') throw new TypeError(`"${name}" must be an http(s) URL, got "${value}"`);
-  const loopback = LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.');
-  if (!loopback && !allowInsecureHttp) {
-    throw new TypeError(`"${name}" uses http:// on a non-loopback host; use https:// or set "allowInsecureHttp"`);
-  }
-}
 
 function describe(value: unknown): string {
   return value === undefined ? 'nothing' : typeof value === 'string' ? `"${value}"` : typeof value;
@@ -130,15 +117,22 @@ function stringList(value: unknown, name: string): readonly string[] {
   return Object.freeze([...(list as string[])]);
 }
 
+/** The base that discovery appends its path to: trailing slashes and the discovery document's own path dropped. */
+function discoveryBase(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const base = value.replace(/\/+$/, '');
+  return base.endsWith(DISCOVERY_PATH) ? base.slice(0, -DISCOVERY_PATH.length).replace(/\/+$/, '') : base;
+}
+
 function resolveIssuer(entry: unknown, allowInsecureHttp: boolean): ResolvedIssuer {
   const spec: IssuerOptions = typeof entry === 'string' ? { issuer: entry } : (entry as IssuerOptions);
   if (typeof spec !== 'object' || spec === null)
     throw new TypeError('"issuer" must be a URL or { issuer, discoveryUrl?, jwksUri? }');
-  assertUrl(spec.issuer, 'issuer', allowInsecureHttp);
-  const discoveryUrl = spec.discoveryUrl ?? spec.issuer;
-  assertUrl(discoveryUrl, 'discoveryUrl', allowInsecureHttp);
-  if (spec.jwksUri !== undefined) assertUrl(spec.jwksUri, 'jwksUri', allowInsecureHttp);
-  return Object.freeze({ issuer: spec.issuer, discoveryUrl: discoveryUrl.replace(/\/+$/, ''), jwksUri: spec.jwksUri });
+  checkUrl(spec.issuer, 'issuer', { allowInsecureHttp, issuer: true });
+  const discoveryUrl = discoveryBase(spec.discoveryUrl ?? spec.issuer);
+  checkUrl(discoveryUrl, 'discoveryUrl', { allowInsecureHttp, issuer: true });
+  if (spec.jwksUri !== undefined) checkUrl(spec.jwksUri, 'jwksUri', { allowInsecureHttp });
+  return Object.freeze({ issuer: spec.issuer, discoveryUrl: discoveryUrl as string, jwksUri: spec.jwksUri });
 }
 
 /**
@@ -205,6 +199,7 @@ export function resolveOptions(options: AuthOptions): ResolvedOptions {
     requireAccessToken: options.requireAccessToken ?? true,
     maxTokenLength,
     realm,
+    allowInsecureHttp,
     keys: Object.freeze(keys),
     cache: Object.freeze(cache),
     now,

@@ -277,7 +277,18 @@ describe('client CLI', () => {
       [
         'a plain-http API on another host',
         ['call', 'http://api.example/x'],
-        'error: the URL must use https unless its host is loopback or "--allow-insecure-http" is set',
+        'error: the URL must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "--allow-insecure-http" is set',
+      ],
+      [
+        'a plain-http API on a name that only looks local',
+        ['call', 'http://127.0.0.1.nip.io/x'],
+        'error: the URL must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "--allow-insecure-http" is set',
+      ],
+      ['a data: URL', ['call', 'data:text/plain,x'], 'error: the URL must be an http(s) URL, not "data:"'],
+      [
+        'an API URL with a password',
+        ['call', 'https://u:pw@api.example/x'],
+        'error: the URL must not contain a user name or password',
       ],
     ])('for %s', async (_title, args, message) => {
       const result = await run([...args, ...issuerArgs]);

@@ -1,7 +1,8 @@
 /**
  * An identity provider on 127.0.0.1 whose JWKS endpoint misbehaves on demand: slow, hanging, trickling,
- * 500, a redirect loop, 50 MB streamed, garbage, or any body a test writes (keys of the wrong use or alg,
- * private keys, duplicate kids). Discovery always works, so every fault is the JWKS's own.
+ * 500, a redirect loop or a redirect elsewhere, 50 MB streamed, garbage, or any body a test writes (keys of the
+ * wrong use or alg, private keys, duplicate kids). Discovery always answers, so every fault is the JWKS's own;
+ * a test may add or replace members of its document (another `jwks_uri`, an `introspection_endpoint`).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
@@ -16,6 +17,7 @@ export type JwksFault =
   | { readonly kind: 'trickle'; readonly intervalMs: number }
   | { readonly kind: 'status'; readonly status: number }
   | { readonly kind: 'redirect-loop' }
+  | { readonly kind: 'redirect'; readonly location: string }
   | { readonly kind: 'huge'; readonly bytes: number; readonly declareLength: boolean }
   | { readonly kind: 'body'; readonly body: string | Buffer; readonly contentType?: string };
 
@@ -25,6 +27,8 @@ export interface FaultyProvider {
   /** The keys served while the fault is `ok`. */
   keys: JWK[];
   fault: JwksFault;
+  /** Members added to (or replacing those of) the discovery document `{ issuer, jwks_uri }`. */
+  discovery: Record<string, unknown>;
   /** JWKS requests received, redirect hops included. */
   readonly requests: { jwks: number };
   /** Body bytes written for JWKS answers (the 50 MB fault stops writing when the client hangs up). */
@@ -75,7 +79,7 @@ export async function startFaultyProvider(keys: JWK[]): Promise<FaultyProvider> 
     if (path === `${base}/.well-known/openid-configuration`) {
       res
         .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ issuer: provider.issuer, jwks_uri: `${provider.issuer}/certs` }));
+        .end(JSON.stringify({ issuer: provider.issuer, jwks_uri: `${provider.issuer}/certs`, ...provider.discovery }));
       return;
     }
     if (path !== `${base}/certs`) return void res.writeHead(404).end();
@@ -105,6 +109,8 @@ export async function startFaultyProvider(keys: JWK[]): Promise<FaultyProvider> 
         const hop = Number(new URL(req.url ?? '', 'http://x').searchParams.get('hop') ?? 0);
         return void res.writeHead(302, { location: `${base}/certs?hop=${(hop + 1) % 2}` }).end();
       }
+      case 'redirect':
+        return void res.writeHead(302, { location: fault.location }).end();
       case 'huge':
         res.writeHead(200, {
           'content-type': 'application/json',
@@ -124,6 +130,7 @@ export async function startFaultyProvider(keys: JWK[]): Promise<FaultyProvider> 
     issuer: `http://127.0.0.1:${(server.address() as AddressInfo).port}${base}`,
     keys,
     fault: { kind: 'ok' },
+    discovery: {},
     requests: { jwks: 0 },
     bytesSent: { jwks: 0 },
     abandoned: { jwks: 0 },

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import axios, { AxiosError } from 'axios';
+import axios, { AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { attachBearerToken, createBearerAxios } from '../../../src/client/axios-bearer.js';
 import { createConfiguration } from '../../../src/client/configuration.js';
 import { clientSecretBasic } from '../../../src/client/client-auth.js';
@@ -109,5 +109,56 @@ describe('axios-bearer', () => {
     detach();
     await expect(statusOf(client.get('/api/echo'))).resolves.toBe(401);
     expect(provider.apiRequests.map((r) => r.authorization?.startsWith('Bearer '))).toEqual([true, undefined]);
+  });
+
+  describe('where the token may go', () => {
+    /** An adapter that answers 200 and records what would have been sent: no request leaves the process. */
+    const recording = () => {
+      const sent: Array<{ url: string | undefined; authorization: unknown }> = [];
+      const adapter = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
+        sent.push({ url: config.url, authorization: config.headers.get('authorization') });
+        return { data: '', status: 200, statusText: 'OK', headers: {}, config };
+      };
+      return { sent, adapter };
+    };
+
+    it.each([
+      'http://127.0.0.1.nip.io/api',
+      'http://127.evil.example/api',
+      'http://localhost.evil/api',
+      'http://api.internal/api',
+      'https://user:pw@api.example/api',
+    ])('refuses to send a token to %s, before a token is even fetched', async (url) => {
+      const { sent, adapter } = recording();
+      const client = createBearerAxios(source(), { adapter });
+      await expect(client.get(url)).rejects.toThrow(TypeError);
+      expect(sent).toEqual([]);
+      expect(provider.tokenRequests).toHaveLength(0);
+    });
+
+    it('names the rule in its TypeError, without repeating the URL', async () => {
+      const client = createBearerAxios(source(), { baseURL: 'http://api.internal' });
+      await expect(client.get('/api')).rejects.toThrow(
+        new TypeError(
+          'the URL a bearer token is sent to must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set',
+        ),
+      );
+    });
+
+    it('sends it over plain http to another host only with allowInsecureHttp', async () => {
+      const { sent, adapter } = recording();
+      const client = createBearerAxios(source(), { adapter }, { allowInsecureHttp: true });
+      await client.get('http://api.internal/api');
+      expect(sent).toEqual([{ url: 'http://api.internal/api', authorization: expect.stringMatching(/^Bearer /) }]);
+    });
+
+    it('refuses a relative URL without a baseURL, and an allowInsecureHttp that is not a boolean', async () => {
+      await expect(createBearerAxios(source()).get('/api')).rejects.toThrow(
+        new TypeError('a bearer token is sent only to an absolute URL (set "baseURL" or give a full URL)'),
+      );
+      expect(() =>
+        attachBearerToken(axios.create(), source(), { allowInsecureHttp: 'yes' as unknown as boolean }),
+      ).toThrow(new TypeError('"allowInsecureHttp" must be a boolean'));
+    });
   });
 });

@@ -33,10 +33,26 @@ describe('configuration', () => {
     expect(config.clientId).toBe('test_api_client');
   });
 
-  it.each(['http://localhost:8080/realms/myorg', 'http://127.0.0.1:9/x', 'http://[::1]:8080/', 'http://kc.localhost/'])(
-    'accepts the loopback http issuer %s without an opt-in',
+  it.each(['http://localhost:8080/realms/myorg', 'http://127.0.0.1:9/x', 'http://[::1]:8080/'])(
+    'accepts the loopback http issuer must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set without an opt-in',
     (issuer) => {
       expect(createConfiguration({ ...base, issuer, tokenEndpoint: `${issuer}/token` }).issuer).toBe(issuer);
+    },
+  );
+
+  it.each([
+    'http://127.0.0.1.nip.io/token',
+    'http://127.evil.example/token',
+    'http://localhost.evil/token',
+    'http://kc.localhost/token',
+  ])(
+    'refuses the http token endpoint must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set: a name that only looks local, and credentials would go in clear',
+    (url) => {
+      expect(() => createConfiguration({ ...base, tokenEndpoint: url })).toThrow(
+        new TypeError(
+          '"tokenEndpoint" must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set',
+        ),
+      );
     },
   );
 
@@ -47,7 +63,9 @@ describe('configuration', () => {
       tokenEndpoint: 'http://keycloak:8080/token',
     };
     expect(() => createConfiguration(options)).toThrow(
-      new TypeError('"tokenEndpoint" must use https unless its host is loopback or "allowInsecureHttp" is set'),
+      new TypeError(
+        '"tokenEndpoint" must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set',
+      ),
     );
     expect(createConfiguration({ ...options, allowInsecureHttp: true }).tokenEndpoint).toBe(
       'http://keycloak:8080/token',
@@ -58,14 +76,24 @@ describe('configuration', () => {
     ['an issuer that is not a URL', { issuer: 'myorg' }, '"issuer" must be a URL'],
     ['an issuer with a query', { issuer: 'https://id.example.com/?realm=x' }, '"issuer" must not contain a query'],
     [
+      "an issuer that is its discovery document's URL",
+      { issuer: 'https://id.example.com/realms/myorg/.well-known/openid-configuration' },
+      '"issuer" must be the issuer itself, without "/.well-known/openid-configuration"',
+    ],
+    [
+      'a revocation endpoint given as a data: URL',
+      { revocationEndpoint: 'data:text/plain,x' },
+      '"revocationEndpoint" must be an http(s) URL, not "data:"',
+    ],
+    [
       'a token endpoint that is not http(s)',
       { tokenEndpoint: 'ftp://id.example.com/token' },
-      '"tokenEndpoint" must be an http(s) URL',
+      '"tokenEndpoint" must be an http(s) URL, not "ftp:"',
     ],
     [
       'a token endpoint with credentials',
       { tokenEndpoint: 'https://u:p@id.example.com/token' },
-      '"tokenEndpoint" must not contain credentials',
+      '"tokenEndpoint" must not contain a user name or password',
     ],
     [
       'a token endpoint with a fragment',

@@ -39,7 +39,7 @@ describe('discovery', () => {
     await expect(discover()).rejects.toMatchObject({
       code: 'ERR_UNEXPECTED_RESPONSE',
       message:
-        'unusable discovery document: "token_endpoint" must use https unless its host is loopback or "allowInsecureHttp" is set',
+        'unusable discovery document: "token_endpoint" must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set',
     });
   });
 
@@ -47,7 +47,7 @@ describe('discovery', () => {
     delete provider.metadata['token_endpoint'];
     await expect(discover()).rejects.toMatchObject({
       code: 'ERR_UNEXPECTED_RESPONSE',
-      message: 'unusable discovery document: "token_endpoint" must be a URL',
+      message: 'unusable discovery document: "token_endpoint" must be a URL, got nothing',
     });
   });
 
@@ -61,6 +61,8 @@ describe('discovery', () => {
   });
 
   it('throws a TypeError for an issuer that is not a URL, before any request', async () => {
-    await expect(discover('localhost:8080')).rejects.toThrow(new TypeError('"issuer" must be an http(s) URL'));
+    await expect(discover('localhost:8080')).rejects.toThrow(
+      new TypeError('"issuer" must be an http(s) URL, not "localhost:"'),
+    );
   });
 });

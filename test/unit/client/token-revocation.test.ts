@@ -164,7 +164,9 @@ describe('configuration and discovery of the revocation endpoint', () => {
       createConfiguration({ ...base, revocationEndpoint: 'https://id.example.com/revoke' }).revocationEndpoint,
     ).toBe('https://id.example.com/revoke');
     expect(() => createConfiguration({ ...base, revocationEndpoint: 'http://id.example.com/revoke' })).toThrow(
-      new TypeError('"revocationEndpoint" must use https unless its host is loopback or "allowInsecureHttp" is set'),
+      new TypeError(
+        '"revocationEndpoint" must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set',
+      ),
     );
   });
 

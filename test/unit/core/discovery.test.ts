@@ -4,7 +4,12 @@ import { FetchFailedError, type FetchLimits } from '../../../src/core/fetch-json
 import type { ResolvedIssuer } from '../../../src/core/options.js';
 import { startFakeProvider, type FakeProvider } from '../../../src/testing/index.js';
 
-const LIMITS: FetchLimits = { timeout: 1000, maxResponseBytes: 65536, fetch: globalThis.fetch };
+const LIMITS: FetchLimits = {
+  timeout: 1000,
+  maxResponseBytes: 65536,
+  fetch: globalThis.fetch,
+  allowInsecureHttp: false,
+};
 let idp: FakeProvider;
 let bare: FakeProvider; // publishes no discovery document, as some Keycloak set-ups behind a proxy
 
@@ -82,13 +87,33 @@ describe('discoverJwksUri', () => {
     }
   });
 
+  const NOT_LOOPBACK =
+    'must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set';
   test.each([
-    ['no jwks_uri', {}],
-    ['a jwks_uri that is not a URL', { jwks_uri: 'keys' }],
-    ['a jwks_uri that is not a string', { jwks_uri: ['https://x/keys'] }],
-  ])('refuses a discovery document with %s', async (_what, extra) => {
+    ['no jwks_uri', {}, '"jwks_uri" must be a URL, got nothing'],
+    ['a jwks_uri that is not a URL', { jwks_uri: 'keys' }, '"jwks_uri" must be a URL'],
+    ['a jwks_uri that is not a string', { jwks_uri: ['https://x/keys'] }, '"jwks_uri" must be a URL, got object'],
+    ['a plain http jwks_uri on another host', { jwks_uri: 'http://sso.example/keys' }, `"jwks_uri" ${NOT_LOOPBACK}`],
+    ['a jwks_uri on 127.0.0.1.nip.io', { jwks_uri: 'http://127.0.0.1.nip.io/keys' }, `"jwks_uri" ${NOT_LOOPBACK}`],
+    [
+      'a data: jwks_uri',
+      { jwks_uri: 'data:application/json,{"keys":[]}' },
+      '"jwks_uri" must be an http(s) URL, not "data:"',
+    ],
+    [
+      'a jwks_uri with a password',
+      { jwks_uri: 'https://u:pw@sso.example/keys' },
+      '"jwks_uri" must not contain a user name or password',
+    ],
+  ])('refuses a discovery document with %s', async (_what, extra, reason) => {
     const iss = 'https://sso.example/realms/a';
     const error = await failure(discoverJwksUri(issuer(iss), answering({ issuer: iss, ...extra })));
-    expect(error.message).toBe('the discovery document has no valid "jwks_uri"');
+    expect(error.message).toBe(`the discovery document is refused: ${reason}`);
+  });
+
+  test('takes a discovered plain http jwks_uri on another host only with allowInsecureHttp', async () => {
+    const iss = 'https://sso.example/realms/a';
+    const limits = { ...answering({ issuer: iss, jwks_uri: 'http://sso.internal/keys' }), allowInsecureHttp: true };
+    await expect(discoverJwksUri(issuer(iss), limits)).resolves.toBe('http://sso.internal/keys');
   });
 });

@@ -6,7 +6,9 @@ import { FetchFailedError, fetchJsonObject, type FetchLimits } from '../../../sr
 let server: Server;
 let base: string;
 const sockets = new Set<Socket>();
-const LIMITS: FetchLimits = { timeout: 200, maxResponseBytes: 1024, fetch: globalThis.fetch };
+const NOT_LOOPBACK =
+  'must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set';
+const LIMITS: FetchLimits = { timeout: 200, maxResponseBytes: 1024, fetch: globalThis.fetch, allowInsecureHttp: false };
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -83,8 +85,51 @@ describe('fetchJsonObject', () => {
     await expect(fetchJsonObject(`${base}/ok`, LIMITS)).resolves.toEqual({ keys: [] });
   });
 
-  test('follows a redirect', async () => {
-    await expect(fetchJsonObject(`${base}/redirect`, LIMITS)).resolves.toEqual({ keys: [] });
+  test('does not follow a redirect: one could lead from https to plain http, or anywhere else', async () => {
+    const error = await failure('/redirect');
+    expect({ status: error.status, message: error.message }).toEqual({
+      status: 302,
+      message: `${base}/redirect answered a redirect (HTTP 302); redirects are not followed`,
+    });
+  });
+
+  test.each([
+    ['plain http to a host that is not loopback', 'http://127.0.0.1.nip.io/keys', `it ${NOT_LOOPBACK}`],
+    ['a data: URL', 'data:application/json,{"keys":[]}', 'it must be an http(s) URL, not "data:"'],
+    ['a file: URL', 'file:///etc/passwd', 'it must be an http(s) URL, not "file:"'],
+    ['a URL with a password', 'https://user:pw@idp.example/keys', 'it must not contain a user name or password'],
+  ])('refuses %s before any request, never repeating credentials', async (_what, url, reason) => {
+    const asked: string[] = [];
+    const recording: FetchLimits = {
+      ...LIMITS,
+      fetch: (async (input: string) => {
+        asked.push(input);
+        return new Response('{"keys":[]}');
+      }) as typeof fetch,
+    };
+    const error = await fetchJsonObject(url, recording).then(
+      () => undefined,
+      (e: unknown) => e as FetchFailedError,
+    );
+    expect(error).toBeInstanceOf(FetchFailedError);
+    expect(error?.message).toMatch(/^refusing to fetch /);
+    expect(error?.message.endsWith(reason)).toBe(true);
+    expect(error?.message).not.toContain('pw');
+    expect(asked).toEqual([]);
+  });
+
+  test('fetches plain http from any host only with allowInsecureHttp', async () => {
+    const asked: string[] = [];
+    const recording: FetchLimits = {
+      ...LIMITS,
+      allowInsecureHttp: true,
+      fetch: (async (input: string) => {
+        asked.push(input);
+        return new Response('{"keys":[]}');
+      }) as typeof fetch,
+    };
+    await expect(fetchJsonObject('http://idp.internal/keys', recording)).resolves.toEqual({ keys: [] });
+    expect(asked).toEqual(['http://idp.internal/keys']);
   });
 
   test('keeps the status of a 404 so that discovery can fall back', async () => {
@@ -166,7 +211,7 @@ describe('fetchJsonObject with a form POST', () => {
     expect(error).toBeInstanceOf(FetchFailedError);
     expect({ status: error?.status, message: error?.message }).toEqual({
       status: 302,
-      message: `${base}/redirect answered HTTP 302`,
+      message: `${base}/redirect answered a redirect (HTTP 302); redirects are not followed`,
     });
   });
 

@@ -7,7 +7,7 @@ import { startIntrospectionServer, type IntrospectionServer } from '../../helper
 
 const ISSUER = 'http://127.0.0.1:1/realms/myorg';
 const RESOLVED = resolveOptions({ issuer: ISSUER, audience: 'test-api' });
-const LIMITS = { timeout: 1_000, maxResponseBytes: 64 * 1024, fetch: globalThis.fetch };
+const LIMITS = { timeout: 1_000, maxResponseBytes: 64 * 1024, fetch: globalThis.fetch, allowInsecureHttp: false };
 let server: IntrospectionServer;
 
 beforeAll(async () => {

@@ -185,7 +185,9 @@ describe('createIntrospector', () => {
       const { verify } = setup();
       const error = await failure(verify(await idp.mint()));
       expect(error).toMatchObject({ code: 'temporarily_unavailable', status: 503 });
-      expect((error.cause as Error).message).toBe('the discovered "introspection_endpoint" is not a safe URL');
+      expect((error.cause as Error).message).toBe(
+        'the discovery document is refused: "introspection_endpoint" must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set',
+      );
     });
   });
 

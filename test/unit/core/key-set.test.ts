@@ -37,7 +37,12 @@ function issuerOf(provider: FakeProvider, overrides: Partial<ResolvedIssuer> = {
 }
 
 function keySet(keys: Partial<KeySetOptions> = {}, issuer: ResolvedIssuer = issuerOf(idp)): RemoteKeySet {
-  return new RemoteKeySet(issuer, { keys: { ...KEYS, ...keys }, now: () => clock, fetch: globalThis.fetch });
+  return new RemoteKeySet(issuer, {
+    keys: { ...KEYS, ...keys },
+    now: () => clock,
+    fetch: globalThis.fetch,
+    allowInsecureHttp: false,
+  });
 }
 
 function headerOf(key: Pick<FakeKey, 'alg' | 'kid'>): { alg: string; kid: string } {

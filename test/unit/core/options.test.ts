@@ -82,17 +82,67 @@ describe('resolveOptions', () => {
     ['options that are not an object', undefined, 'options must be an object'],
     ['no issuer', { audience: 'a' }, '"issuer" is required'],
     ['an empty issuer list', { issuer: [], audience: 'a' }, '"issuer" must name at least one issuer'],
-    ['an issuer that is not a URL', { issuer: 'myorg', audience: 'a' }, '"issuer" must be a URL, got "myorg"'],
-    ['an empty issuer', { issuer: '', audience: 'a' }, '"issuer" must be a URL, got ""'],
+    ['an issuer that is not a URL', { issuer: 'myorg', audience: 'a' }, '"issuer" must be a URL'],
+    ['an empty issuer', { issuer: '', audience: 'a' }, '"issuer" must be a URL'],
     [
       'an issuer of another protocol',
       { issuer: 'ftp://idp/realms/a', audience: 'a' },
-      '"issuer" must be an http(s) URL, got "ftp://idp/realms/a"',
+      '"issuer" must be an http(s) URL, not "ftp:"',
     ],
     [
       'an http issuer on a non-loopback host',
       { issuer: 'http://keycloak:8080/realms/a', audience: 'a' },
-      '"issuer" uses http:// on a non-loopback host; use https:// or set "allowInsecureHttp"',
+      '"issuer" must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set',
+    ],
+    [
+      'an issuer with a user name and password',
+      { issuer: 'https://admin:hunter2@sso.example/realms/a', audience: 'a' },
+      '"issuer" must not contain a user name or password',
+    ],
+    [
+      'an issuer with a query',
+      { issuer: 'https://sso.example/realms/a?x=1', audience: 'a' },
+      '"issuer" must not contain a query',
+    ],
+    [
+      'an issuer with an empty query',
+      { issuer: 'https://sso.example/realms/a?', audience: 'a' },
+      '"issuer" must not contain a query',
+    ],
+    [
+      'an issuer with a fragment',
+      { issuer: 'https://sso.example/realms/a#x', audience: 'a' },
+      '"issuer" must not contain a fragment',
+    ],
+    [
+      "an issuer that is its discovery document's URL",
+      { issuer: 'https://sso.example/realms/a/.well-known/openid-configuration', audience: 'a' },
+      '"issuer" must be the issuer itself, without "/.well-known/openid-configuration"',
+    ],
+    [
+      'a discoveryUrl with a query',
+      { issuer: { issuer: ISSUER, discoveryUrl: 'http://localhost:8080/realms/myorg?x' }, audience: 'a' },
+      '"discoveryUrl" must not contain a query',
+    ],
+    [
+      'a discoveryUrl with a password',
+      { issuer: { issuer: ISSUER, discoveryUrl: 'http://u:hunter2@localhost:8080/realms/myorg' }, audience: 'a' },
+      '"discoveryUrl" must not contain a user name or password',
+    ],
+    [
+      'a data: jwksUri',
+      { issuer: { issuer: ISSUER, jwksUri: 'data:application/json,{"keys":[]}' }, audience: 'a' },
+      '"jwksUri" must be an http(s) URL, not "data:"',
+    ],
+    [
+      'a jwksUri on 127.0.0.1.nip.io',
+      { issuer: { issuer: ISSUER, jwksUri: 'http://127.0.0.1.nip.io/keys' }, audience: 'a' },
+      '"jwksUri" must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set',
+    ],
+    [
+      'a jwksUri with a fragment',
+      { issuer: { issuer: ISSUER, jwksUri: 'https://sso.example/keys#k' }, audience: 'a' },
+      '"jwksUri" must not contain a fragment',
     ],
     [
       'an issuer object that is null',
@@ -102,7 +152,7 @@ describe('resolveOptions', () => {
     [
       'a bad discoveryUrl',
       { issuer: { issuer: ISSUER, discoveryUrl: 'nope' }, audience: 'a' },
-      '"discoveryUrl" must be a URL, got "nope"',
+      '"discoveryUrl" must be a URL',
     ],
     [
       'a bad jwksUri',
@@ -193,6 +243,21 @@ describe('resolveOptions', () => {
     const error = configError(options);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toBe(message);
+    expect((error as Error).message).not.toContain('hunter2');
+  });
+
+  test.each([
+    `${ISSUER}/.well-known/openid-configuration`,
+    `${ISSUER}/.well-known/openid-configuration/`,
+    `${ISSUER}//.well-known/openid-configuration`,
+  ])("takes the discovery document's own URL as discoveryUrl (%s): discovery appends that path itself", (url) => {
+    const resolved = resolveOptions({ issuer: { issuer: ISSUER, discoveryUrl: url }, audience: 'a' });
+    expect(resolved.issuers[0]!.discoveryUrl).toBe(ISSUER);
+  });
+
+  test('keeps allowInsecureHttp for the URLs discovered later', () => {
+    expect(resolveOptions({ issuer: ISSUER, audience: 'a' }).allowInsecureHttp).toBe(false);
+    expect(resolveOptions({ issuer: ISSUER, audience: 'a', allowInsecureHttp: true }).allowInsecureHttp).toBe(true);
   });
 
   test.each([
@@ -200,6 +265,7 @@ describe('resolveOptions', () => {
     'http://127.0.0.1:8080/realms/a',
     'http://127.8.0.1/realms/a',
     'http://[::1]:8080/realms/a',
+    'http://LOCALHOST:8080/realms/a',
   ])('allows http:// on the loopback host %s', (issuer) => {
     expect(resolveOptions({ issuer, audience: 'a' }).issuers[0]!.issuer).toBe(issuer);
   });
