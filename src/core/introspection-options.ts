@@ -1,4 +1,5 @@
 import { introspectionSecretBasic, type IntrospectionClientAuth } from './introspection-client-auth.js';
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { assertPositive, assertUrl, type ResolvedIssuer, type ResolvedOptions } from './options.js';
 
 /**
@@ -36,6 +37,19 @@ export interface IntrospectionOptions {
   /** An introspection request (and the discovery before the first) is abandoned after this long (ms). Default 5 s. */
   readonly timeout?: number;
 }
+
+const INTROSPECTION_OPTION_KEYS = {
+  clientId: true,
+  clientSecret: true,
+  clientAuth: true,
+  issuer: true,
+  endpoint: true,
+  everyRoute: true,
+  acceptOpaqueTokens: true,
+  cacheTtl: true,
+  maxEntries: true,
+  timeout: true,
+} as const satisfies OptionKeys<IntrospectionOptions>;
 
 /** {@link IntrospectionOptions} after validation, defaults merged and frozen. */
 export interface ResolvedIntrospection {
@@ -83,6 +97,7 @@ export function resolveIntrospection(
   allowInsecureHttp: boolean,
 ): ResolvedIntrospection {
   if (typeof options !== 'object' || options === null) throw new TypeError('"introspection" must be an object');
+  refuseUnknownKeys(options, INTROSPECTION_OPTION_KEYS, 'introspection');
   const merged = { ...DEFAULTS, ...options };
   assertNonEmptyString(merged.clientId, 'introspection.clientId');
   if ((merged.clientSecret === undefined) === (merged.clientAuth === undefined)) {

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { OptionKeys } from '../shared/option-keys.js';
 import type { VerifiedToken } from './verified-token.js';
 
 /** Limits of the verified-token cache. */
@@ -8,6 +9,11 @@ export interface TokenCacheOptions {
   /** Most memory kept, estimated from token sizes (bytes). Default 32 MiB. */
   readonly maxBytes?: number;
 }
+
+export const TOKEN_CACHE_OPTION_KEYS = {
+  maxEntries: true,
+  maxBytes: true,
+} as const satisfies OptionKeys<TokenCacheOptions>;
 
 /** One verified token and what it was verified against. */
 export interface CachedVerification {

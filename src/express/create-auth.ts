@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { extractBearerToken, type BearerSources } from '../core/bearer.js';
+import { BEARER_SOURCE_KEYS, extractBearerToken, type BearerSources } from '../core/bearer.js';
 import {
   requireAnyScope,
   requireClaim,
@@ -13,10 +13,11 @@ import { InvalidTokenError, MissingCredentialsError, ProviderUnavailableError } 
 import { createIntrospector, type LocalVerification } from '../core/introspection.js';
 import type { IntrospectionOptions } from '../core/introspection-options.js';
 import type { KeySetStatus } from '../core/key-set.js';
-import { resolveOptions, type AuthOptions } from '../core/options.js';
+import { AUTH_OPTION_KEYS, resolveOptions, type AuthOptions } from '../core/options.js';
 import { MemoryRevocationStore, revocationId, type RevocationStore } from '../core/revocation.js';
 import type { VerifiedToken } from '../core/verified-token.js';
 import { createTokenVerifier } from '../core/verify-token.js';
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { createGuardDecorator, type GuardDecorator } from './decorator.js';
 import { createErrorHandler } from './error-response.js';
 import { toHandler, type GuardContext } from './guard.js';
@@ -38,11 +39,22 @@ export interface ExpressAuthOptions extends AuthOptions {
   readonly introspection?: IntrospectionOptions;
 }
 
+const EXPRESS_AUTH_OPTION_KEYS = {
+  ...AUTH_OPTION_KEYS,
+  tokenSources: true,
+  getToken: true,
+  passErrors: true,
+  revocations: true,
+  introspection: true,
+} as const satisfies OptionKeys<ExpressAuthOptions>;
+
 /** Options of {@link Auth.verify}. */
 export interface VerifyOptions {
   /** Confirm the token by introspection. Default: `introspection.everyRoute` (false without `introspection`). */
   readonly introspect?: boolean;
 }
+
+const VERIFY_OPTION_KEYS = { introspect: true } as const satisfies OptionKeys<VerifyOptions>;
 
 /** The guards and helpers of one configuration. */
 export interface Auth {
@@ -92,7 +104,8 @@ export interface Auth {
  * app.get('/api/private-scoped', auth.requireAuth('test_api_access'), handler)
  */
 export function createAuth(options: ExpressAuthOptions): Auth {
-  const resolved = resolveOptions(options);
+  const resolved = resolveOptions(options, EXPRESS_AUTH_OPTION_KEYS);
+  if (options.tokenSources !== undefined) refuseUnknownKeys(options.tokenSources, BEARER_SOURCE_KEYS, 'tokenSources');
   const verifier = createTokenVerifier(resolved);
   const sources: BearerSources = {
     query: options.tokenSources?.query === true,
@@ -184,10 +197,12 @@ export function createAuth(options: ExpressAuthOptions): Auth {
       createGuardDecorator(context, [...scopeChecks(scopes), ...checks]),
     requireActiveToken: (scopes?: string | readonly string[], ...checks: TokenCheck[]) =>
       toHandler(active ?? notConfigured(), [...scopeChecks(scopes), ...checks]),
-    verify: async (token: string, verifyOptions?: VerifyOptions) =>
-      (verifyOptions?.introspect ?? introspector?.everyRoute === true)
+    verify: async (token: string, verifyOptions?: VerifyOptions) => {
+      if (verifyOptions !== undefined) refuseUnknownKeys(verifyOptions, VERIFY_OPTION_KEYS, '');
+      return (verifyOptions?.introspect ?? introspector?.everyRoute === true)
         ? (introspector ?? notConfigured()).verify(token, local)
-        : local.verifyJwt(token),
+        : local.verifyJwt(token);
+    },
     revoke: async (token: VerifiedToken) => {
       const exp = typeof token.payload.exp === 'number' ? token.payload.exp : Math.floor(resolved.now() / 1000);
       await revocations.revoke(revocationId(token), exp + resolved.clockTolerance);
