@@ -64,3 +64,16 @@ describe('discovery', () => {
     await expect(discover('localhost:8080')).rejects.toThrow(new TypeError('"issuer" must be an http(s) URL'));
   });
 });
+
+describe('discovery options', () => {
+  it('refuses an unknown key before any request, naming the nearest option', async () => {
+    const options = {
+      issuer: 'https://id.example.com/realms/myorg',
+      clientID: 'c',
+      clientAuth: clientSecretBasic('s'),
+    };
+    await expect(discovery(options as never)).rejects.toThrow(
+      new TypeError('unknown option "clientID"; did you mean "clientId"?'),
+    );
+  });
+});
