@@ -3,7 +3,7 @@
  */
 import { isAxiosError } from 'axios';
 import { ClientError, createBearerAxios, createTokenSource } from '../../src/client/index.js';
-import { urlProblem } from '../../src/core/url-policy.js';
+import { urlProblem } from '../../src/shared/url-policy.js';
 import type { Command } from './args.js';
 import { configure } from './configure.js';
 import type { Io } from './credentials.js';

@@ -5,7 +5,7 @@
  */
 import axios from 'axios';
 import type { AxiosError, AxiosInstance, AxiosResponse, CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
-import { urlProblem } from '../core/url-policy.js';
+import { urlProblem } from '../shared/url-policy.js';
 import type { TokenSource } from './token-source.js';
 import { bearerChallengeError } from './www-authenticate.js';
 
@@ -33,7 +33,7 @@ export interface BearerAxiosOptions {
 }
 
 /**
- * Refuses, before a token is even fetched, to send one to a URL that breaks the URL rule (../core/url-policy.ts).
+ * Refuses, before a token is even fetched, to send one to a URL that breaks the URL rule (../shared/url-policy.ts).
  * Redirects are axios's own: it drops `Authorization` when one leads to another host or from https to http.
  */
 function assertTokenMayGo(instance: AxiosInstance, config: InternalAxiosRequestConfig, insecure: boolean): void {

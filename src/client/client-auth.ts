@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { assertNonEmptyString } from './options.js';
 import { signingAlgFor, toPrivateKeyObject } from './signing-alg.js';
 import type { PrivateKeyInput } from './signing-alg.js';
@@ -35,6 +36,12 @@ export interface PrivateKeyJwtOptions {
   /** Lifetime of each assertion in seconds (default 60). */
   readonly lifetimeSeconds?: number;
 }
+
+const PRIVATE_KEY_JWT_OPTION_KEYS = {
+  alg: true,
+  kid: true,
+  lifetimeSeconds: true,
+} as const satisfies OptionKeys<PrivateKeyJwtOptions>;
 
 /** RFC 6749 §2.3.1: the id and secret are form-encoded (application/x-www-form-urlencoded) before Basic. */
 function formEncode(value: string): string {
@@ -82,6 +89,7 @@ export function clientSecretPost(secret: string): ClientAuth {
  * const auth = privateKeyJwt(createPrivateKey(pem), { kid: 'client-key-1' })
  */
 export function privateKeyJwt(key: PrivateKeyInput, options: PrivateKeyJwtOptions = {}): ClientAuth {
+  refuseUnknownKeys(options, PRIVATE_KEY_JWT_OPTION_KEYS, '');
   const keyObject = toPrivateKeyObject(key);
   const jwk = key as { kid?: unknown; alg?: unknown };
   const alg = signingAlgFor(keyObject, options.alg ?? (typeof jwk.alg === 'string' ? jwk.alg : undefined));

@@ -1,6 +1,7 @@
 /**
  * The immutable client configuration that every operation takes as its first argument.
  */
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import type { ClientAuth } from './client-auth.js';
 import { assertNonEmptyString, assertOptionalBoolean, assertOptionalNumber, parseHttpUrl } from './options.js';
 
@@ -32,6 +33,14 @@ export interface ClientSettings {
   readonly allowInsecureHttp?: boolean;
 }
 
+/** The keys of {@link ClientSettings}; each constructor adds its own. */
+export const CLIENT_SETTINGS_KEYS = {
+  clientId: true,
+  clientAuth: true,
+  timeoutMs: true,
+  allowInsecureHttp: true,
+} as const satisfies OptionKeys<ClientSettings>;
+
 /** Options of {@link createConfiguration}: the token endpoint is given, so nothing is discovered. */
 export interface ConfigurationOptions extends ClientSettings {
   /** The token endpoint URL. */
@@ -42,11 +51,25 @@ export interface ConfigurationOptions extends ClientSettings {
   readonly issuer?: string | URL;
 }
 
+const CONFIGURATION_OPTION_KEYS = {
+  ...CLIENT_SETTINGS_KEYS,
+  tokenEndpoint: true,
+  revocationEndpoint: true,
+  issuer: true,
+} as const satisfies OptionKeys<ConfigurationOptions>;
+
 const DEFAULT_TIMEOUT_MS = 5000;
 
-/** Validates the settings common to both constructors; throws `TypeError` naming the option. */
-export function validateSettings(settings: ClientSettings): { timeoutMs: number; allowInsecureHttp: boolean } {
+/**
+ * Validates the settings common to both constructors, and refuses a key that `known` (the constructor's own
+ * options) does not list; throws `TypeError` naming the option.
+ */
+export function validateSettings(
+  settings: ClientSettings,
+  known: Readonly<Record<string, true>>,
+): { timeoutMs: number; allowInsecureHttp: boolean } {
   if (typeof settings !== 'object' || settings === null) throw new TypeError('"options" must be an object');
+  refuseUnknownKeys(settings, known, '');
   assertNonEmptyString('clientId', settings.clientId);
   if (typeof settings.clientAuth !== 'function') {
     throw new TypeError('"clientAuth" must be a client authentication strategy (e.g. clientSecretBasic(secret))');
@@ -79,7 +102,7 @@ export function issuerString(issuer: string | URL, allowInsecureHttp: boolean): 
  * })
  */
 export function createConfiguration(options: ConfigurationOptions): ClientConfiguration {
-  const { timeoutMs, allowInsecureHttp } = validateSettings(options);
+  const { timeoutMs, allowInsecureHttp } = validateSettings(options, CONFIGURATION_OPTION_KEYS);
   const tokenEndpoint = parseHttpUrl('tokenEndpoint', options.tokenEndpoint, allowInsecureHttp).href;
   const issuer = options.issuer === undefined ? undefined : issuerString(options.issuer, allowInsecureHttp);
   const revocationEndpoint =

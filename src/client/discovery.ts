@@ -2,9 +2,10 @@
  * OpenID Connect Discovery 1.0: finds the token endpoint (and the revocation endpoint, when there is one)
  * from the issuer's `/.well-known/openid-configuration` document.
  */
+import type { OptionKeys } from '../shared/option-keys.js';
 import { UnexpectedResponseError } from './errors.js';
 import type { ClientConfiguration, ClientSettings } from './configuration.js';
-import { issuerString, validateSettings } from './configuration.js';
+import { CLIENT_SETTINGS_KEYS, issuerString, validateSettings } from './configuration.js';
 import { parseJsonObject, sendToProvider } from './http.js';
 import { parseHttpUrl } from './options.js';
 
@@ -24,6 +25,8 @@ export interface DiscoveryOptions extends ClientSettings {
   readonly issuer: string | URL;
 }
 
+const DISCOVERY_OPTION_KEYS = { ...CLIENT_SETTINGS_KEYS, issuer: true } as const satisfies OptionKeys<DiscoveryOptions>;
+
 /**
  * Fetches the issuer's discovery document and returns a configuration with its `token_endpoint`, and its
  * `revocation_endpoint` (RFC 8414 §2) when the document names a usable one.
@@ -41,7 +44,7 @@ export interface DiscoveryOptions extends ClientSettings {
  * })
  */
 export async function discovery(options: DiscoveryOptions): Promise<ClientConfiguration> {
-  const { timeoutMs, allowInsecureHttp } = validateSettings(options);
+  const { timeoutMs, allowInsecureHttp } = validateSettings(options, DISCOVERY_OPTION_KEYS);
   const issuer = issuerString(options.issuer, allowInsecureHttp);
   const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const answer = await sendToProvider({

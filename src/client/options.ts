@@ -3,13 +3,13 @@
  * at construction time, so that a misconfigured service fails at startup rather than on its first call.
  */
 
-import { checkUrl } from '../core/url-policy.js';
+import { checkUrl } from '../shared/url-policy.js';
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /**
- * Parses a URL option or metadata member under the one URL rule shared with the guard (../core/url-policy.ts):
+ * Parses a URL option or metadata member under the one URL rule shared with the guard (../shared/url-policy.ts):
  * https, or plain http to a loopback host only unless `allowInsecureHttp`; no credentials, no fragment; with
  * `issuer`, no query either. The token endpoint receives credentials and returns bearer tokens.
  */

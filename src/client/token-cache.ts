@@ -2,6 +2,7 @@
  * Reuse of client-credentials tokens: one token per (credentials, issuer, token endpoint, client, scopes),
  * refreshed shortly before it expires, with concurrent callers sharing one in-flight request.
  */
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import type { ClientAuth } from './client-auth.js';
 import type { ClientConfiguration } from './configuration.js';
 import { assertOptionalFunction, assertOptionalNumber, normalizeScopes } from './options.js';
@@ -19,11 +20,15 @@ export interface TokenCacheOptions {
   readonly now?: () => number;
 }
 
+const TOKEN_CACHE_OPTION_KEYS = { skewSeconds: true, now: true } as const satisfies OptionKeys<TokenCacheOptions>;
+
 /** Which token to get from a {@link TokenCache}. */
 export interface TokenRequest {
   /** The scopes to ask for; their order does not matter. */
   readonly scopes?: readonly string[];
 }
+
+const TOKEN_REQUEST_KEYS = { scopes: true } as const satisfies OptionKeys<TokenRequest>;
 
 /** A cache of access tokens; see {@link createTokenCache}. */
 export interface TokenCache {
@@ -51,6 +56,7 @@ const DEFAULT_SKEW_SECONDS = 30;
  * const { token } = await cache.get(config, { scopes: ['test_api_access'] })
  */
 export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
+  refuseUnknownKeys(options, TOKEN_CACHE_OPTION_KEYS, '');
   assertOptionalNumber('skewSeconds', options.skewSeconds, 0, 86_400);
   assertOptionalFunction('now', options.now);
   const skewMs = (options.skewSeconds ?? DEFAULT_SKEW_SECONDS) * 1000;
@@ -58,6 +64,7 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
   let stores = new WeakMap<ClientAuth, Map<string, Entry>>();
 
   const locate = (config: ClientConfiguration, request: TokenRequest | undefined) => {
+    if (request !== undefined) refuseUnknownKeys(request, TOKEN_REQUEST_KEYS, '');
     const scopes = normalizeScopes(request?.scopes);
     let entries = stores.get(config.clientAuth);
     if (entries === undefined) stores.set(config.clientAuth, (entries = new Map()));

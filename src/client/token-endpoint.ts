@@ -1,6 +1,7 @@
 /**
  * The client credentials grant (RFC 6749 §4.4): one request to the token endpoint.
  */
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import type { ClientConfiguration } from './configuration.js';
 import { sendToProvider } from './http.js';
 import { assertOptionalFunction, normalizeScopes } from './options.js';
@@ -15,6 +16,11 @@ export interface ClientCredentialsOptions {
   readonly now?: () => number;
 }
 
+const CLIENT_CREDENTIALS_OPTION_KEYS = {
+  scopes: true,
+  now: true,
+} as const satisfies OptionKeys<ClientCredentialsOptions>;
+
 /**
  * Asks the token endpoint for an access token with the client credentials grant. Every call is one request:
  * use a token cache ({@link createTokenCache}) to reuse tokens.
@@ -28,6 +34,7 @@ export async function clientCredentialsGrant(
   config: ClientConfiguration,
   options: ClientCredentialsOptions = {},
 ): Promise<AccessToken> {
+  refuseUnknownKeys(options, CLIENT_CREDENTIALS_OPTION_KEYS, '');
   const scopes = normalizeScopes(options.scopes);
   assertOptionalFunction('now', options.now);
   const requestedAt = (options.now ?? Date.now)();

@@ -1,6 +1,7 @@
 /**
  * Token revocation (RFC 7009): one request to the revocation endpoint.
  */
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import type { ClientConfiguration } from './configuration.js';
 import { sendToProvider } from './http.js';
 import { refuse } from './token-response.js';
@@ -15,6 +16,8 @@ export interface RevokeTokenOptions {
   /** The clock, in milliseconds since the epoch (default `Date.now`), for a `private_key_jwt` assertion. */
   readonly now?: () => number;
 }
+
+const REVOKE_TOKEN_OPTION_KEYS = { tokenTypeHint: true, now: true } as const satisfies OptionKeys<RevokeTokenOptions>;
 
 /** A hint is a short type name such as `access_token` (RFC 7009 §2.1, extensible by RFC 7009 §4.1.2). */
 const HINT = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -43,6 +46,7 @@ export async function revokeToken(
     );
   }
   if (typeof token !== 'string' || token === '') throw new TypeError('"token" must be a non-empty string');
+  refuseUnknownKeys(options, REVOKE_TOKEN_OPTION_KEYS, '');
   const hint = options.tokenTypeHint;
   if (hint !== undefined && (typeof hint !== 'string' || !HINT.test(hint))) {
     throw new TypeError('"tokenTypeHint" must be a token type name such as "access_token" or "refresh_token"');

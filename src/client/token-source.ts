@@ -1,6 +1,7 @@
 /**
  * A token source binds a configuration, scopes and a cache into the two operations an HTTP client needs.
  */
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import type { ClientConfiguration } from './configuration.js';
 import { normalizeScopes } from './options.js';
 import { createTokenCache } from './token-cache.js';
@@ -23,6 +24,8 @@ export interface TokenSourceOptions {
   readonly cache?: TokenCache;
 }
 
+const TOKEN_SOURCE_OPTION_KEYS = { scopes: true, cache: true } as const satisfies OptionKeys<TokenSourceOptions>;
+
 /**
  * Creates a token source for one configuration and set of scopes.
  *
@@ -31,6 +34,7 @@ export interface TokenSourceOptions {
  * const api = createBearerAxios(source, { baseURL: 'http://localhost:50100' })
  */
 export function createTokenSource(config: ClientConfiguration, options: TokenSourceOptions = {}): TokenSource {
+  refuseUnknownKeys(options, TOKEN_SOURCE_OPTION_KEYS, '');
   const request = Object.freeze({ scopes: normalizeScopes(options.scopes) });
   const cache = options.cache ?? createTokenCache();
   return Object.freeze({

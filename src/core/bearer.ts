@@ -1,3 +1,4 @@
+import type { OptionKeys } from '../shared/option-keys.js';
 import { InvalidRequestError, MissingCredentialsError } from './errors.js';
 
 /** What token extraction needs of a request; an Express or a plain Node request fits. */
@@ -16,6 +17,8 @@ export interface BearerSources {
   /** Accept an `access_token` field of an already parsed form body (RFC 6750 §2.2). Off by default. */
   readonly body: boolean;
 }
+
+export const BEARER_SOURCE_KEYS = { query: true, body: true } as const satisfies OptionKeys<BearerSources>;
 
 const BEARER = /^bearer$/i;
 

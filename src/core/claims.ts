@@ -11,6 +11,8 @@ export interface ClaimRules {
   readonly allowedClients: ReadonlySet<string> | undefined;
 }
 
+const AUD_TYPE = '"aud" claim must be a string or an array of strings';
+
 function numericDate(payload: JWTPayload, claim: 'exp' | 'nbf' | 'iat'): number | undefined {
   const value = payload[claim];
   if (value === undefined) return undefined;
@@ -59,8 +61,7 @@ function checkAudience(payload: JWTPayload, audience: readonly string[]): void {
     throw new InvalidTokenError(`token has no "aud" claim; add an Audience mapper for ${named} to the client`);
   }
   const values: unknown[] = Array.isArray(aud) ? aud : [aud];
-  if (values.some((v) => typeof v !== 'string'))
-    throw new InvalidTokenError('"aud" claim must be a string or an array of strings');
+  if (values.some((v) => typeof v !== 'string')) throw new InvalidTokenError(AUD_TYPE);
   if (!audience.some((a) => values.includes(a))) {
     throw new InvalidTokenError(`token "aud" does not include ${named}; add an Audience mapper for it to the client`);
   }
@@ -70,6 +71,47 @@ function checkAudience(payload: JWTPayload, audience: readonly string[]): void {
 export function clientIdOf(payload: JWTPayload): string | undefined {
   const id = payload.azp ?? payload.client_id;
   return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * Claims that must be strings when present. RFC 7519 §4.1.2, §4.1.7: `sub` is a StringOrURI and `jti` a string;
+ * RFC 9068 §2.2 and OIDC Core §2: `client_id`, `azp`, `acr`, `sid` are strings; Keycloak's `typ` and
+ * `preferred_username` are strings. Handlers read them as the types say (`req.auth.payload.sub`), so a number,
+ * an array or `{"$ne": null}` in their place is a malformed token, never a value passed on.
+ */
+const STRING_CLAIMS = ['sub', 'jti', 'client_id', 'azp', 'typ', 'sid', 'acr', 'preferred_username'] as const;
+
+/**
+ * RFC 7800 §3.1: a `cnf` claim says that "the presenter of the JWT possesses a particular key"; RFC 9449 (DPoP,
+ * `jkt`) and RFC 8705 (mTLS, `x5t#S256`) bind the token to that key. This guard verifies no such proof, so a token
+ * with any confirmation (a method it does not know included) is refused rather than taken as a plain bearer
+ * token that a thief could replay without the key. Applies to JWT claims and introspection answers alike.
+ */
+export function refuseSenderConstrained(claims: Readonly<Record<string, unknown>>): void {
+  if (claims.cnf !== undefined) {
+    throw new InvalidTokenError(
+      'token is sender-constrained ("cnf"); its binding (DPoP proof or client certificate) is not verified by this guard',
+    );
+  }
+}
+
+/**
+ * Checks the JSON types of the claims this library reads or declares, and refuses sender-constrained tokens.
+ * Run once per token (a JWT's payload or an introspection answer); the times and `aud` values are judged
+ * by {@link checkClaims}, the scope and role shapes where they are read (`keycloak-claims.ts`).
+ */
+export function checkClaimTypes(claims: Readonly<Record<string, unknown>>): void {
+  for (const claim of STRING_CLAIMS) {
+    if (claims[claim] !== undefined && typeof claims[claim] !== 'string')
+      throw new InvalidTokenError(`"${claim}" claim must be a string`);
+  }
+  const authTime = claims.auth_time;
+  if (authTime !== undefined && (typeof authTime !== 'number' || !Number.isFinite(authTime)))
+    throw new InvalidTokenError('"auth_time" claim must be a number');
+  const aud = claims.aud;
+  if (aud !== undefined && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((v) => typeof v === 'string')))
+    throw new InvalidTokenError(AUD_TYPE); // checked here too, for `audience: false`
+  refuseSenderConstrained(claims);
 }
 
 /** Checks the registered claims of a decoded payload (all but `iss`, which selects the issuer). */

@@ -1,6 +1,6 @@
 import { FetchFailedError, fetchJsonObject, type FetchLimits } from './fetch-json.js';
 import type { ResolvedIssuer } from './options.js';
-import { checkUrl } from './url-policy.js';
+import { checkUrl } from '../shared/url-policy.js';
 
 /** An endpoint of the discovery document, and where Keycloak serves it when there is no document. */
 export interface DiscoveredEndpoint {
@@ -19,7 +19,7 @@ const JWKS_URI: DiscoveredEndpoint = { member: 'jwks_uri', keycloakPath: '/proto
  *
  * A discovery document whose `issuer` is not exactly the configured issuer is refused (OpenID Connect
  * Discovery §4.3: "The issuer value returned MUST be identical to the Issuer URL …"), and so is an endpoint
- * that breaks the URL rule (./url-policy.ts): a document fetched over plain http could otherwise point the
+ * that breaks the URL rule (../shared/url-policy.ts): a document fetched over plain http could otherwise point the
  * keys, or the introspection credentials, anywhere.
  */
 export async function discoverEndpoint(

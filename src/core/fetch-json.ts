@@ -1,4 +1,4 @@
-import { urlForMessages, urlProblem } from './url-policy.js';
+import { urlForMessages, urlProblem } from '../shared/url-policy.js';
 
 /** Why a metadata or key fetch failed; every kind means "the provider cannot be relied on right now". */
 export class FetchFailedError extends Error {
@@ -15,7 +15,7 @@ export interface FetchLimits {
   readonly timeout: number;
   readonly maxResponseBytes: number;
   readonly fetch: typeof fetch;
-  /** Plain `http://` to hosts other than loopback (see ./url-policy.ts). */
+  /** Plain `http://` to hosts other than loopback (see ../shared/url-policy.ts). */
   readonly allowInsecureHttp: boolean;
 }
 

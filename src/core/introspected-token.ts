@@ -1,6 +1,6 @@
 import type { JWTHeaderParameters, JWTPayload } from 'jose';
 import { assertAccessToken } from './access-token.js';
-import { checkClaims, clientIdOf, type ClaimRules } from './claims.js';
+import { checkClaims, checkClaimTypes, clientIdOf, type ClaimRules } from './claims.js';
 import { InvalidTokenError } from './errors.js';
 import { clientRolesOf, realmRolesOf, scopesOf } from './keycloak-claims.js';
 import type { VerifiedToken } from './verified-token.js';
@@ -12,7 +12,7 @@ const NO_HEADER: JWTHeaderParameters = Object.freeze({ alg: 'none' });
 /**
  * Builds the {@link VerifiedToken} of an opaque token from an active introspection answer, under the rules a
  * JWT is held to: `iss` must be the introspecting issuer, `token_type` (when given) Bearer, Keycloak's `typ`
- * (when given) Bearer, and `exp`, `nbf`, `iat`, `aud` and the client allow-list as for any token. `payload` is
+ * (when given) Bearer, and the claim types, `cnf`, `exp`, `nbf`, `iat`, `aud` and the client allow-list as for any token. `payload` is
  * the answer without `active`.
  * An active answer only says that the provider still honours the token; whether it is meant for this API
  * (audience, client, type) is the protected resource's own decision, as for a JWT.
@@ -31,6 +31,7 @@ export function introspectedToken(
   }
   const payload = claims as JWTPayload;
   if (requireAccessToken) assertAccessToken({ header: NO_HEADER, payload });
+  checkClaimTypes(payload);
   checkClaims(payload, rules);
   return deepFreeze({
     header: NO_HEADER,

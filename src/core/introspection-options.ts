@@ -1,6 +1,7 @@
 import { introspectionSecretBasic, type IntrospectionClientAuth } from './introspection-client-auth.js';
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
+import { checkUrl } from '../shared/url-policy.js';
 import { assertPositive, type ResolvedIssuer, type ResolvedOptions } from './options.js';
-import { checkUrl } from './url-policy.js';
 
 /**
  * Token introspection (RFC 7662): the guard asks the provider whether a token is still active, authenticating
@@ -43,6 +44,22 @@ export interface IntrospectionOptions {
   /** After the provider failed, opaque tokens answer 503 without a request for this long (ms). Default 1 s. */
   readonly cooldown?: number;
 }
+
+const INTROSPECTION_OPTION_KEYS = {
+  clientId: true,
+  clientSecret: true,
+  clientAuth: true,
+  issuer: true,
+  endpoint: true,
+  everyRoute: true,
+  acceptOpaqueTokens: true,
+  cacheTtl: true,
+  maxEntries: true,
+  timeout: true,
+  maxBytes: true,
+  maxConcurrent: true,
+  cooldown: true,
+} as const satisfies OptionKeys<IntrospectionOptions>;
 
 /** {@link IntrospectionOptions} after validation, defaults merged and frozen. */
 export interface ResolvedIntrospection {
@@ -94,6 +111,7 @@ export function resolveIntrospection(
   allowInsecureHttp: boolean,
 ): ResolvedIntrospection {
   if (typeof options !== 'object' || options === null) throw new TypeError('"introspection" must be an object');
+  refuseUnknownKeys(options, INTROSPECTION_OPTION_KEYS, 'introspection');
   const merged = { ...DEFAULTS, ...LIMIT_DEFAULTS, ...options };
   assertNonEmptyString(merged.clientId, 'introspection.clientId');
   if ((merged.clientSecret === undefined) === (merged.clientAuth === undefined)) {

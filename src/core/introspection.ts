@@ -1,3 +1,4 @@
+import { refuseSenderConstrained } from './claims.js';
 import { isCompactJws } from './compact-jws.js';
 import { discoverEndpoint, type DiscoveredEndpoint } from './discovery.js';
 import { InvalidTokenError, ProviderUnavailableError } from './errors.js';
@@ -119,7 +120,9 @@ export function createIntrospector(
       const verified = await local.verifyJwt(token);
       if (verified.issuer !== issuer)
         throw new InvalidTokenError('token "iss" is not the issuer that introspection is configured for');
-      if (!(await ask(token, false, verified.payload.exp)).active) throw inactive();
+      const answer = await ask(token, false, verified.payload.exp);
+      if (!answer.active) throw inactive();
+      refuseSenderConstrained(answer.claims); // the provider may bind a token whose JWT does not say so
       return verified;
     },
   });

@@ -18,27 +18,49 @@ export function scopesOf(payload: JWTPayload): string[] {
   return list;
 }
 
-/** Keycloak realm roles: `realm_access.roles`; anything malformed counts as no roles. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The `roles` of one Keycloak access entry (`{ "roles": [...] }`, other members such as `verify_caller` left
+ * alone); `undefined` when the entry is not of that shape. An entry without `roles` holds none.
+ */
+function rolesOfEntry(entry: unknown): string[] | undefined {
+  if (!isRecord(entry)) return undefined;
+  return entry.roles === undefined ? [] : stringArray(entry.roles);
+}
+
+/**
+ * Keycloak realm roles: `realm_access.roles`, none without `realm_access`. Any other shape is a malformed token
+ * (as a malformed `scope` is): refusing says what is wrong, where counting it as no roles would hide it.
+ */
 export function realmRolesOf(payload: JWTPayload): string[] {
-  const access = payload.realm_access;
-  if (typeof access !== 'object' || access === null) return [];
-  return stringArray((access as { roles?: unknown }).roles) ?? [];
+  if (payload.realm_access === undefined) return [];
+  const roles = rolesOfEntry(payload.realm_access);
+  if (roles === undefined)
+    throw new InvalidTokenError('"realm_access" claim must be an object whose "roles" is an array of strings');
+  return roles;
 }
 
 /**
  * Keycloak client roles: `resource_access[<client id>].roles` for every client (client ids may hold dots,
  * so they are keys, never paths). Only own properties are read: a client named `__proto__` or
- * `constructor` is just a name.
+ * `constructor` is just a name. Any other shape is a malformed token.
  */
 export function clientRolesOf(payload: JWTPayload): Record<string, string[]> {
   const access = payload.resource_access;
   const roles: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-  if (typeof access !== 'object' || access === null || Array.isArray(access)) return roles;
+  if (access === undefined) return roles;
+  const malformed = () =>
+    new InvalidTokenError(
+      '"resource_access" claim must map client ids to objects whose "roles" is an array of strings',
+    );
+  if (!isRecord(access)) throw malformed();
   for (const client of Object.keys(access)) {
-    const entry = (access as Record<string, unknown>)[client];
-    const list =
-      typeof entry === 'object' && entry !== null ? stringArray((entry as { roles?: unknown }).roles) : undefined;
-    if (list !== undefined) roles[client] = list;
+    const list = rolesOfEntry(access[client]);
+    if (list === undefined) throw malformed();
+    roles[client] = list;
   }
   return roles;
 }

@@ -1,6 +1,7 @@
 import { ASYMMETRIC_ALGORITHMS, isAlgorithm, type Algorithm } from './algorithms.js';
-import { checkUrl, DISCOVERY_PATH } from './url-policy.js';
-import type { TokenCacheOptions } from './verified-token-cache.js';
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
+import { checkUrl, DISCOVERY_PATH } from '../shared/url-policy.js';
+import { TOKEN_CACHE_OPTION_KEYS, type TokenCacheOptions } from './verified-token-cache.js';
 
 /** One trusted issuer (realm). */
 export interface IssuerOptions {
@@ -16,6 +17,12 @@ export interface IssuerOptions {
   readonly jwksUri?: string;
 }
 
+const ISSUER_OPTION_KEYS = {
+  issuer: true,
+  discoveryUrl: true,
+  jwksUri: true,
+} as const satisfies OptionKeys<IssuerOptions>;
+
 /** Timings and limits of key fetching. */
 export interface KeySetOptions {
   /** Keys are refreshed in the background once older than this (ms). Default 10 minutes. */
@@ -27,6 +34,13 @@ export interface KeySetOptions {
   /** A metadata or JWKS response larger than this is refused (bytes). Default 512 KiB. */
   readonly maxResponseBytes?: number;
 }
+
+const KEY_SET_OPTION_KEYS = {
+  maxAge: true,
+  cooldown: true,
+  timeout: true,
+  maxResponseBytes: true,
+} as const satisfies OptionKeys<KeySetOptions>;
 
 /** Options of {@link createAuth}. Read once: changing the object afterwards changes nothing. */
 export interface AuthOptions {
@@ -65,6 +79,24 @@ export interface AuthOptions {
   /** The fetch implementation. Default the global `fetch`. */
   readonly fetch?: typeof fetch;
 }
+
+/** The keys of {@link AuthOptions}; an adapter adds its own (`express/create-auth.ts`). */
+export const AUTH_OPTION_KEYS = {
+  issuer: true,
+  audience: true,
+  algorithms: true,
+  clockTolerance: true,
+  maxTokenAge: true,
+  allowedClients: true,
+  requireAccessToken: true,
+  maxTokenLength: true,
+  realm: true,
+  allowInsecureHttp: true,
+  keys: true,
+  cache: true,
+  now: true,
+  fetch: true,
+} as const satisfies OptionKeys<AuthOptions>;
 
 /** One issuer after validation. */
 export interface ResolvedIssuer {
@@ -128,6 +160,7 @@ function resolveIssuer(entry: unknown, allowInsecureHttp: boolean): ResolvedIssu
   const spec: IssuerOptions = typeof entry === 'string' ? { issuer: entry } : (entry as IssuerOptions);
   if (typeof spec !== 'object' || spec === null)
     throw new TypeError('"issuer" must be a URL or { issuer, discoveryUrl?, jwksUri? }');
+  refuseUnknownKeys(spec, ISSUER_OPTION_KEYS, 'issuer');
   checkUrl(spec.issuer, 'issuer', { allowInsecureHttp, issuer: true });
   const discoveryUrl = discoveryBase(spec.discoveryUrl ?? spec.issuer);
   checkUrl(discoveryUrl, 'discoveryUrl', { allowInsecureHttp, issuer: true });
@@ -136,13 +169,18 @@ function resolveIssuer(entry: unknown, allowInsecureHttp: boolean): ResolvedIssu
 }
 
 /**
- * Validates options once, at start-up: a configuration mistake throws a `TypeError` naming the option.
+ * Validates options once, at start-up: a configuration mistake throws a `TypeError` naming the option, and so
+ * does a key that is not an option (`known`: {@link AUTH_OPTION_KEYS}, or an adapter's longer list).
  *
  * @example
  * resolveOptions({ issuer: 'http://localhost:8080/realms/myorg', audience: 'test-api' })
  */
-export function resolveOptions(options: AuthOptions): ResolvedOptions {
+export function resolveOptions(
+  options: AuthOptions,
+  known: Readonly<Record<string, true>> = AUTH_OPTION_KEYS,
+): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  refuseUnknownKeys(options, known, '');
   const allowInsecureHttp = options.allowInsecureHttp === true;
   if (options.issuer === undefined) throw new TypeError('"issuer" is required');
   const entries: unknown[] = Array.isArray(options.issuer) ? [...options.issuer] : [options.issuer];
@@ -175,9 +213,11 @@ export function resolveOptions(options: AuthOptions): ResolvedOptions {
   const realm = options.realm ?? 'api';
   if (typeof realm !== 'string' || realm === '') throw new TypeError('"realm" must be a non-empty string');
 
+  if (options.keys !== undefined) refuseUnknownKeys(options.keys, KEY_SET_OPTION_KEYS, 'keys');
   const keys = { ...KEY_DEFAULTS, ...options.keys };
   for (const [name, value] of Object.entries(keys)) assertPositive(value, `keys.${name}`);
 
+  if (options.cache !== undefined) refuseUnknownKeys(options.cache, TOKEN_CACHE_OPTION_KEYS, 'cache');
   const cache = { maxEntries: 5_000, maxBytes: 32 * 1024 * 1024, ...options.cache };
   assertPositive(cache.maxEntries, 'cache.maxEntries', true);
   assertPositive(cache.maxBytes, 'cache.maxBytes');

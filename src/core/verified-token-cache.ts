@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { Doorkeeper } from './doorkeeper.js';
+import type { OptionKeys } from '../shared/option-keys.js';
 import type { VerifiedToken } from './verified-token.js';
 
 /** Limits of the verified-token cache. */
@@ -9,6 +10,11 @@ export interface TokenCacheOptions {
   /** Most memory kept, estimated from token sizes (bytes). Default 32 MiB. */
   readonly maxBytes?: number;
 }
+
+export const TOKEN_CACHE_OPTION_KEYS = {
+  maxEntries: true,
+  maxBytes: true,
+} as const satisfies OptionKeys<TokenCacheOptions>;
 
 /** One verified token and what it was verified against. */
 export interface CachedVerification {

@@ -1,5 +1,5 @@
 import { assertAccessToken } from './access-token.js';
-import { checkClaims, clientIdOf, type ClaimRules } from './claims.js';
+import { checkClaims, checkClaimTypes, clientIdOf, type ClaimRules } from './claims.js';
 import { decodeBase64url, decodeCompactJws } from './compact-jws.js';
 import { InvalidTokenError } from './errors.js';
 import { RemoteKeySet, type KeySetStatus } from './key-set.js';
@@ -42,7 +42,7 @@ export function deepFreeze<T>(value: T): T {
 /**
  * Builds the verifier. A token seen before is answered from the verified-token cache after its claims are
  * checked again against the clock. Any other token gets every cheap check (format, `alg`, `crit`, issuer,
- * access-token type, times, audience, client) before any key is fetched, so a forged token costs no
+ * access-token type, claim types, no `cnf`, times, audience, client, scope and role shapes) before any key is fetched, so a forged token costs no
  * network; then its key is chosen by `kid` and the signature checked.
  */
 export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
@@ -86,8 +86,11 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
     const keySet = typeof payload.iss === 'string' ? keySets.get(payload.iss) : undefined;
     if (keySet === undefined) throw new InvalidTokenError('token "iss" is not a trusted issuer');
     if (options.requireAccessToken) assertAccessToken({ header, payload });
+    checkClaimTypes(payload);
     checkClaims(payload, rules());
     const scopes = scopesOf(payload);
+    const roles = realmRolesOf(payload);
+    const clientRoles = clientRolesOf(payload);
     const keys = await keySet.getKeys(header);
     const generation = keySet.generation;
     const dot = token.lastIndexOf('.');
@@ -102,8 +105,8 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
       token,
       issuer: keySet.issuer.issuer,
       scopes,
-      roles: realmRolesOf(payload),
-      clientRoles: clientRolesOf(payload),
+      roles,
+      clientRoles,
       clientId: clientIdOf(payload),
     });
     cache.offer(token, { verified, generation });

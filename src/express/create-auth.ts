@@ -1,9 +1,10 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { extractBearerToken, type BearerSources } from '../core/bearer.js';
+import { BEARER_SOURCE_KEYS, extractBearerToken, type BearerSources } from '../core/bearer.js';
 import type { TokenCheck } from '../core/checks.js';
 import { MissingCredentialsError } from '../core/errors.js';
 import { createAdmission, type AdmissionOptions, type AuthControl } from '../core/pipeline/admission.js';
 import { createGuards, scopeChecks, type Guards } from '../core/pipeline/guards.js';
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { createGuardDecorator, type GuardDecorator } from './decorator.js';
 import { createErrorHandler } from './error-response.js';
 import { toHandler, type ExpressAnswering } from './guard.js';
@@ -22,6 +23,11 @@ export interface ExpressAuthOptions extends AdmissionOptions {
   /** Pass errors to `next(err)` (with `status` and `headers` set) instead of answering them. Default false. */
   readonly passErrors?: boolean;
 }
+
+/** The options only the Express adapter reads; the pipeline's own are checked by the pipeline. */
+const EXPRESS_OPTION_KEYS = { tokenSources: true, getToken: true, passErrors: true } as const satisfies OptionKeys<
+  Omit<ExpressAuthOptions, keyof AdmissionOptions>
+>;
 
 /** The guards and helpers of one configuration, as Express middleware. */
 export interface Auth extends Guards<RequestHandler>, AuthControl {
@@ -42,9 +48,9 @@ export interface Auth extends Guards<RequestHandler>, AuthControl {
  * app.get('/api/private-scoped', auth.requireAuth('test_api_access'), handler)
  */
 export function createAuth(options: ExpressAuthOptions): Auth {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  const { tokenSources, getToken, passErrors, ...admissionOptions } = options;
-  const admission = createAdmission(admissionOptions);
+  const admission = createAdmission(options, EXPRESS_OPTION_KEYS);
+  const { tokenSources, getToken, passErrors } = options;
+  if (tokenSources !== undefined) refuseUnknownKeys(tokenSources, BEARER_SOURCE_KEYS, 'tokenSources');
   if (getToken !== undefined && typeof getToken !== 'function') throw new TypeError('"getToken" must be a function');
   const sources: BearerSources = { query: tokenSources?.query === true, body: tokenSources?.body === true };
   const extract = (req: Request): string => {

@@ -1,9 +1,10 @@
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import { extractBearerToken, type BearerRequest, type BearerSources } from '../core/bearer.js';
+import { BEARER_SOURCE_KEYS, extractBearerToken, type BearerRequest, type BearerSources } from '../core/bearer.js';
 import { MissingCredentialsError } from '../core/errors.js';
 import { createAdmission, type AdmissionOptions, type AuthControl } from '../core/pipeline/admission.js';
 import { createGuards, type Guards } from '../core/pipeline/guards.js';
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { toHook, type FastifyAnswering, type FastifyGuard } from './guard.js';
 
 /** Options of {@link createFastifyAuth}: the pipeline's options plus how Fastify requests are read and answered. */
@@ -15,6 +16,11 @@ export interface FastifyAuthOptions extends AdmissionOptions {
   /** Pass errors to Fastify's error handler (with `statusCode` and `headers`) instead of answering them. Default false. */
   readonly passErrors?: boolean;
 }
+
+/** The options only the Fastify adapter reads; the pipeline's own are checked by the pipeline. */
+const FASTIFY_OPTION_KEYS = { tokenSources: true, getToken: true, passErrors: true } as const satisfies OptionKeys<
+  Omit<FastifyAuthOptions, keyof AdmissionOptions>
+>;
 
 /** The guards and helpers of one configuration, as Fastify route hooks. */
 export interface FastifyAuth extends Guards<FastifyGuard>, AuthControl {
@@ -41,9 +47,9 @@ function bearerView(request: FastifyRequest, withBody: boolean): BearerRequest {
  * app.get('/api/private-scoped', { onRequest: auth.requireAuth('test_api_access') }, handler)
  */
 export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  const { tokenSources, getToken, passErrors, ...admissionOptions } = options;
-  const admission = createAdmission(admissionOptions);
+  const admission = createAdmission(options, FASTIFY_OPTION_KEYS);
+  const { tokenSources, getToken, passErrors } = options;
+  if (tokenSources !== undefined) refuseUnknownKeys(tokenSources, BEARER_SOURCE_KEYS, 'tokenSources');
   if (getToken !== undefined && typeof getToken !== 'function') throw new TypeError('"getToken" must be a function');
   const sources: BearerSources = { query: tokenSources?.query === true, body: tokenSources?.body === true };
   const extract = (request: FastifyRequest): string => {

@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { MemoryRevocationStore, type RevocationStore } from '../core/revocation.js';
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 
 /** What to do while Redis cannot be reached. */
 export type RedisOutagePolicy = 'fail-closed' | 'fail-open';
@@ -20,6 +21,15 @@ export interface RedisRevocationStoreOptions {
   /** The clock in ms since the epoch. Default `Date.now`. */
   readonly now?: () => number;
 }
+
+/** `redis` is ioredis's own options object, passed on as it is: its keys are ioredis's business. */
+const REDIS_STORE_OPTION_KEYS = {
+  onOutage: true,
+  keyPrefix: true,
+  channel: true,
+  redis: true,
+  now: true,
+} as const satisfies OptionKeys<RedisRevocationStoreOptions>;
 
 /** Redis could not be reached while checking a revocation under `fail-closed`. */
 export class RevocationStoreUnavailableError extends Error {
@@ -56,6 +66,7 @@ export class RedisRevocationStore implements RevocationStore {
    * const auth = createAuth({ issuer, audience, revocations })
    */
   static async connect(url: string, options: RedisRevocationStoreOptions = {}): Promise<RedisRevocationStore> {
+    refuseUnknownKeys(options, REDIS_STORE_OPTION_KEYS, '');
     const policy = options.onOutage ?? 'fail-closed';
     if (policy !== 'fail-closed' && policy !== 'fail-open')
       throw new TypeError('"onOutage" must be "fail-closed" or "fail-open"');

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { CompactSign, type JWK } from 'jose';
 import type { Algorithm } from '../core/algorithms.js';
+import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { createEncryptionJwk, createFakeKey, type FakeKey } from './fake-keys.js';
 
 /** How the fake provider fails: `error` answers 500, `refuse` drops connections, `hang` never answers. */
@@ -24,6 +25,15 @@ export interface FakeProviderOptions {
   readonly now?: () => number;
 }
 
+const FAKE_PROVIDER_OPTION_KEYS = {
+  realm: true,
+  alg: true,
+  audience: true,
+  clientId: true,
+  discovery: true,
+  now: true,
+} as const satisfies OptionKeys<FakeProviderOptions>;
+
 /** Options of one minted token. */
 export interface MintOptions {
   /** Header members to add or override (`undefined` removes one). */
@@ -33,6 +43,9 @@ export interface MintOptions {
   /** Lifetime in seconds. Default 300. */
   readonly expiresIn?: number;
 }
+
+/** `header` and the claims are free-form on purpose (tests forge any member); the options around them are not. */
+const MINT_OPTION_KEYS = { header: true, key: true, expiresIn: true } as const satisfies OptionKeys<MintOptions>;
 
 /** An in-process identity provider on 127.0.0.1: discovery, JWKS, Keycloak-shaped tokens, rotation, outages. */
 export interface FakeProvider {
@@ -77,6 +90,7 @@ function withOverrides(
  * const token = await idp.mint({ scope: 'test_api_access' })
  */
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
+  refuseUnknownKeys(options, FAKE_PROVIDER_OPTION_KEYS, '');
   const realm = options.realm ?? 'myorg';
   const now = options.now ?? Date.now;
   const keys: FakeKey[] = [await createFakeKey(options.alg ?? 'RS256')];
@@ -129,6 +143,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     },
     requests,
     async mint(claims, mintOptions = {}) {
+      refuseUnknownKeys(mintOptions, MINT_OPTION_KEYS, '');
       const key = mintOptions.key ?? current;
       const iat = Math.floor(now() / 1000);
       const payload = withOverrides(

@@ -89,6 +89,10 @@ const AUD_MISSING = 'token has no "aud" claim; add an Audience mapper for "test-
 const AUD_WRONG = 'token "aud" does not include "test-api"; add an Audience mapper for it to the client';
 const AUD_TYPE = '"aud" claim must be a string or an array of strings';
 const SCOPE_TYPE = '"scope" claim must be a space-delimited string';
+const REALM_ROLES_SHAPE = '"realm_access" claim must be an object whose "roles" is an array of strings';
+const SENDER_CONSTRAINED =
+  'token is sender-constrained ("cnf"); its binding (DPoP proof or client certificate) is not verified by this guard';
+const mustBeString = (claim: string) => `"${claim}" claim must be a string`;
 const NEEDS_SCOPE = 'token lacks a required scope (needs all of: test_api_access)';
 const NEEDS_ADMIN = 'token lacks the realm role "admin"';
 const mustBeNumber = (claim: string) => `"${claim}" claim must be a number`;
@@ -1310,26 +1314,26 @@ export const ATTACKS: readonly Attack[] = [
   ),
   A(
     'realm_access.roles "admin" (a string, not a list)',
-    'roles are a list of strings; anything else is no roles',
+    'roles are a list of strings; any other shape is a malformed token, refused rather than read as no roles',
     undefined,
     (c) => byProvider(c, { realm_access: { roles: 'admin' } }),
-    roleMissing,
+    invalid(REALM_ROLES_SHAPE),
     '/api/admin',
   ),
   A(
     'realm_access ["admin"] (a list, not an object)',
-    'roles live in realm_access.roles',
+    'roles live in realm_access.roles: a list in its place is malformed',
     undefined,
     (c) => byProvider(c, { realm_access: ['admin'] }),
-    roleMissing,
+    invalid(REALM_ROLES_SHAPE),
     '/api/admin',
   ),
   A(
     'realm_access.roles [["admin"]] (nested)',
-    'a nested list holds no role',
+    'a nested list is not a list of role names',
     undefined,
     (c) => byProvider(c, { realm_access: { roles: [['admin']] } }),
-    roleMissing,
+    invalid(REALM_ROLES_SHAPE),
     '/api/admin',
   ),
   A(
@@ -1339,5 +1343,43 @@ export const ATTACKS: readonly Attack[] = [
     (c) => byProvider(c, { resource_access: { 'realm-management': { roles: ['admin'] } } }),
     roleMissing,
     '/api/admin',
+  ),
+
+  // claims of the wrong JSON type (signed by the provider): RFC 7519 makes them strings, handlers read them so
+  ...(
+    [
+      ['sub', 1, 'a number where a subject string belongs'],
+      ['sub', { $ne: null }, 'a query operator that a database behind the API might obey'],
+      ['jti', true, 'a boolean where a unique id belongs'],
+      ['client_id', ['x'], 'a list where one client id belongs'],
+      ['azp', 5, 'a number where the authorized party belongs'],
+    ] as const
+  ).map(([claim, value, what]) =>
+    A(
+      `${claim}: ${JSON.stringify(value)} (${what})`,
+      `"${claim}" is a string (RFC 7519 §4.1, RFC 9068 §2.2); another type must never reach req.auth.payload`,
+      'RFC 7519 §4.1.2, §4.1.7',
+      (c) => byProvider(c, { [claim]: value }),
+      invalid(mustBeString(claim)),
+      '/api/me',
+    ),
+  ),
+
+  // sender-constrained tokens presented as plain Bearer tokens (signed by the provider)
+  A(
+    'cnf.jkt (a DPoP-bound token) sent as Bearer',
+    'a stolen DPoP token must not work without its key; this guard verifies no DPoP proof',
+    'RFC 9449 §6, §7.1',
+    (c) => byProvider(c, { cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }),
+    invalid(SENDER_CONSTRAINED),
+    '/api/me',
+  ),
+  A(
+    'cnf["x5t#S256"] (a certificate-bound token) sent as Bearer',
+    'a stolen mTLS-bound token must not work without its certificate; this guard verifies none',
+    'RFC 8705 §3',
+    (c) => byProvider(c, { cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } }),
+    invalid(SENDER_CONSTRAINED),
+    '/api/me',
   ),
 ];

@@ -3,10 +3,11 @@ import { MissingCredentialsError } from '../errors.js';
 import { createIntrospector, type LocalVerification } from '../introspection.js';
 import type { IntrospectionOptions } from '../introspection-options.js';
 import type { KeySetStatus } from '../key-set.js';
-import { resolveOptions, type AuthOptions } from '../options.js';
+import { AUTH_OPTION_KEYS, resolveOptions, type AuthOptions } from '../options.js';
 import { MemoryRevocationStore, revocationId, type RevocationStore } from '../revocation.js';
 import type { VerifiedToken } from '../verified-token.js';
 import { createTokenVerifier } from '../verify-token.js';
+import { refuseUnknownKeys, type OptionKeys } from '../../shared/option-keys.js';
 import { then, type Outcome } from './outcome.js';
 import { createRevocationCheck } from './revocation-check.js';
 
@@ -18,11 +19,19 @@ export interface AdmissionOptions extends AuthOptions {
   readonly introspection?: IntrospectionOptions;
 }
 
+const ADMISSION_OPTION_KEYS = {
+  ...AUTH_OPTION_KEYS,
+  revocations: true,
+  introspection: true,
+} as const satisfies OptionKeys<AdmissionOptions>;
+
 /** Options of {@link AuthControl.verify}. */
 export interface VerifyOptions {
   /** Confirm the token by introspection. Default: `introspection.everyRoute` (false without `introspection`). */
   readonly introspect?: boolean;
 }
+
+const VERIFY_OPTION_KEYS = { introspect: true } as const satisfies OptionKeys<VerifyOptions>;
 
 /** What one guard demands of a request. */
 export interface GatePolicy {
@@ -66,7 +75,8 @@ export interface Admission extends AuthControl {
 
 /**
  * Builds the pipeline: verification (cache, keys, signature, claims), then revocation, then introspection when
- * the guard asks for it, then the guard's checks. A token verified before, with a store that answers
+ * the guard asks for it, then the guard's checks. `adapterKeys` are the options an adapter reads itself: they
+ * pass the unknown-key check here (and get suggested for typos) but mean nothing to the pipeline. A token verified before, with a store that answers
  * synchronously, is admitted without a promise; only a key fetch, an asynchronous store or introspection makes
  * the decision asynchronous. Options are validated once: a mistake throws a `TypeError`.
  *
@@ -74,8 +84,11 @@ export interface Admission extends AuthControl {
  * const admission = createAdmission({ issuer: 'http://localhost:8080/realms/myorg', audience: 'test-api' })
  * const gate = admission.gate({ checks: [requireScopes('read')] }, (req) => extractBearerToken(req, sources))
  */
-export function createAdmission(options: AdmissionOptions): Admission {
-  const resolved = resolveOptions(options);
+export function createAdmission(
+  options: AdmissionOptions,
+  adapterKeys: Readonly<Record<string, true>> = {},
+): Admission {
+  const resolved = resolveOptions(options, { ...ADMISSION_OPTION_KEYS, ...adapterKeys });
   const verifier = createTokenVerifier(resolved);
   const revocations = options.revocations ?? new MemoryRevocationStore(resolved.now);
   const checkRevocation = createRevocationCheck(revocations);
@@ -126,10 +139,12 @@ export function createAdmission(options: AdmissionOptions): Admission {
         return then(admitToken(token), passChecks);
       };
     },
-    verify: async (token: string, verifyOptions?: VerifyOptions) =>
-      (verifyOptions?.introspect ?? introspector?.everyRoute === true)
+    verify: async (token: string, verifyOptions?: VerifyOptions) => {
+      if (verifyOptions !== undefined) refuseUnknownKeys(verifyOptions, VERIFY_OPTION_KEYS, '');
+      return (verifyOptions?.introspect ?? introspector?.everyRoute === true)
         ? introspecting().verify(token, local)
-        : admitJwt(token),
+        : admitJwt(token);
+    },
     revoke: async (token: VerifiedToken) => {
       const exp = typeof token.payload.exp === 'number' ? token.payload.exp : Math.floor(resolved.now() / 1000);
       await revocations.revoke(revocationId(token), exp + resolved.clockTolerance);

@@ -159,3 +159,11 @@ describe('client-auth', () => {
     });
   });
 });
+
+describe('privateKeyJwt options', () => {
+  it('refuses an unknown key, naming the nearest option', () => {
+    expect(() => privateKeyJwt(rsaKeys.privateKey, { lifetime: 30 } as never)).toThrow(
+      new TypeError('unknown option "lifetime"; did you mean "lifetimeSeconds"?'),
+    );
+  });
+});

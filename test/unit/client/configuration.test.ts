@@ -114,3 +114,14 @@ describe('configuration', () => {
     expect(build).toThrow(new TypeError(message));
   });
 });
+
+describe('configuration options', () => {
+  it('refuses an unknown key, naming the nearest option', () => {
+    expect(() => createConfiguration({ ...base, tokenEndpointUrl: 'x' } as ConfigurationOptions)).toThrow(
+      new TypeError('unknown option "tokenEndpointUrl"; did you mean "tokenEndpoint"?'),
+    );
+    expect(() => createConfiguration({ ...base, allowInsecureHTTP: true } as ConfigurationOptions)).toThrow(
+      new TypeError('unknown option "allowInsecureHTTP"; did you mean "allowInsecureHttp"?'),
+    );
+  });
+});

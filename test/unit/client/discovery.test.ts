@@ -66,3 +66,16 @@ describe('discovery', () => {
     );
   });
 });
+
+describe('discovery options', () => {
+  it('refuses an unknown key before any request, naming the nearest option', async () => {
+    const options = {
+      issuer: 'https://id.example.com/realms/myorg',
+      clientID: 'c',
+      clientAuth: clientSecretBasic('s'),
+    };
+    await expect(discovery(options as never)).rejects.toThrow(
+      new TypeError('unknown option "clientID"; did you mean "clientId"?'),
+    );
+  });
+});

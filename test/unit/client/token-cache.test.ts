@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { clientSecretBasic } from '../../../src/client/client-auth.js';
+import { createConfiguration } from '../../../src/client/configuration.js';
 import { createTokenCache } from '../../../src/client/token-cache.js';
 import type { TokenCacheOptions } from '../../../src/client/token-cache.js';
 import type { TestProvider } from '../../helpers/token-endpoint-server.js';
@@ -146,5 +147,28 @@ describe('token-cache', () => {
     ['a clock that is not a function', { now: 5 }, '"now" must be a function'],
   ])('throws a TypeError naming the option for %s', (_title, options, message) => {
     expect(() => createTokenCache(options as TokenCacheOptions)).toThrow(new TypeError(message));
+  });
+});
+
+const offline = () =>
+  createConfiguration({
+    tokenEndpoint: 'https://id.example.com/realms/myorg/protocol/openid-connect/token',
+    clientId: 'test_api_client',
+    clientAuth: clientSecretBasic('secret'),
+  });
+
+describe('token-cache options', () => {
+  it('refuses an unknown key of its options, naming the nearest option', () => {
+    expect(() => createTokenCache({ skew: 10 } as TokenCacheOptions)).toThrow(
+      new TypeError('unknown option "skew"; did you mean "skewSeconds"?'),
+    );
+  });
+
+  it('refuses an unknown key of a token request before any request', async () => {
+    const cache = createTokenCache();
+    await expect(cache.get(offline(), { scope: ['a'] } as never)).rejects.toThrow(
+      new TypeError('unknown option "scope"; did you mean "scopes"?'),
+    );
+    expect(() => cache.invalidate(offline(), { scope: ['a'] } as never, 't')).toThrow(TypeError);
   });
 });

@@ -102,3 +102,18 @@ describe('token-endpoint', () => {
     }
   });
 });
+
+const offline = () =>
+  createConfiguration({
+    tokenEndpoint: 'https://id.example.com/realms/myorg/protocol/openid-connect/token',
+    clientId: 'test_api_client',
+    clientAuth: clientSecretBasic('secret'),
+  });
+
+describe('token-endpoint options', () => {
+  it('refuses an unknown key before any request, naming the nearest option', async () => {
+    await expect(clientCredentialsGrant(offline(), { scope: ['a'] } as never)).rejects.toThrow(
+      new TypeError('unknown option "scope"; did you mean "scopes"?'),
+    );
+  });
+});

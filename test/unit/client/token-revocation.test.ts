@@ -186,3 +186,17 @@ describe('configuration and discovery of the revocation endpoint', () => {
     }
   });
 });
+
+describe('token-revocation options', () => {
+  it('refuses an unknown key before any request, naming the nearest option', async () => {
+    const config = createConfiguration({
+      tokenEndpoint: 'https://id.example.com/token',
+      revocationEndpoint: 'https://id.example.com/revoke',
+      clientId: 'c',
+      clientAuth: clientSecretBasic('s'),
+    });
+    await expect(revokeToken(config, 't', { token_type_hint: 'access_token' } as never)).rejects.toThrow(
+      new TypeError('unknown option "token_type_hint"; did you mean "tokenTypeHint"?'),
+    );
+  });
+});

@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { clientSecretBasic } from '../../../src/client/client-auth.js';
+import { createConfiguration } from '../../../src/client/configuration.js';
 import { createTokenCache } from '../../../src/client/token-cache.js';
 import { createTokenSource } from '../../../src/client/token-source.js';
 import type { TestProvider } from '../../helpers/token-endpoint-server.js';
@@ -40,6 +42,19 @@ describe('token-source', () => {
   it('throws a TypeError for scopes that are not scope tokens', () => {
     expect(() => createTokenSource(configFor(provider), { scopes: ['two words'] })).toThrow(
       new TypeError('"scopes" must be an array of scope tokens (no spaces, quotes or backslashes)'),
+    );
+  });
+});
+
+describe('token-source options', () => {
+  it('refuses an unknown key, naming the nearest option', () => {
+    const config = createConfiguration({
+      tokenEndpoint: 'https://id.example.com/token',
+      clientId: 'c',
+      clientAuth: clientSecretBasic('s'),
+    });
+    expect(() => createTokenSource(config, { scope: ['a'] } as never)).toThrow(
+      new TypeError('unknown option "scope"; did you mean "scopes"?'),
     );
   });
 });

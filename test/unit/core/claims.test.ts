@@ -1,6 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import type { JWTPayload } from 'jose';
-import { checkClaims, clientIdOf, type ClaimRules } from '../../../src/core/claims.js';
+import {
+  checkClaims,
+  checkClaimTypes,
+  clientIdOf,
+  refuseSenderConstrained,
+  type ClaimRules,
+} from '../../../src/core/claims.js';
 import { InvalidTokenError } from '../../../src/core/errors.js';
 
 const NOW = 1_700_000_000;
@@ -190,5 +196,86 @@ describe('clientIdOf', () => {
   test('is undefined when neither is a string', () => {
     expect(clientIdOf({})).toBeUndefined();
     expect(clientIdOf({ azp: 5 })).toBeUndefined();
+  });
+});
+
+describe('checkClaimTypes', () => {
+  function refusal(claims: Record<string, unknown>): unknown {
+    try {
+      checkClaimTypes(claims);
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  }
+
+  test("accepts a Keycloak access token's claims", () => {
+    expect(
+      refusal({
+        sub: 'f3b1c2',
+        jti: 'onrtro:1',
+        typ: 'Bearer',
+        azp: 'test_api_client',
+        client_id: 'test_api_client',
+        sid: 's-1',
+        acr: '1',
+        auth_time: NOW,
+        preferred_username: 'service-account-test_api_client',
+        aud: ['test-api', 'account'],
+        scope: 'profile email',
+      }),
+    ).toBeUndefined();
+    expect(refusal({})).toBeUndefined();
+  });
+
+  test.each([
+    ['sub', 1],
+    ['sub', { $ne: null }],
+    ['sub', null],
+    ['jti', true],
+    ['client_id', ['x']],
+    ['azp', 5],
+    ['typ', ['Bearer']],
+    ['sid', 7],
+    ['acr', 1],
+    ['preferred_username', { admin: true }],
+  ])('refuses a %s claim that is not a string (%p)', (claim, value) => {
+    const error = refusal({ [claim]: value });
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    expect(error).toMatchObject({ code: 'invalid_token', message: `"${claim}" claim must be a string` });
+  });
+
+  test.each([['1700000000'], [Number.POSITIVE_INFINITY], [null]])(
+    'refuses an auth_time that is not a finite number (%p)',
+    (value) => {
+      expect(refusal({ auth_time: value })).toMatchObject({ message: '"auth_time" claim must be a number' });
+    },
+  );
+
+  test('refuses an aud of another type even when the audience check is off', () => {
+    expect(refusal({ aud: 5 })).toMatchObject({ message: '"aud" claim must be a string or an array of strings' });
+    expect(refusal({ aud: ['test-api', {}] })).toMatchObject({
+      message: '"aud" claim must be a string or an array of strings',
+    });
+  });
+
+  test.each([
+    ['DPoP (jkt)', { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' }],
+    ['mTLS (x5t#S256)', { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' }],
+    ['a method it does not know', { kid: 'k1' }],
+    ['an empty object', {}],
+  ])('refuses a sender-constrained token: cnf with %s', (_what, cnf) => {
+    expect(refusal({ cnf })).toMatchObject({
+      code: 'invalid_token',
+      message:
+        'token is sender-constrained ("cnf"); its binding (DPoP proof or client certificate) is not verified by this guard',
+    });
+  });
+});
+
+describe('refuseSenderConstrained', () => {
+  test('passes claims without cnf, refuses any cnf', () => {
+    expect(() => refuseSenderConstrained({ active: true, scope: 'a' })).not.toThrow();
+    expect(() => refuseSenderConstrained({ cnf: { jkt: 'x' } })).toThrow(InvalidTokenError);
   });
 });

@@ -100,6 +100,20 @@ describe('introspectedToken', () => {
       'token "aud" does not include "test-api"; add an Audience mapper for it to the client',
       {},
     ],
+    ['a sub that is a number', { ...CLAIMS, sub: 1 }, '"sub" claim must be a string', {}],
+    ['an azp that is a number', { ...CLAIMS, azp: 5 }, '"azp" claim must be a string', {}],
+    [
+      'a cnf (mTLS)',
+      { ...CLAIMS, cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } },
+      'token is sender-constrained ("cnf"); its binding (DPoP proof or client certificate) is not verified by this guard',
+      {},
+    ],
+    [
+      'realm_access.roles that is not a list',
+      { ...CLAIMS, realm_access: { roles: 'admin' } },
+      '"realm_access" claim must be an object whose "roles" is an array of strings',
+      {},
+    ],
     [
       'a client not allowed',
       CLAIMS,

@@ -37,6 +37,17 @@ describe('resolveIntrospection', () => {
     expect(Object.isFrozen(resolved)).toBe(true);
   });
 
+  test('refuses an unknown key, naming the nearest option', () => {
+    const error = configError({ ...BASE, acceptOpaqueToken: true });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({
+      message: 'unknown option "introspection.acceptOpaqueToken"; did you mean "introspection.acceptOpaqueTokens"?',
+    });
+    expect(configError({ ...BASE, client_secret: 's' })).toMatchObject({
+      message: 'unknown option "introspection.client_secret"; did you mean "introspection.clientSecret"?',
+    });
+  });
+
   test('builds client_secret_basic from the form-encoded id and secret', async () => {
     const { clientAuth } = resolveIntrospection({ clientId: 'my api', clientSecret: 'p@ss:word' }, ONE, false);
     const headers = new Headers();

@@ -113,6 +113,22 @@ describe('createIntrospector', () => {
       });
       expect(server.requests).toHaveLength(0);
     });
+    test('is refused as sender-constrained when the active answer carries cnf, though the JWT does not', async () => {
+      const { verify } = setup();
+      const token = await idp.mint();
+      const exp = Math.floor(Date.now() / 1000) + 60;
+      server.register(token, {
+        iss: idp.issuer,
+        aud: 'test-api',
+        exp,
+        cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o' },
+      });
+      expect(await failure(verify(token))).toMatchObject({
+        code: 'invalid_token',
+        message:
+          'token is sender-constrained ("cnf"); its binding (DPoP proof or client certificate) is not verified by this guard',
+      });
+    });
   });
 
   describe('the request', () => {
@@ -318,6 +334,26 @@ describe('createIntrospector', () => {
       clock.now += 1_500;
       expect(await failure(verify('junk-b'))).toMatchObject({ status: 401 });
       expect(server.requests).toHaveLength(2);
+    });
+
+    test.each([
+      ['a sub that is not a string', { sub: { $ne: null } }, '"sub" claim must be a string'],
+      ['a client_id that is not a string', { client_id: ['x'] }, '"client_id" claim must be a string'],
+      [
+        'a cnf (DPoP)',
+        { cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } },
+        'token is sender-constrained ("cnf"); its binding (DPoP proof or client certificate) is not verified by this guard',
+      ],
+    ])('whose answer holds %s is refused, as a JWT would be', async (_what, claims, message) => {
+      const { verify, accepted } = setup({ acceptOpaqueTokens: true });
+      server.register('opaque-token-4', {
+        iss: idp.issuer,
+        aud: 'test-api',
+        exp: Math.floor(Date.now() / 1000) + 60,
+        ...claims,
+      });
+      expect(await failure(verify('opaque-token-4'))).toMatchObject({ code: 'invalid_token', message });
+      expect(accepted).toEqual([]);
     });
 
     test('longer than maxTokenLength is refused without any request', async () => {

@@ -35,18 +35,38 @@ describe('scopesOf', () => {
   });
 });
 
+const REALM_SHAPE = '"realm_access" claim must be an object whose "roles" is an array of strings';
+const CLIENT_SHAPE = '"resource_access" claim must map client ids to objects whose "roles" is an array of strings';
+
+function refusal(read: () => unknown): unknown {
+  try {
+    read();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 describe('realmRolesOf', () => {
   test('reads realm_access.roles', () => {
     expect(realmRolesOf({ realm_access: { roles: ['admin', 'user'] } })).toEqual(['admin', 'user']);
   });
 
+  test('has no roles without realm_access or without its roles, other members left alone', () => {
+    expect(realmRolesOf({})).toEqual([]);
+    expect(realmRolesOf({ realm_access: { verify_caller: true } })).toEqual([]);
+  });
+
   test.each([
-    ['no realm_access', {}],
     ['realm_access null', { realm_access: null }],
-    ['roles not an array', { realm_access: { roles: 'admin' } }],
+    ['realm_access a list', { realm_access: ['admin'] }],
+    ['roles a string', { realm_access: { roles: 'admin' } }],
     ['roles with a non-string', { realm_access: { roles: ['admin', 1] } }],
-  ])('counts %s as no roles', (_what, payload) => {
-    expect(realmRolesOf(payload as JWTPayload)).toEqual([]);
+    ['roles nested', { realm_access: { roles: [['admin']] } }],
+  ])('refuses a malformed token: %s', (_what, payload) => {
+    const error = refusal(() => realmRolesOf(payload as JWTPayload));
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    expect(error).toMatchObject({ code: 'invalid_token', message: REALM_SHAPE });
   });
 });
 
@@ -56,10 +76,10 @@ describe('clientRolesOf', () => {
       resource_access: {
         'my.api.client': { roles: ['reader'] },
         account: { roles: ['view-profile'] },
-        broken: { roles: 'x' },
+        quiet: {},
       },
     });
-    expect({ ...roles }).toEqual({ 'my.api.client': ['reader'], account: ['view-profile'] });
+    expect({ ...roles }).toEqual({ 'my.api.client': ['reader'], account: ['view-profile'], quiet: [] });
   });
 
   test('treats __proto__ and constructor as plain client names', () => {
@@ -72,8 +92,19 @@ describe('clientRolesOf', () => {
     expect(({} as Record<string, unknown>)['evil']).toBeUndefined();
   });
 
-  test('is empty when resource_access is not an object', () => {
-    expect(Object.keys(clientRolesOf({ resource_access: ['x'] }))).toEqual([]);
+  test('has no roles without resource_access', () => {
     expect(Object.keys(clientRolesOf({}))).toEqual([]);
+  });
+
+  test.each([
+    ['resource_access a list', { resource_access: ['x'] }],
+    ['resource_access a string', { resource_access: 'account' }],
+    ['a client entry null', { resource_access: { account: null } }],
+    ["a client's roles a string", { resource_access: { account: { roles: 'x' } } }],
+    ["a client's roles with a number", { resource_access: { account: { roles: ['a', 2] } } }],
+  ])('refuses a malformed token: %s', (_what, payload) => {
+    const error = refusal(() => clientRolesOf(payload as JWTPayload));
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    expect(error).toMatchObject({ code: 'invalid_token', message: CLIENT_SHAPE });
   });
 });

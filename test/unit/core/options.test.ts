@@ -56,6 +56,52 @@ describe('resolveOptions', () => {
     expect(resolved.issuers[1]!.jwksUri).toBe('https://sso.example/keys');
   });
 
+  describe('unknown keys', () => {
+    test.each([
+      [
+        'a typo of allowedClients, which would let any client through',
+        { allowedClient: ['billing'] },
+        'unknown option "allowedClient"; did you mean "allowedClients"?',
+      ],
+      [
+        'a key of an issuer entry',
+        { issuer: { issuer: ISSUER, jwksUrl: `${ISSUER}/certs` } },
+        'unknown option "issuer.jwksUrl"; did you mean "issuer.jwksUri"?',
+      ],
+      [
+        'a key of an issuer entry in a list',
+        { issuer: [ISSUER, { issuer: 'http://localhost:8080/realms/b', discoveryURL: ISSUER }] },
+        'unknown option "issuer.discoveryURL"; did you mean "issuer.discoveryUrl"?',
+      ],
+      ['a key of keys', { keys: { coolDown: 1000 } }, 'unknown option "keys.coolDown"; did you mean "keys.cooldown"?'],
+      [
+        'a key of cache',
+        { cache: { maxEntry: 10 } },
+        'unknown option "cache.maxEntry"; did you mean "cache.maxEntries"?',
+      ],
+    ])('refuses %s, naming the nearest option', (_what, overrides, message) => {
+      const error = configError({ issuer: ISSUER, audience: 'test-api', ...overrides });
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error).toMatchObject({ message });
+    });
+
+    test('refuses keys or cache that are not objects', () => {
+      expect(configError({ issuer: ISSUER, audience: 'test-api', keys: 'fast' })).toMatchObject({
+        message: '"keys" must be an object',
+      });
+      expect(configError({ issuer: ISSUER, audience: 'test-api', cache: [] })).toMatchObject({
+        message: '"cache" must be an object',
+      });
+    });
+
+    test("takes an adapter's longer list of keys", () => {
+      const known = { issuer: true, audience: true, passErrors: true } as const;
+      expect(resolveOptions({ issuer: ISSUER, audience: 'x', passErrors: true } as AuthOptions, known).realm).toBe(
+        'api',
+      );
+    });
+  });
+
   test('reads options once: changing the object afterwards changes nothing', () => {
     const issuers = [ISSUER];
     const audience = ['test-api'];

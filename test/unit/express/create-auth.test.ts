@@ -417,6 +417,37 @@ describe('createAuth', () => {
     );
   });
 
+  describe('unknown option keys', () => {
+    test.each<[string, Record<string, unknown>, string]>([
+      [
+        'a guard option',
+        { allowedClient: ['billing'] },
+        'unknown option "allowedClient"; did you mean "allowedClients"?',
+      ],
+      ['an Express option', { passError: true }, 'unknown option "passError"; did you mean "passErrors"?'],
+      [
+        'a token source',
+        { tokenSources: { queries: true } },
+        'unknown option "tokenSources.queries"; did you mean "tokenSources.query"?',
+      ],
+      [
+        'an introspection option',
+        { introspection: { clientId: 'test-api', clientSecret: 's', everyRoutes: false } },
+        'unknown option "introspection.everyRoutes"; did you mean "introspection.everyRoute"?',
+      ],
+    ])('refuse %s at start-up, naming the nearest one', (_what, overrides, message) => {
+      expect(() => createAuth({ ...options(), ...overrides } as ExpressAuthOptions)).toThrow(new TypeError(message));
+    });
+
+    test('refuse a key of verify() options', async () => {
+      const token = await idp.mint();
+      await expect(auth.verify(token, { introspected: true } as never)).rejects.toThrow(
+        new TypeError('unknown option "introspected"; did you mean "introspect"?'),
+      );
+      expect((await auth.verify(token, {})).token).toBe(token);
+    });
+  });
+
   describe('verify, revoke, ready, status', () => {
     test('verify() checks a raw token outside Express', async () => {
       const verified = await auth.verify(await idp.mint({ sub: 'raw' }));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { checkUrl, isLoopbackHost, urlForMessages, urlProblem } from '../../../src/core/url-policy.js';
+import { checkUrl, isLoopbackHost, urlForMessages, urlProblem } from '../../../src/shared/url-policy.js';
 
 const STRICT = { allowInsecureHttp: false };
 const INSECURE = { allowInsecureHttp: true };
