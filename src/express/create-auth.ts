@@ -124,13 +124,21 @@ export function createAuth(options: ExpressAuthOptions): Auth {
     return revocationAnswer(token);
   }
 
+  /** Answers of an asynchronous store asked on the synchronous try, for the async path of the same request. */
+  const pendingAnswers = new WeakMap<Request, Promise<VerifiedToken>>();
+
   /** A token verified before, admitted without a promise when the store answers synchronously (memory, Redis mirror). */
   function authenticateSync(req: Request): VerifiedToken | undefined {
     const token = verifier.verifyCached(extract(req));
     if (token === undefined) return undefined;
     const revoked = revocationAnswer(token);
     if (typeof revoked !== 'boolean') {
-      revoked.catch(() => undefined); // an asynchronous store: the async path asks again and handles the answer
+      // An asynchronous store: the async path takes this answer rather than asking the store a second time.
+      const pending = revoked.then((isRevoked) =>
+        isRevoked ? Promise.reject(new InvalidTokenError('token has been revoked')) : token,
+      );
+      pending.catch(() => undefined); // handled by the async path
+      pendingAnswers.set(req, pending);
       return undefined;
     }
     if (revoked) throw new InvalidTokenError('token has been revoked');
@@ -149,7 +157,12 @@ export function createAuth(options: ExpressAuthOptions): Auth {
   }
 
   const local: LocalVerification = { verifyJwt: async (raw) => accept(await verifier.verify(raw)), accept };
-  const authenticate = (req: Request): Promise<VerifiedToken> => local.verifyJwt(extract(req));
+  const authenticate = (req: Request): Promise<VerifiedToken> => {
+    const pending = pendingAnswers.get(req);
+    if (pending === undefined) return local.verifyJwt(extract(req));
+    pendingAnswers.delete(req);
+    return pending;
+  };
   const notConfigured = (): never => {
     throw new TypeError('"introspection" must be configured to confirm tokens by introspection');
   };
