@@ -96,6 +96,20 @@ describe('a Redis that stops answering', () => {
     await eventually(() => b.inSync);
   });
 
+  test('a check the full mirror must ask Redis about fails closed when Redis is silent (fail-open: not revoked)', async () => {
+    // No health check during the test: the question to Redis is what meets the silence.
+    const closed = await connect(options({ maxEntries: 2, healthCheckInterval: 60_000 }));
+    const open = await connect(options({ maxEntries: 2, healthCheckInterval: 60_000, onOutage: 'fail-open' }));
+    for (const store of [closed, open]) {
+      for (const id of ['a', 'b', 'c']) await store.revoke(id, inFiveMinutes());
+    }
+    await whilePaused(async () => {
+      const asked = async (store: RedisRevocationStore) => store.isRevoked('unknown');
+      await expect(asked(closed)).rejects.toThrow(RevocationStoreUnavailableError);
+      await expect(asked(open)).resolves.toBe(false);
+    });
+  });
+
   test('connecting to a silent Redis rejects instead of hanging', async () => {
     await whilePaused(async () => {
       await expect(RedisRevocationStore.connect(redis.url, options())).rejects.toThrow();
