@@ -8,6 +8,10 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port (after `stop()`). */
   restart(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open but nothing answers, as in a network black hole. */
+  pause(): void;
+  /** Lets a paused process run again (SIGCONT). */
+  resume(): void;
 }
 
 async function launch(port: number): Promise<RunningProcess> {
@@ -20,6 +24,14 @@ async function launch(port: number): Promise<RunningProcess> {
   );
 }
 
+function signal(running: RunningProcess, name: 'SIGSTOP' | 'SIGCONT'): void {
+  const pid = running.child.pid;
+  if (pid === undefined || running.child.exitCode !== null || running.child.signalCode !== null) {
+    throw new Error('redis-server is not running');
+  }
+  process.kill(pid, name);
+}
+
 /** Starts redis-server; fails with a clear message when it is not installed (`apt-get install redis-server`). */
 export async function startRedis(): Promise<TestRedis> {
   const port = await freePort();
@@ -29,9 +41,14 @@ export async function startRedis(): Promise<TestRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    stop: () => running.stop(),
+    stop: () => {
+      if (running.child.exitCode === null && running.child.signalCode === null) signal(running, 'SIGCONT'); // a paused one cannot act on SIGTERM
+      return running.stop();
+    },
     restart: async () => {
       running = await launch(port);
     },
+    pause: () => signal(running, 'SIGSTOP'),
+    resume: () => signal(running, 'SIGCONT'),
   };
 }
