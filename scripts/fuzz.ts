@@ -20,7 +20,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { headerInputArb, tokenArb } from '../test/fuzz/arbitraries.js';
 import { checkHeader, checkToken, createHarnessVerifier, type HeaderInput } from '../test/fuzz/harness.js';
-import type { TokenVerifier } from '../src/core/verify-token.js';
+import type { TokenVerifier } from '../src/core/jwt/verify.js';
 
 const { values } = parseArgs({
   options: {

@@ -8,12 +8,18 @@ export type { Auth, ExpressAuthOptions, VerifyOptions } from './express/create-a
 export { createAdmission } from './core/pipeline/admission.js';
 export type { Admission, AdmissionOptions, AuthControl, Gate, GatePolicy } from './core/pipeline/admission.js';
 export type { Guards } from './core/pipeline/guards.js';
-export { errorAnswer } from './core/error-answer.js';
-export type { ErrorAnswer, ErrorBody } from './core/error-answer.js';
+export { errorAnswer } from './core/bearer/answer.js';
+export type { ErrorAnswer, ErrorBody } from './core/bearer/answer.js';
 export type { GuardDecorator, RouteMethod } from './express/decorator.js';
 export { sendAuthError } from './express/error-response.js';
-export { requireAnyScope, requireClaim, requireClientRoles, requireRealmRoles, requireScopes } from './core/checks.js';
-export type { TokenCheck, TokenPredicate } from './core/checks.js';
+export {
+  requireAnyScope,
+  requireClaim,
+  requireClientRoles,
+  requireRealmRoles,
+  requireScopes,
+} from './core/claims/requirements.js';
+export type { TokenCheck, TokenPredicate } from './core/claims/requirements.js';
 export {
   AuthError,
   InsufficientScopeError,
@@ -24,14 +30,14 @@ export {
   ProviderUnavailableError,
 } from './core/errors.js';
 export type { AuthErrorCode } from './core/errors.js';
-export { extractBearerToken } from './core/bearer.js';
-export type { BearerRequest, BearerSources } from './core/bearer.js';
-export { ASYMMETRIC_ALGORITHMS } from './core/algorithms.js';
-export type { Algorithm } from './core/algorithms.js';
+export { extractBearerToken } from './core/bearer/extract.js';
+export type { BearerRequest, BearerSources } from './core/bearer/extract.js';
+export { ASYMMETRIC_ALGORITHMS } from './core/jws/algorithms.js';
+export type { Algorithm } from './core/jws/algorithms.js';
 export type { AuthOptions, IssuerOptions, KeySetOptions } from './core/options.js';
-export type { KeySetStatus, KeyState } from './core/key-set.js';
-export type { IntrospectionOptions } from './core/introspection-options.js';
-export type { IntrospectionClientAuth, IntrospectionClientAuthContext } from './core/introspection-client-auth.js';
-export { MemoryRevocationStore } from './core/revocation.js';
-export type { RevocationStore } from './core/revocation.js';
-export type { KeycloakClaims, VerifiedToken } from './core/verified-token.js';
+export type { KeySetStatus, KeyState } from './core/jwks/remote.js';
+export type { IntrospectionOptions } from './core/introspection/options.js';
+export type { IntrospectionClientAuth, IntrospectionClientAuthContext } from './core/introspection/client-auth.js';
+export { MemoryRevocationStore } from './core/revocation/store.js';
+export type { RevocationStore } from './core/revocation/store.js';
+export type { KeycloakClaims, VerifiedToken } from './core/jwt/verified-token.js';

@@ -1,6 +1,6 @@
 /**
  * The errors a request can fail with. Each carries the HTTP status and the RFC 6750 error code it maps to,
- * so the one error renderer (`express/error-response.ts`) needs no table of its own.
+ * so the one error renderer (`bearer/answer.ts`) needs no table of its own.
  *
  * Messages follow one grammar (lower case, claim names in double quotes) and may appear in
  * `error_description`: they never contain token contents, key material or stack traces.

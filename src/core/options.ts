@@ -1,7 +1,7 @@
-import { ASYMMETRIC_ALGORITHMS, isAlgorithm, type Algorithm } from './algorithms.js';
+import { ASYMMETRIC_ALGORITHMS, isAlgorithm, type Algorithm } from './jws/algorithms.js';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { checkUrl, DISCOVERY_PATH } from '../shared/url-policy.js';
-import { TOKEN_CACHE_OPTION_KEYS, type TokenCacheOptions } from './verified-token-cache.js';
+import { TOKEN_CACHE_OPTION_KEYS, type TokenCacheOptions } from './jwt/verified-cache.js';
 
 /** One trusted issuer (realm). */
 export interface IssuerOptions {

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { BEARER_SOURCE_KEYS, extractBearerToken, type BearerSources } from '../core/bearer.js';
-import type { TokenCheck } from '../core/checks.js';
+import { BEARER_SOURCE_KEYS, extractBearerToken, type BearerSources } from '../core/bearer/extract.js';
+import type { TokenCheck } from '../core/claims/requirements.js';
 import { MissingCredentialsError } from '../core/errors.js';
 import { createAdmission, type AdmissionOptions, type AuthControl } from '../core/pipeline/admission.js';
 import { createGuards, scopeChecks, type Guards } from '../core/pipeline/guards.js';

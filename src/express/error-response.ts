@@ -1,8 +1,8 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import { errorAnswer } from '../core/error-answer.js';
+import { errorAnswer } from '../core/bearer/answer.js';
 import { isAuthError, type AuthError } from '../core/errors.js';
 
-export { errorHeaders } from '../core/error-answer.js';
+export { errorHeaders } from '../core/bearer/answer.js';
 
 /** Sends a refusal as the core renders it ({@link errorAnswer}). */
 export function sendAuthError(res: Response, error: AuthError, realm: string): void {

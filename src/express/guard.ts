@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isAuthError } from '../core/errors.js';
 import { isPending } from '../core/pipeline/outcome.js';
 import type { Gate } from '../core/pipeline/admission.js';
-import type { VerifiedToken } from '../core/verified-token.js';
+import type { VerifiedToken } from '../core/jwt/verified-token.js';
 import { errorHeaders, sendAuthError } from './error-response.js';
 import './request-auth.js';
 

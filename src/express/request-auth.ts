@@ -1,4 +1,4 @@
-import type { VerifiedToken } from '../core/verified-token.js';
+import type { VerifiedToken } from '../core/jwt/verified-token.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -1,6 +1,11 @@
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import { BEARER_SOURCE_KEYS, extractBearerToken, type BearerRequest, type BearerSources } from '../core/bearer.js';
+import {
+  BEARER_SOURCE_KEYS,
+  extractBearerToken,
+  type BearerRequest,
+  type BearerSources,
+} from '../core/bearer/extract.js';
 import { MissingCredentialsError } from '../core/errors.js';
 import { createAdmission, type AdmissionOptions, type AuthControl } from '../core/pipeline/admission.js';
 import { createGuards, type Guards } from '../core/pipeline/guards.js';

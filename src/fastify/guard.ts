@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { errorAnswer, errorHeaders } from '../core/error-answer.js';
+import { errorAnswer, errorHeaders } from '../core/bearer/answer.js';
 import { isAuthError } from '../core/errors.js';
 import type { Gate } from '../core/pipeline/admission.js';
 import { isPending } from '../core/pipeline/outcome.js';
-import type { VerifiedToken } from '../core/verified-token.js';
+import type { VerifiedToken } from '../core/jwt/verified-token.js';
 import './request-auth.js';
 
 /** A route hook: use it as the route's `onRequest` (or `preHandler`, to read tokens from a parsed body). */

@@ -1,4 +1,4 @@
-import type { VerifiedToken } from '../core/verified-token.js';
+import type { VerifiedToken } from '../core/jwt/verified-token.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

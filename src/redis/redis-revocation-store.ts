@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { RevocationStore } from '../core/revocation.js';
+import type { RevocationStore } from '../core/revocation/store.js';
 import { RevocationMirror, storedExpiry } from './revocation-mirror.js';
 import { resolveStoreOptions, type RedisRevocationStoreOptions, type ResolvedStoreOptions } from './store-options.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import type { Algorithm } from '../core/algorithms.js';
+import type { Algorithm } from '../core/jws/algorithms.js';
 
 /** A signing key of the fake provider. */
 export interface FakeKey {

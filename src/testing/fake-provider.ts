@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { CompactSign, type JWK } from 'jose';
-import type { Algorithm } from '../core/algorithms.js';
+import type { Algorithm } from '../core/jws/algorithms.js';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { createEncryptionJwk, createFakeKey, type FakeKey } from './fake-keys.js';
 

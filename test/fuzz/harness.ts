@@ -11,10 +11,10 @@
  */
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
-import { extractBearerToken, type BearerRequest, type BearerSources } from '../../src/core/bearer.js';
+import { extractBearerToken, type BearerRequest, type BearerSources } from '../../src/core/bearer/extract.js';
 import { AuthError, InvalidRequestError, InvalidTokenError, MissingCredentialsError } from '../../src/core/errors.js';
 import { resolveOptions } from '../../src/core/options.js';
-import { createTokenVerifier, type TokenVerifier } from '../../src/core/verify-token.js';
+import { createTokenVerifier, type TokenVerifier } from '../../src/core/jwt/verify.js';
 import { OUTSIDER_RSA_PEM, PROVIDER_EC_PEM, PROVIDER_RSA_PEM } from './fixed-keys.js';
 
 export const ISSUER = 'https://idp.fuzz.invalid/realms/myorg';

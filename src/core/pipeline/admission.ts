@@ -1,15 +1,15 @@
-import type { TokenCheck } from '../checks.js';
+import type { TokenCheck } from '../claims/requirements.js';
 import { MissingCredentialsError } from '../errors.js';
-import { createIntrospector, type LocalVerification } from '../introspection.js';
-import type { IntrospectionOptions } from '../introspection-options.js';
-import type { KeySetStatus } from '../key-set.js';
+import { createIntrospector, type LocalVerification } from '../introspection/introspect.js';
+import type { IntrospectionOptions } from '../introspection/options.js';
+import type { KeySetStatus } from '../jwks/remote.js';
 import { AUTH_OPTION_KEYS, resolveOptions, type AuthOptions } from '../options.js';
-import { MemoryRevocationStore, revocationId, type RevocationStore } from '../revocation.js';
-import type { VerifiedToken } from '../verified-token.js';
-import { createTokenVerifier } from '../verify-token.js';
+import { MemoryRevocationStore, revocationId, type RevocationStore } from '../revocation/store.js';
+import type { VerifiedToken } from '../jwt/verified-token.js';
+import { createTokenVerifier } from '../jwt/verify.js';
 import { refuseUnknownKeys, type OptionKeys } from '../../shared/option-keys.js';
 import { then, type Outcome } from './outcome.js';
-import { createRevocationCheck } from './revocation-check.js';
+import { createRevocationCheck } from '../revocation/check.js';
 
 /** Options of the admission pipeline: verification, revocation and introspection. No framework in sight. */
 export interface AdmissionOptions extends AuthOptions {

@@ -6,7 +6,7 @@ import {
   requireScopes,
   type TokenCheck,
   type TokenPredicate,
-} from '../checks.js';
+} from '../claims/requirements.js';
 import type { GatePolicy } from './admission.js';
 
 /** The guards of one configuration, whatever the framework: `H` is its route hook (an Express middleware, …). */

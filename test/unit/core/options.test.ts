@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ASYMMETRIC_ALGORITHMS } from '../../../src/core/algorithms.js';
+import { ASYMMETRIC_ALGORITHMS } from '../../../src/core/jws/algorithms.js';
 import { resolveOptions, type AuthOptions } from '../../../src/core/options.js';
 
 const ISSUER = 'http://localhost:8080/realms/myorg';

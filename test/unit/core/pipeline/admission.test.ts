@@ -1,7 +1,7 @@
 // The framework-neutral admission pipeline: what it decides, and when it decides without a promise.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { extractBearerToken, type BearerRequest } from '../../../../src/core/bearer.js';
-import { requireScopes } from '../../../../src/core/checks.js';
+import { extractBearerToken, type BearerRequest } from '../../../../src/core/bearer/extract.js';
+import { requireScopes } from '../../../../src/core/claims/requirements.js';
 import {
   InsufficientScopeError,
   InvalidRequestError,
@@ -10,7 +10,7 @@ import {
   ProviderUnavailableError,
 } from '../../../../src/core/errors.js';
 import { createAdmission, type AdmissionOptions } from '../../../../src/core/pipeline/admission.js';
-import type { RevocationStore } from '../../../../src/core/revocation.js';
+import type { RevocationStore } from '../../../../src/core/revocation/store.js';
 import { startFakeProvider, type FakeProvider } from '../../../../src/testing/index.js';
 
 let idp: FakeProvider;

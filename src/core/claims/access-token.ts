@@ -1,0 +1,23 @@
+import type { DecodedJws } from '../jws/compact.js';
+import { InvalidTokenError } from '../errors.js';
+
+/** Header `typ` values of an access token: none, plain `JWT`, or RFC 9068's `at+jwt` (media types: any case). */
+const ACCESS_TOKEN_HEADER_TYPES: ReadonlySet<string> = new Set(['jwt', 'at+jwt', 'application/at+jwt']);
+
+/**
+ * Refuses tokens that are not access tokens: Keycloak marks ID, refresh and logout tokens in the payload's
+ * `typ` (`ID`, `Refresh`, `Logout`; access tokens say `Bearer`), RFC 9068 providers in the header's `typ`.
+ * A token without either marker (most OIDC providers) passes.
+ */
+export function assertAccessToken({ header, payload }: DecodedJws): void {
+  if (header.typ !== undefined) {
+    if (typeof header.typ !== 'string' || !ACCESS_TOKEN_HEADER_TYPES.has(header.typ.toLowerCase())) {
+      throw new InvalidTokenError('token is not an access token (header "typ" is not JWT or at+jwt)');
+    }
+  }
+  const typ = (payload as { typ?: unknown }).typ;
+  if (typ !== undefined && typ !== 'Bearer') {
+    const kind = typ === 'ID' ? 'an ID token' : typ === 'Refresh' ? 'a refresh token' : 'not an access token';
+    throw new InvalidTokenError(`token is ${kind} ("typ" claim is not Bearer); send an access token`);
+  }
+}

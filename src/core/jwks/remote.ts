@@ -1,0 +1,225 @@
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWK, type JWSHeaderParameters } from 'jose';
+import { discoverJwksUri } from './discovery.js';
+import { InvalidTokenError, ProviderUnavailableError } from '../errors.js';
+import { FetchFailedError, fetchJsonObject, type FetchLimits } from '../http/fetch-json.js';
+import { screenKeys, type SkippedKey } from './key-safety.js';
+import type { ResolvedIssuer, ResolvedOptions } from '../options.js';
+
+/** `fresh`: keys known and current; `stale`: keys known but old or the last refresh failed; `unreachable`: no keys. */
+export type KeyState = 'empty' | 'fresh' | 'stale' | 'unreachable';
+
+/** What a readiness probe needs to know about one issuer's keys. */
+export interface KeySetStatus {
+  readonly issuer: string;
+  readonly state: KeyState;
+  readonly keyCount: number;
+  /** When keys were last fetched successfully (ms since the epoch). */
+  readonly fetchedAt: number | undefined;
+  /** Why the last fetch failed, if it did. */
+  readonly lastError: string | undefined;
+  /** Published keys that are never used (unsafe or unreadable), each with the reason. */
+  readonly skippedKeys: readonly SkippedKey[];
+}
+
+type KeyResolver = ReturnType<typeof createLocalJWKSet>;
+/** A key imported by jose, ready for `jwtVerify`. */
+export type ResolvedKey = Awaited<ReturnType<KeyResolver>>;
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'] as const;
+/** The first wait after a failed fetch while no keys are known; it doubles with each failure, up to the cooldown. */
+const FIRST_RETRY_MS = 1_000;
+const NO_MATCH = 'no signing key of the issuer matches the token\'s "kid"';
+const UNUSABLE = "the issuer's key for this token is unusable";
+
+/** Keeps only public, asymmetric keys: a JWKS that publishes private or symmetric keys is never trusted for them. */
+function publicKeysOnly(body: Record<string, unknown>): JSONWebKeySet {
+  const keys = body.keys;
+  if (!Array.isArray(keys)) throw new FetchFailedError('the JWKS has no "keys" array');
+  const usable = keys.filter(
+    (k): k is JWK =>
+      typeof k === 'object' &&
+      k !== null &&
+      typeof (k as JWK).kty === 'string' &&
+      (k as JWK).kty !== 'oct' &&
+      PRIVATE_MEMBERS.every((m) => !Object.hasOwn(k, m)),
+  );
+  return { keys: usable };
+}
+
+/** jose attaches the importable candidates of a repeated kid to its error as an async iterator. */
+async function collect(candidates: AsyncIterable<ResolvedKey>): Promise<ResolvedKey[] | undefined> {
+  const keys: ResolvedKey[] = [];
+  for await (const key of candidates) keys.push(key);
+  return keys.length > 0 ? keys : undefined;
+}
+
+/**
+ * The keys of one issuer: fetched once, refreshed ahead of expiry in the background, served stale while the
+ * provider is down. An unknown `kid` triggers one refetch shared by all concurrent requests; a refetch that
+ * did not find the kid (or failed) starts a cooldown during which no unknown kid triggers another, so a
+ * flood of forged tokens cannot turn the service into a JWKS hammer, while a key newly published when no
+ * flood is going on is picked up at once. While no keys are known, a failed fetch is retried after about a
+ * second, then after twice as long each time, up to the cooldown: a provider that comes up late is found soon.
+ * Unsafe keys are skipped when the keys are loaded (see key-safety.ts).
+ */
+export class RemoteKeySet {
+  private resolver: KeyResolver | undefined;
+  private keyCount = 0;
+  private fetchedAt: number | undefined;
+  private lastError: string | undefined;
+  private pending: Promise<void> | undefined;
+  private cooldownUntil = 0;
+  private failuresWithoutKeys = 0;
+  private skippedKeys: readonly SkippedKey[] = [];
+  private readonly limits: FetchLimits;
+  private publishedKeys = '';
+  /** Changes whenever the published keys change: tokens verified under another generation are verified again. */
+  generation = 0;
+
+  constructor(
+    readonly issuer: ResolvedIssuer,
+    private readonly options: Pick<ResolvedOptions, 'keys' | 'now' | 'fetch' | 'allowInsecureHttp'>,
+  ) {
+    this.limits = {
+      timeout: options.keys.timeout,
+      maxResponseBytes: options.keys.maxResponseBytes,
+      fetch: options.fetch,
+      allowInsecureHttp: options.allowInsecureHttp,
+    };
+  }
+
+  /** Fetches the keys now (single flight). Rejects with {@link FetchFailedError} when that fails. */
+  refresh(): Promise<void> {
+    this.pending ??= this.load().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const jwksUri = await discoverJwksUri(this.issuer, this.limits);
+      const jwks = publicKeysOnly(await fetchJsonObject(jwksUri, this.limits));
+      const published = JSON.stringify(jwks.keys);
+      if (published !== this.publishedKeys) {
+        this.publishedKeys = published;
+        this.generation++;
+      }
+      const { usable, skipped } = screenKeys(jwks.keys);
+      this.resolver = createLocalJWKSet({ keys: usable });
+      this.keyCount = usable.length;
+      this.skippedKeys = skipped;
+      this.fetchedAt = this.options.now();
+      this.lastError = undefined;
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : 'the keys could not be fetched';
+      this.startCooldown();
+      throw error instanceof FetchFailedError ? error : new FetchFailedError(this.lastError, { cause: error });
+    }
+  }
+
+  /**
+   * The candidate keys for a token's header (one, unless the JWKS repeats a kid). Throws our typed errors only:
+   * {@link InvalidTokenError} when no key matches, {@link ProviderUnavailableError} when the keys cannot be had.
+   */
+  async getKeys(header: JWSHeaderParameters): Promise<ResolvedKey[]> {
+    const now = this.options.now();
+    const firstFetch = this.resolver === undefined;
+    if (firstFetch) await this.fetchOrUnavailable(now);
+    else this.refreshIfAging();
+    const found = await this.find(header);
+    if (found !== undefined) return found;
+
+    // Unknown kid: refetch once (or join a running fetch), unless the keys were just fetched for this very
+    // request or a cooldown is on. Only a refetch that did not find the kid starts a cooldown: requests
+    // refused during one never extend it, so a new key is accepted at the latest when it ends.
+    if (!firstFetch) {
+      if (this.pending === undefined && now < this.cooldownUntil) {
+        if (this.lastError !== undefined) throw this.unavailable(now);
+        throw this.noKeyFor(header);
+      }
+      await this.fetchOrUnavailable(now);
+      const refetched = await this.find(header);
+      if (refetched !== undefined) return refetched;
+    }
+    this.cooldownUntil = this.options.now() + this.options.keys.cooldown;
+    throw this.noKeyFor(header);
+  }
+
+  /** A kid that names a skipped key is told apart from an unknown one (the key state says why it was skipped). */
+  private noKeyFor(header: JWSHeaderParameters): InvalidTokenError {
+    if (this.skippedKeys.some((skipped) => skipped.kid !== undefined && skipped.kid === header.kid))
+      return new InvalidTokenError(UNUSABLE);
+    return new InvalidTokenError(NO_MATCH);
+  }
+
+  /**
+   * After a failed fetch: the whole cooldown once keys are known; while none are, about a second at first,
+   * doubling with each failure up to the cooldown, so that a provider coming up late is not kept waiting.
+   */
+  private startCooldown(): void {
+    const { cooldown } = this.options.keys;
+    const wait =
+      this.resolver === undefined ? Math.min(cooldown, FIRST_RETRY_MS * 2 ** this.failuresWithoutKeys++) : cooldown;
+    this.cooldownUntil = this.options.now() + wait;
+  }
+
+  /**
+   * Starts a background refresh when the keys near `maxAge` (and no cooldown is on). Cheap: called on every
+   * request, cache hits included, so that keys stay current even when only known tokens arrive.
+   */
+  refreshIfAging(): void {
+    const now = this.options.now();
+    if (this.fetchedAt === undefined || this.pending !== undefined || now < this.cooldownUntil) return;
+    if (now - this.fetchedAt < this.options.keys.maxAge * 0.8) return;
+    this.refresh().catch(() => undefined); // recorded in the key state, and the cooldown started
+  }
+
+  private async fetchOrUnavailable(now: number): Promise<void> {
+    if (this.pending === undefined && now < this.cooldownUntil && this.lastError !== undefined)
+      throw this.unavailable(now);
+    try {
+      await this.refresh();
+    } catch (error) {
+      throw this.unavailable(this.options.now(), error);
+    }
+  }
+
+  private unavailable(now: number, cause?: unknown): ProviderUnavailableError {
+    const retryAfter = Math.max(1, (this.cooldownUntil - now) / 1000);
+    return new ProviderUnavailableError(
+      "the identity provider cannot be reached to fetch the token's key",
+      retryAfter,
+      { cause },
+    );
+  }
+
+  /** The matching keys, `undefined` when no key matches. */
+  private async find(header: JWSHeaderParameters): Promise<ResolvedKey[] | undefined> {
+    if (this.resolver === undefined) return undefined;
+    try {
+      return [await this.resolver(header)];
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey) return undefined;
+      if (error instanceof errors.JWKSMultipleMatchingKeys) return collect(error as AsyncIterable<ResolvedKey>);
+      throw new InvalidTokenError(UNUSABLE, { cause: error });
+    }
+  }
+
+  /** The state of these keys, for a readiness probe. */
+  status(): KeySetStatus {
+    const now = this.options.now();
+    let state: KeyState;
+    if (this.resolver === undefined) state = this.lastError === undefined ? 'empty' : 'unreachable';
+    else if (this.lastError !== undefined || now - (this.fetchedAt ?? 0) >= this.options.keys.maxAge) state = 'stale';
+    else state = 'fresh';
+    return {
+      issuer: this.issuer.issuer,
+      state,
+      keyCount: this.keyCount,
+      fetchedAt: this.fetchedAt,
+      lastError: this.lastError,
+      skippedKeys: this.skippedKeys,
+    };
+  }
+}
