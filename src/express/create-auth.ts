@@ -20,6 +20,7 @@ import { createTokenVerifier } from '../core/verify-token.js';
 import { createGuardDecorator, type GuardDecorator } from './decorator.js';
 import { createErrorHandler } from './error-response.js';
 import { toHandler, type GuardContext } from './guard.js';
+import { withCheckedArguments } from './guard-arguments.js';
 
 /** Options of {@link createAuth}: the verification options plus how Express requests are read and answered. */
 export interface ExpressAuthOptions extends AuthOptions {
@@ -170,7 +171,7 @@ export function createAuth(options: ExpressAuthOptions): Auth {
   const scopeChecks = (scopes: string | readonly string[] | undefined): TokenCheck[] =>
     scopes === undefined ? [] : [requireScopes(scopes)];
 
-  return Object.freeze({
+  return withCheckedArguments({
     requireAuth: (scopes?: string | readonly string[], ...checks: TokenCheck[]) =>
       toHandler(context, [...scopeChecks(scopes), ...checks]),
     requireAnyScope: (scopes: string | readonly string[]) => toHandler(context, [requireAnyScope(scopes)]),
