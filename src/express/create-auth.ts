@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { extractBearerToken, type BearerSources } from '../core/bearer.js';
 import {
+  describeValue,
   requireAnyScope,
   requireClaim,
   requireClientRoles,
@@ -139,8 +140,13 @@ export function createAuth(options: ExpressAuthOptions): Auth {
   }
 
   function extract(req: Request): string {
-    const raw = getToken ? getToken(req) : extractBearerToken(req, sources);
+    const raw: unknown = getToken ? getToken(req) : extractBearerToken(req, sources);
     if (raw === undefined) throw new MissingCredentialsError();
+    if (typeof raw !== 'string') {
+      throw new TypeError(
+        `"getToken" must return the token as a string, or undefined for none, not ${describeValue(raw)}`,
+      );
+    }
     return raw;
   }
 

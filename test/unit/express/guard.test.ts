@@ -94,3 +94,29 @@ describe.each(versions)("an error of the app's getToken on %s", (_version, expre
     }
   });
 });
+
+describe('a getToken that answers neither a string nor undefined', () => {
+  test.each<[unknown, string]>([
+    [null, 'null'],
+    [42, 'the number 42'],
+    [['a.b.c'], 'an array'],
+  ])('answering %p: a TypeError saying what it must return goes to next(err)', async (answer, described) => {
+    const odd = createAuth({ issuer: idp.issuer, audience: 'test-api', getToken: () => answer as string });
+    const caught: unknown[] = [];
+    const app = express5();
+    app.get('/any', odd.requireAuth(), (_req, res) => void res.json({}));
+    app.use(((error, _req, res, _next) => {
+      caught.push(error);
+      res.status(500).json({});
+    }) as express5.ErrorRequestHandler);
+    const served = await serve(app);
+    try {
+      expect((await send(`${served.url}/any`)).status).toBe(500);
+    } finally {
+      await served.close();
+    }
+    expect(caught).toEqual([
+      new TypeError(`"getToken" must return the token as a string, or undefined for none, not ${described}`),
+    ]);
+  });
+});
