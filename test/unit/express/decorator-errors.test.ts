@@ -121,4 +121,33 @@ describe('a decorated method called outside Express (no next, no req.next)', () 
       await served.close();
     }
   });
+
+  test('rejects with an error the guard would pass on (here, of getToken)', async () => {
+    const failing = createAuth({
+      issuer: idp.issuer,
+      audience: 'test-api',
+      getToken: () => {
+        throw new Error('getToken failed');
+      },
+    });
+    class Controller {
+      @failing.decorator()
+      list(_req: Request, res: Response): void {
+        res.end('ran');
+      }
+    }
+    const controller = new Controller();
+    const served = await serve((req, res) => {
+      const call = controller.list(req as Request, res as Response) as unknown as Promise<unknown>;
+      call.then(
+        () => res.end('resolved'),
+        (error: unknown) => res.end(`rejected: ${(error as Error).message}`),
+      );
+    });
+    try {
+      expect((await send(served.url)).text).toBe('rejected: getToken failed');
+    } finally {
+      await served.close();
+    }
+  });
 });

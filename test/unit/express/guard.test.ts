@@ -65,6 +65,30 @@ describe.each(versions)('errors around the guard on %s', (_version, express) => 
   });
 });
 
+describe('a next that throws even when handed the error', () => {
+  test('the error stops there: no unhandled rejection, the process carries on', async () => {
+    const guard = auth.requireAuth();
+    const calls: unknown[] = [];
+    const app = express5();
+    app.get('/x', (req, res) =>
+      guard(req, res, (error?: unknown) => {
+        calls.push(error);
+        if (error !== undefined) res.status(500).end();
+        throw new Error('next is broken');
+      }),
+    );
+    const served = await serve(app);
+    try {
+      expect((await send(`${served.url}/x`, { headers: bearer(await idp.mint()) })).status).toBe(500);
+      // An unhandled rejection would fail this test when the event loop turns.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      await served.close();
+    }
+    expect(calls).toEqual([undefined, new Error('next is broken')]);
+  });
+});
+
 describe.each(versions)("an error of the app's getToken on %s", (_version, express) => {
   test('goes to next(err) exactly once, on every guard', async () => {
     const failing = createAuth({
