@@ -1,8 +1,9 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { BEARER_SOURCE_KEYS, extractBearerToken, type BearerSources } from '../core/bearer/extract.js';
 import type { TokenCheck } from '../core/claims/requirements.js';
-import { MissingCredentialsError } from '../core/errors.js';
+import { createTokenExtractor } from '../core/bearer/extractor.js';
 import { createAdmission, type AdmissionOptions, type AuthControl } from '../core/pipeline/admission.js';
+import { withCheckedArguments } from '../core/pipeline/guard-arguments.js';
 import { createGuards, scopeChecks, type Guards } from '../core/pipeline/guards.js';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { createGuardDecorator, type GuardDecorator } from './decorator.js';
@@ -51,17 +52,11 @@ export function createAuth(options: ExpressAuthOptions): Auth {
   const admission = createAdmission(options, EXPRESS_OPTION_KEYS);
   const { tokenSources, getToken, passErrors } = options;
   if (tokenSources !== undefined) refuseUnknownKeys(tokenSources, BEARER_SOURCE_KEYS, 'tokenSources');
-  if (getToken !== undefined && typeof getToken !== 'function') throw new TypeError('"getToken" must be a function');
   const sources: BearerSources = { query: tokenSources?.query === true, body: tokenSources?.body === true };
-  const extract = (req: Request): string => {
-    if (getToken === undefined) return extractBearerToken(req, sources);
-    const raw = getToken(req);
-    if (raw === undefined) throw new MissingCredentialsError();
-    return raw;
-  };
+  const extract = createTokenExtractor(getToken, (req: Request) => extractBearerToken(req, sources));
   const answering: ExpressAnswering = { realm: admission.realm, passErrors: passErrors === true };
 
-  return Object.freeze({
+  return withCheckedArguments({
     ...createGuards((policy) => toHandler(admission.gate(policy, extract), answering)),
     decorator: (scopes?: string | readonly string[], ...checks: TokenCheck[]) =>
       createGuardDecorator(admission.gate({ checks: [...scopeChecks(scopes), ...checks] }, extract), answering),

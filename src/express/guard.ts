@@ -63,12 +63,27 @@ export function toHandler(gate: Gate<Request>, answering: ExpressAnswering): Req
       next();
       return;
     }
-    outcome.then(
-      (token) => {
-        req.auth = token;
-        next();
-      },
-      (error: unknown) => refuse(answering, error, res, next),
-    );
+    outcome
+      .then(
+        (token) => {
+          req.auth = token;
+          next();
+        },
+        (error: unknown) => refuse(answering, error, res, next),
+      )
+      .catch((error: unknown) => passOn(next, error));
   };
+}
+
+/**
+ * Hands `next` an error raised after the guard decided: by later middleware that `next()` ran outside a router's
+ * own try/catch, or by answering the refusal. Left in the promise, it would be an unhandled rejection, which ends
+ * the process. If `next` throws too, there is nobody left to tell.
+ */
+export function passOn(next: NextFunction, error: unknown): void {
+  try {
+    next(error);
+  } catch {
+    // `next` itself fails: the error has nowhere left to go
+  }
 }

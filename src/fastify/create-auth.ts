@@ -6,8 +6,9 @@ import {
   type BearerRequest,
   type BearerSources,
 } from '../core/bearer/extract.js';
-import { MissingCredentialsError } from '../core/errors.js';
+import { createTokenExtractor } from '../core/bearer/extractor.js';
 import { createAdmission, type AdmissionOptions, type AuthControl } from '../core/pipeline/admission.js';
+import { withCheckedArguments } from '../core/pipeline/guard-arguments.js';
 import { createGuards, type Guards } from '../core/pipeline/guards.js';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { toHook, type FastifyAnswering, type FastifyGuard } from './guard.js';
@@ -55,14 +56,10 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
   const admission = createAdmission(options, FASTIFY_OPTION_KEYS);
   const { tokenSources, getToken, passErrors } = options;
   if (tokenSources !== undefined) refuseUnknownKeys(tokenSources, BEARER_SOURCE_KEYS, 'tokenSources');
-  if (getToken !== undefined && typeof getToken !== 'function') throw new TypeError('"getToken" must be a function');
   const sources: BearerSources = { query: tokenSources?.query === true, body: tokenSources?.body === true };
-  const extract = (request: FastifyRequest): string => {
-    if (getToken === undefined) return extractBearerToken(bearerView(request, sources.body), sources);
-    const raw = getToken(request);
-    if (raw === undefined) throw new MissingCredentialsError();
-    return raw;
-  };
+  const extract = createTokenExtractor(getToken, (request: FastifyRequest) =>
+    extractBearerToken(bearerView(request, sources.body), sources),
+  );
   const answering: FastifyAnswering = { realm: admission.realm, passErrors: passErrors === true };
   const plugin: FastifyPluginCallback = fastifyPlugin(
     (instance, _options, done) => {
@@ -72,7 +69,7 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
     { fastify: '5.x', name: 'bearer-guard' },
   );
 
-  return Object.freeze({
+  return withCheckedArguments({
     ...createGuards((policy) => toHook(admission.gate(policy, extract), answering)),
     verify: admission.verify,
     revoke: admission.revoke,

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import {
+  checkList,
   requireAnyScope,
   requireClaim,
   requireClientRoles,
@@ -50,14 +51,46 @@ describe('requireScopes', () => {
     expect(error.scopes).toEqual(['email', 'test_api_access']);
   });
 
-  test.each([[[]], [''], ['a b'], [['ok', '']]])(
-    'refuses a bad scope list %p at construction with a TypeError',
-    (scopes) => {
-      expect(() => requireScopes(scopes as string[])).toThrow(
-        new TypeError('"scopes" must be a non-empty string or array of strings without spaces'),
+  test.each<[unknown, string]>([
+    [undefined, '"scopes" must be a string or an array of strings, not undefined'],
+    [null, '"scopes" must be a string or an array of strings, not null'],
+    [5, '"scopes" must be a string or an array of strings, not the number 5'],
+    [{ method: 'GET', headers: {}, url: '/' }, '"scopes" must be a string or an array of strings, not an object'],
+    [new Set(['a']), '"scopes" must be a string or an array of strings, not an object'],
+    [[], '"scopes" is an empty array: name at least one'],
+    ['', '"scopes" must hold non-empty strings, not the string ""'],
+    [['ok', ''], '"scopes" must hold non-empty strings, not the string ""'],
+    [['ok', 7], '"scopes" must hold non-empty strings, not the number 7'],
+    [['ok', null], '"scopes" must hold non-empty strings, not null'],
+    ['read write', '"scopes" holds "read write", which has a space: give several as an array, as ["read","write"]'],
+    [['a', ' b\t'], '"scopes" holds " b\\t", which has a space: give several as an array, as ["b"]'],
+  ])('refuses the scope list %p at construction with a TypeError saying what to fix', (scopes, message) => {
+    expect(() => requireScopes(scopes as string[])).toThrow(new TypeError(message));
+  });
+
+  test.each(['say"hi', 'back\\slash', 'café', '\u201cadmin\u201d', 'nul\u0000'])(
+    'refuses %p, which no token can carry as a scope (RFC 6749 §3.3)',
+    (scope) => {
+      expect(() => requireScopes(scope)).toThrow(
+        new TypeError(
+          `"scopes" holds ${JSON.stringify(scope)}, which no token can carry: a scope is printable ASCII without space, " or \\`,
+        ),
       );
     },
   );
+
+  test('accepts every scope RFC 6749 allows, URIs and punctuation included', () => {
+    const scopes = ['api://billing/.default', 'urn:x:read', '!#$%&()*+,-./:;<=>?@[]^_`{|}~'];
+    expect(() => requireScopes(scopes)(token({ scopes }))).not.toThrow();
+  });
+
+  test('cuts a long string short in its message', () => {
+    expect(() => checkList(['w'.repeat(50)], 'optionalAuth')).toThrow(
+      new TypeError(
+        `"optionalAuth" takes further checks as functions (such as requireRealmRoles("admin")), not the string "${'w'.repeat(40)}…"`,
+      ),
+    );
+  });
 
   test('copies the scope list: changing it afterwards changes nothing', () => {
     const scopes = ['email'];
@@ -98,9 +131,17 @@ describe('requireRealmRoles', () => {
   });
 
   test('refuses a bad role list with a TypeError naming "roles"', () => {
-    expect(() => requireRealmRoles([])).toThrow(
-      new TypeError('"roles" must be a non-empty string or array of strings without spaces'),
+    expect(() => requireRealmRoles([])).toThrow(new TypeError('"roles" is an empty array: name at least one'));
+    expect(() => requireRealmRoles(undefined as unknown as string)).toThrow(
+      new TypeError('"roles" must be a string or an array of strings, not undefined'),
     );
+    expect(() => requireClientRoles('my.api', [''])).toThrow(
+      new TypeError('"roles" must hold non-empty strings, not the string ""'),
+    );
+  });
+
+  test('accepts role names outside the scope alphabet: roles never travel in a challenge', () => {
+    expect(() => requireRealmRoles('café')(token({ roles: ['café'] }))).not.toThrow();
   });
 });
 
@@ -127,7 +168,12 @@ describe('requireClientRoles', () => {
   });
 
   test('refuses an empty client id with a TypeError', () => {
-    expect(() => requireClientRoles('', 'reader')).toThrow(new TypeError('"clientId" must be a non-empty string'));
+    expect(() => requireClientRoles('', 'reader')).toThrow(
+      new TypeError('"clientId" must be a non-empty string, not the string ""'),
+    );
+    expect(() => requireClientRoles(5 as unknown as string, 'r')).toThrow(
+      new TypeError('"clientId" must be a non-empty string, not the number 5'),
+    );
   });
 });
 
@@ -160,7 +206,72 @@ describe('requireClaim', () => {
 
   test('refuses a predicate that is not a function with a TypeError', () => {
     expect(() => requireClaim('x' as unknown as () => boolean)).toThrow(
-      new TypeError('"predicate" must be a function'),
+      new TypeError('"predicate" must be a function, not the string "x"'),
     );
+  });
+
+  test('refuses a description that is not a non-empty string with a TypeError', () => {
+    expect(() => requireClaim(() => true, 42 as unknown as string)).toThrow(
+      new TypeError('"description" must be a non-empty string, not the number 42'),
+    );
+    expect(() => requireClaim(() => true, '')).toThrow(
+      new TypeError('"description" must be a non-empty string, not the string ""'),
+    );
+  });
+
+  const asyncPredicate =
+    'the "requireClaim" predicate must answer true or false at once, not a promise: check anything asynchronous in the handler';
+
+  test('refuses an async predicate when the check is created', () => {
+    expect(() => requireClaim((async () => true) as unknown as () => boolean)).toThrow(new TypeError(asyncPredicate));
+  });
+
+  test('a predicate that returns a promise is a programming error (TypeError), and its rejection stays handled', async () => {
+    let rejected!: Promise<boolean>;
+    const check = requireClaim((() => {
+      rejected = Promise.reject(new Error('lookup failed'));
+      return rejected;
+    }) as unknown as () => boolean);
+    expect(() => check(token())).toThrow(new TypeError(asyncPredicate));
+    // An unhandled rejection would fail this test when the event loop turns.
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(rejected).rejects.toThrow('lookup failed');
+  });
+
+  test('a thenable whose then throws still gives the TypeError', () => {
+    const thenable = {
+      then() {
+        throw new Error('odd thenable');
+      },
+    };
+    const check = requireClaim((() => thenable) as unknown as () => boolean);
+    expect(() => check(token())).toThrow(new TypeError(asyncPredicate));
+  });
+});
+
+describe('checkList (the further checks a guard factory takes)', () => {
+  test('keeps functions, as a frozen copy', () => {
+    const check = requireRealmRoles('user');
+    const checks = checkList([check], 'requireAuth');
+    expect(checks).toEqual([check]);
+    expect(Object.isFrozen(checks)).toBe(true);
+  });
+
+  test('says how to give several scopes when a string follows the scopes', () => {
+    expect(() => checkList(['write'], 'requireAuth')).toThrow(
+      new TypeError(
+        '"requireAuth" takes further checks as functions (such as requireRealmRoles("admin")), not the string "write"; give several scopes as one array, as requireAuth(["a", "b"])',
+      ),
+    );
+  });
+
+  test('names what else it was given', () => {
+    expect(() => checkList([undefined], 'decorator')).toThrow(
+      new TypeError(
+        '"decorator" takes further checks as functions (such as requireRealmRoles("admin")), not undefined',
+      ),
+    );
+    expect(() => checkList([['a']], 'requireActiveToken')).toThrow(/not an array$/);
+    expect(() => checkList([true], 'requireAuth')).toThrow(/not the boolean true$/);
   });
 });
