@@ -10,10 +10,47 @@
 export type AuthErrorCode =
   'unauthorized' | 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
 
+/** Why a token is not valid: stable values for callers, logs and tests to match on (never the message). */
+export type InvalidTokenReason =
+  | 'malformed' // not a compact JWS, bad base64url or JSON, too long
+  | 'algorithm' // `alg` not allowed
+  | 'unsupported_header' // a `crit` extension, a non-string `kid`
+  | 'unknown_kid' // no published signing key matches
+  | 'key_unusable' // the matching key was skipped as unsafe or cannot be used
+  | 'signature' // the signature does not verify
+  | 'issuer' // `iss` not a trusted issuer
+  | 'audience' // `aud` lacks the audience
+  | 'expired' // `exp` past (or missing)
+  | 'not_yet_valid' // `nbf` in the future
+  | 'issued_in_future' // `iat` in the future
+  | 'too_old' // older than `maxTokenAge`
+  | 'claim_type' // a claim of the wrong JSON type or shape
+  | 'not_access_token' // an ID, refresh or logout token
+  | 'client' // `azp` / `client_id` not allowed
+  | 'sender_constrained' // `cnf` binding not verified
+  | 'revoked' // revoked through this library
+  | 'inactive'; // the provider's introspection says inactive
+
+/** Why a valid token does not get through this route. */
+export type InsufficientReason = 'insufficient_scope' | 'insufficient_role' | 'claim_check';
+
+/** Why the decision cannot be made now (503). */
+export type UnavailableReason =
+  | 'provider_unavailable' // keys cannot be fetched
+  | 'revocation_store_unavailable'
+  | 'introspection_unavailable' // the provider failed to answer an introspection
+  | 'introspection_busy'; // too many introspections in flight
+
+/** Every refusal's stable machine-readable reason, beside its RFC 6750 `code`. */
+export type RefusalReason =
+  'missing_credentials' | 'invalid_request' | InvalidTokenReason | InsufficientReason | UnavailableReason;
+
 /** Base class of every request-time error of this library. */
 export abstract class AuthError extends Error {
   /** The RFC 6750 `error` value (and the JSON body's `error`). */
   abstract readonly code: AuthErrorCode;
+  /** Why, in one stable word: assert and count on this, never on the message. */
+  abstract readonly reason: RefusalReason;
   /** The HTTP status this error answers with. */
   abstract readonly status: number;
   /**
@@ -31,6 +68,7 @@ export abstract class AuthError extends Error {
 /** No bearer credentials at all, or credentials of another scheme (RFC 6750 §3.1: no error code). 401. */
 export class MissingCredentialsError extends AuthError {
   readonly code = 'unauthorized' as const;
+  readonly reason = 'missing_credentials' as const;
   readonly status = 401;
   constructor(message = 'authentication required: send "Authorization: Bearer <access token>"') {
     super(message);
@@ -40,6 +78,7 @@ export class MissingCredentialsError extends AuthError {
 /** A malformed request: two credentials, a token in two places, `Bearer` with no token. 400. */
 export class InvalidRequestError extends AuthError {
   readonly code = 'invalid_request' as const;
+  readonly reason = 'invalid_request' as const;
   readonly status = 400;
 }
 
@@ -47,6 +86,11 @@ export class InvalidRequestError extends AuthError {
 export class InvalidTokenError extends AuthError {
   readonly code = 'invalid_token' as const;
   readonly status = 401;
+  readonly reason: InvalidTokenReason;
+  constructor(message: string, options: { readonly reason: InvalidTokenReason; readonly cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = options.reason;
+  }
 }
 
 /**
@@ -57,9 +101,11 @@ export class InsufficientScopeError extends AuthError {
   readonly code = 'insufficient_scope' as const;
   readonly status = 403;
   readonly scopes: readonly string[] | undefined;
-  constructor(message: string, scopes?: readonly string[]) {
+  readonly reason: InsufficientReason;
+  constructor(message: string, options: { readonly reason: InsufficientReason; readonly scopes?: readonly string[] }) {
     super(message);
-    this.scopes = scopes;
+    this.reason = options.reason;
+    this.scopes = options.scopes;
   }
 }
 
@@ -72,9 +118,15 @@ export class ProviderUnavailableError extends AuthError {
   readonly status = 503;
   /** Seconds after which a retry may succeed. */
   readonly retryAfter: number;
-  constructor(message: string, retryAfter: number, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly reason: UnavailableReason;
+  constructor(
+    message: string,
+    retryAfter: number,
+    options: { readonly reason: UnavailableReason; readonly cause?: unknown },
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.retryAfter = Math.max(1, Math.ceil(retryAfter));
+    this.reason = options.reason;
   }
 }
 

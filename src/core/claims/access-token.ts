@@ -12,12 +12,16 @@ const ACCESS_TOKEN_HEADER_TYPES: ReadonlySet<string> = new Set(['jwt', 'at+jwt',
 export function assertAccessToken({ header, payload }: DecodedJws): void {
   if (header.typ !== undefined) {
     if (typeof header.typ !== 'string' || !ACCESS_TOKEN_HEADER_TYPES.has(header.typ.toLowerCase())) {
-      throw new InvalidTokenError('token is not an access token (header "typ" is not JWT or at+jwt)');
+      throw new InvalidTokenError('token is not an access token (header "typ" is not JWT or at+jwt)', {
+        reason: 'not_access_token',
+      });
     }
   }
   const typ = (payload as { typ?: unknown }).typ;
   if (typ !== undefined && typ !== 'Bearer') {
     const kind = typ === 'ID' ? 'an ID token' : typ === 'Refresh' ? 'a refresh token' : 'not an access token';
-    throw new InvalidTokenError(`token is ${kind} ("typ" claim is not Bearer); send an access token`);
+    throw new InvalidTokenError(`token is ${kind} ("typ" claim is not Bearer); send an access token`, {
+      reason: 'not_access_token',
+    });
   }
 }

@@ -14,7 +14,8 @@ export function scopesOf(payload: JWTPayload): string[] {
   if (scope === undefined) return [];
   if (typeof scope === 'string') return scope.split(' ').filter((s) => s !== '');
   const list = stringArray(scope);
-  if (list === undefined) throw new InvalidTokenError('"scope" claim must be a space-delimited string');
+  if (list === undefined)
+    throw new InvalidTokenError('"scope" claim must be a space-delimited string', { reason: 'claim_type' });
   return list;
 }
 
@@ -39,7 +40,9 @@ export function realmRolesOf(payload: JWTPayload): string[] {
   if (payload.realm_access === undefined) return [];
   const roles = rolesOfEntry(payload.realm_access);
   if (roles === undefined)
-    throw new InvalidTokenError('"realm_access" claim must be an object whose "roles" is an array of strings');
+    throw new InvalidTokenError('"realm_access" claim must be an object whose "roles" is an array of strings', {
+      reason: 'claim_type',
+    });
   return roles;
 }
 
@@ -55,6 +58,7 @@ export function clientRolesOf(payload: JWTPayload): Record<string, string[]> {
   const malformed = () =>
     new InvalidTokenError(
       '"resource_access" claim must map client ids to objects whose "roles" is an array of strings',
+      { reason: 'claim_type' },
     );
   if (!isRecord(access)) throw malformed();
   for (const client of Object.keys(access)) {

@@ -71,7 +71,10 @@ export function requireScopes(scopes: string | readonly string[]): TokenCheck {
   const needed = list(scopes, 'scopes');
   return (token) => {
     if (!needed.every((s) => token.scopes.includes(s))) {
-      throw new InsufficientScopeError(`token lacks a required scope (needs all of: ${needed.join(' ')})`, needed);
+      throw new InsufficientScopeError(`token lacks a required scope (needs all of: ${needed.join(' ')})`, {
+        reason: 'insufficient_scope',
+        scopes: needed,
+      });
     }
   };
 }
@@ -81,7 +84,10 @@ export function requireAnyScope(scopes: string | readonly string[]): TokenCheck 
   const wanted = list(scopes, 'scopes');
   return (token) => {
     if (!wanted.some((s) => token.scopes.includes(s))) {
-      throw new InsufficientScopeError(`token lacks a required scope (needs one of: ${wanted.join(' ')})`, wanted);
+      throw new InsufficientScopeError(`token lacks a required scope (needs one of: ${wanted.join(' ')})`, {
+        reason: 'insufficient_scope',
+        scopes: wanted,
+      });
     }
   };
 }
@@ -91,7 +97,8 @@ export function requireRealmRoles(roles: string | readonly string[]): TokenCheck
   const needed = list(roles, 'roles');
   return (token) => {
     const missing = needed.filter((r) => !token.roles.includes(r));
-    if (missing.length > 0) throw new InsufficientScopeError(`token lacks the realm role "${missing[0]}"`);
+    if (missing.length > 0)
+      throw new InsufficientScopeError(`token lacks the realm role "${missing[0]}"`, { reason: 'insufficient_role' });
   };
 }
 
@@ -105,7 +112,9 @@ export function requireClientRoles(clientId: string, roles: string | readonly st
     const held = Object.hasOwn(token.clientRoles, clientId) ? token.clientRoles[clientId]! : [];
     const missing = needed.filter((r) => !held.includes(r));
     if (missing.length > 0)
-      throw new InsufficientScopeError(`token lacks the client role "${missing[0]}" of client "${clientId}"`);
+      throw new InsufficientScopeError(`token lacks the client role "${missing[0]}" of client "${clientId}"`, {
+        reason: 'insufficient_role',
+      });
   };
 }
 
@@ -154,6 +163,6 @@ export function requireClaim(
       ignoreOutcome(answer);
       throw new TypeError(ASYNC_PREDICATE);
     }
-    if (answer !== true) throw new InsufficientScopeError(description);
+    if (answer !== true) throw new InsufficientScopeError(description, { reason: 'claim_check' });
   };
 }

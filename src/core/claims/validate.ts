@@ -17,7 +17,7 @@ function numericDate(payload: JWTPayload, claim: 'exp' | 'nbf' | 'iat'): number 
   const value = payload[claim];
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value))
-    throw new InvalidTokenError(`"${claim}" claim must be a number`);
+    throw new InvalidTokenError(`"${claim}" claim must be a number`, { reason: 'claim_type' });
   return value;
 }
 
@@ -30,15 +30,17 @@ function checkTimes(payload: JWTPayload, rules: ClaimRules): void {
   const exp = numericDate(payload, 'exp');
   const nbf = numericDate(payload, 'nbf');
   const iat = numericDate(payload, 'iat');
-  if (exp === undefined) throw new InvalidTokenError('token has no "exp" claim');
-  if (now - tolerance >= exp) throw new InvalidTokenError('token has expired');
+  if (exp === undefined) throw new InvalidTokenError('token has no "exp" claim', { reason: 'claim_type' });
+  if (now - tolerance >= exp) throw new InvalidTokenError('token has expired', { reason: 'expired' });
   if (nbf !== undefined && nbf > now + tolerance)
-    throw new InvalidTokenError('token is not valid yet ("nbf" is in the future)');
-  if (iat !== undefined && iat > now + tolerance) throw new InvalidTokenError('token was issued in the future ("iat")');
+    throw new InvalidTokenError('token is not valid yet ("nbf" is in the future)', { reason: 'not_yet_valid' });
+  if (iat !== undefined && iat > now + tolerance)
+    throw new InvalidTokenError('token was issued in the future ("iat")', { reason: 'issued_in_future' });
   if (rules.maxTokenAge !== undefined) {
-    if (iat === undefined) throw new InvalidTokenError('token has no "iat" claim, so its age cannot be checked');
+    if (iat === undefined)
+      throw new InvalidTokenError('token has no "iat" claim, so its age cannot be checked', { reason: 'too_old' });
     if (now - iat - tolerance > rules.maxTokenAge)
-      throw new InvalidTokenError('token is too old ("iat" is too far in the past)');
+      throw new InvalidTokenError('token is too old ("iat" is too far in the past)', { reason: 'too_old' });
   }
 }
 
@@ -58,12 +60,16 @@ function checkAudience(payload: JWTPayload, audience: readonly string[]): void {
   }
   const named = audience.map((a) => `"${a}"`).join(' or ');
   if (aud === undefined) {
-    throw new InvalidTokenError(`token has no "aud" claim; add an Audience mapper for ${named} to the client`);
+    throw new InvalidTokenError(`token has no "aud" claim; add an Audience mapper for ${named} to the client`, {
+      reason: 'audience',
+    });
   }
   const values: unknown[] = Array.isArray(aud) ? aud : [aud];
-  if (values.some((v) => typeof v !== 'string')) throw new InvalidTokenError(AUD_TYPE);
+  if (values.some((v) => typeof v !== 'string')) throw new InvalidTokenError(AUD_TYPE, { reason: 'claim_type' });
   if (!audience.some((a) => values.includes(a))) {
-    throw new InvalidTokenError(`token "aud" does not include ${named}; add an Audience mapper for it to the client`);
+    throw new InvalidTokenError(`token "aud" does not include ${named}; add an Audience mapper for it to the client`, {
+      reason: 'audience',
+    });
   }
 }
 
@@ -91,6 +97,7 @@ export function refuseSenderConstrained(claims: Readonly<Record<string, unknown>
   if (claims.cnf !== undefined) {
     throw new InvalidTokenError(
       'token is sender-constrained ("cnf"); its binding (DPoP proof or client certificate) is not verified by this guard',
+      { reason: 'sender_constrained' },
     );
   }
 }
@@ -103,14 +110,14 @@ export function refuseSenderConstrained(claims: Readonly<Record<string, unknown>
 export function checkClaimTypes(claims: Readonly<Record<string, unknown>>): void {
   for (const claim of STRING_CLAIMS) {
     if (claims[claim] !== undefined && typeof claims[claim] !== 'string')
-      throw new InvalidTokenError(`"${claim}" claim must be a string`);
+      throw new InvalidTokenError(`"${claim}" claim must be a string`, { reason: 'claim_type' });
   }
   const authTime = claims.auth_time;
   if (authTime !== undefined && (typeof authTime !== 'number' || !Number.isFinite(authTime)))
-    throw new InvalidTokenError('"auth_time" claim must be a number');
+    throw new InvalidTokenError('"auth_time" claim must be a number', { reason: 'claim_type' });
   const aud = claims.aud;
   if (aud !== undefined && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((v) => typeof v === 'string')))
-    throw new InvalidTokenError(AUD_TYPE); // checked here too, for `audience: false`
+    throw new InvalidTokenError(AUD_TYPE, { reason: 'claim_type' }); // checked here too, for `audience: false`
   refuseSenderConstrained(claims);
 }
 
@@ -121,7 +128,7 @@ export function checkClaims(payload: JWTPayload, rules: ClaimRules): void {
   if (rules.allowedClients !== undefined) {
     const client = clientIdOf(payload);
     if (client === undefined || !rules.allowedClients.has(client)) {
-      throw new InvalidTokenError('token was issued to a client that is not allowed ("azp")');
+      throw new InvalidTokenError('token was issued to a client that is not allowed ("azp")', { reason: 'client' });
     }
   }
 }

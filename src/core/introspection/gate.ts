@@ -32,10 +32,13 @@ export class IntrospectionGate {
       throw new ProviderUnavailableError(
         'the identity provider failed to answer moments ago (introspection cooling down)',
         (this.coolUntil - now) / 1000,
+        { reason: 'introspection_unavailable' },
       );
     }
     if (this.inFlight >= this.options.maxConcurrent) {
-      throw new ProviderUnavailableError('too many introspection requests are in flight', BUSY_RETRY_AFTER_SECONDS);
+      throw new ProviderUnavailableError('too many introspection requests are in flight', BUSY_RETRY_AFTER_SECONDS, {
+        reason: 'introspection_busy',
+      });
     }
     this.inFlight++;
     try {

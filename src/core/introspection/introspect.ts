@@ -39,7 +39,8 @@ const INTROSPECTION_ENDPOINT: DiscoveredEndpoint = {
 /** Seconds a caller is told to wait after the provider failed to answer an introspection. */
 const RETRY_AFTER_SECONDS = 5;
 
-const inactive = (): InvalidTokenError => new InvalidTokenError('token is not active (introspection)');
+const inactive = (): InvalidTokenError =>
+  new InvalidTokenError('token is not active (introspection)', { reason: 'inactive' });
 
 /**
  * Builds the introspector: options validated once (a `TypeError` names the option), the endpoint found on first
@@ -95,7 +96,7 @@ export function createIntrospector(
       throw new ProviderUnavailableError(
         'the identity provider cannot confirm the token (introspection failed)',
         RETRY_AFTER_SECONDS,
-        { cause: error },
+        { reason: 'introspection_unavailable', cause: error },
       );
     }
   }
@@ -105,7 +106,9 @@ export function createIntrospector(
     async verify(token: string, local: LocalVerification): Promise<VerifiedToken> {
       if (config.acceptOpaqueTokens && !isCompactJws(token)) {
         if (token.length > resolved.maxTokenLength)
-          throw new InvalidTokenError(`token is longer than ${resolved.maxTokenLength} characters`);
+          throw new InvalidTokenError(`token is longer than ${resolved.maxTokenLength} characters`, {
+            reason: 'malformed',
+          });
         const answer = await ask(token, true, undefined);
         if (!answer.active) throw inactive();
         const rules = {
@@ -119,7 +122,9 @@ export function createIntrospector(
       }
       const verified = await local.verifyJwt(token);
       if (verified.issuer !== issuer)
-        throw new InvalidTokenError('token "iss" is not the issuer that introspection is configured for');
+        throw new InvalidTokenError('token "iss" is not the issuer that introspection is configured for', {
+          reason: 'issuer',
+        });
       const answer = await ask(token, false, verified.payload.exp);
       if (!answer.active) throw inactive();
       refuseSenderConstrained(answer.claims); // the provider may bind a token whose JWT does not say so

@@ -24,10 +24,11 @@ export function introspectedToken(
   rules: ClaimRules,
   requireAccessToken: boolean,
 ): VerifiedToken {
-  if (claims.iss !== issuer) throw new InvalidTokenError('introspected token "iss" is not the configured issuer');
+  if (claims.iss !== issuer)
+    throw new InvalidTokenError('introspected token "iss" is not the configured issuer', { reason: 'issuer' });
   const tokenType = claims.token_type;
   if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
-    throw new InvalidTokenError('introspected "token_type" is not Bearer');
+    throw new InvalidTokenError('introspected "token_type" is not Bearer', { reason: 'not_access_token' });
   }
   const payload = claims as JWTPayload;
   if (requireAccessToken) assertAccessToken({ header: NO_HEADER, payload });

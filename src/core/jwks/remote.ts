@@ -149,8 +149,8 @@ export class RemoteKeySet {
   /** A kid that names a skipped key is told apart from an unknown one (the key state says why it was skipped). */
   private noKeyFor(header: JWSHeaderParameters): InvalidTokenError {
     if (this.skippedKeys.some((skipped) => skipped.kid !== undefined && skipped.kid === header.kid))
-      return new InvalidTokenError(UNUSABLE);
-    return new InvalidTokenError(NO_MATCH);
+      return new InvalidTokenError(UNUSABLE, { reason: 'key_unusable' });
+    return new InvalidTokenError(NO_MATCH, { reason: 'unknown_kid' });
   }
 
   /**
@@ -190,7 +190,7 @@ export class RemoteKeySet {
     return new ProviderUnavailableError(
       "the identity provider cannot be reached to fetch the token's key",
       retryAfter,
-      { cause },
+      { reason: 'provider_unavailable', cause },
     );
   }
 
@@ -202,7 +202,7 @@ export class RemoteKeySet {
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey) return undefined;
       if (error instanceof errors.JWKSMultipleMatchingKeys) return collect(error as AsyncIterable<ResolvedKey>);
-      throw new InvalidTokenError(UNUSABLE, { cause: error });
+      throw new InvalidTokenError(UNUSABLE, { reason: 'key_unusable', cause: error });
     }
   }
 

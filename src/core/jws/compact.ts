@@ -24,7 +24,7 @@ export function isCompactJws(token: string): boolean {
 export function decodeBase64url(part: string, what: 'header' | 'payload' | 'signature'): Buffer {
   const bytes = Buffer.from(part, 'base64url');
   if (part.length % 4 === 1 || bytes.toString('base64url') !== part)
-    throw new InvalidTokenError(`token ${what} is not valid base64url`);
+    throw new InvalidTokenError(`token ${what} is not valid base64url`, { reason: 'malformed' });
   return bytes;
 }
 
@@ -34,10 +34,10 @@ function decodeJsonObject(part: string, what: 'header' | 'payload'): Record<stri
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new InvalidTokenError(`token ${what} is not valid JSON`);
+    throw new InvalidTokenError(`token ${what} is not valid JSON`, { reason: 'malformed' });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidTokenError(`token ${what} is not a JSON object`);
+    throw new InvalidTokenError(`token ${what} is not a JSON object`, { reason: 'malformed' });
   }
   return value as Record<string, unknown>;
 }
@@ -47,8 +47,10 @@ function decodeJsonObject(part: string, what: 'header' | 'payload'): Record<stri
  * characters, a header or payload that is not a JSON object, an over-long token) is an {@link InvalidTokenError}.
  */
 export function decodeCompactJws(token: string, maxLength: number): DecodedJws {
-  if (token.length > maxLength) throw new InvalidTokenError(`token is longer than ${maxLength} characters`);
-  if (!COMPACT_JWS.test(token)) throw new InvalidTokenError('token is not a compact JWS (three base64url parts)');
+  if (token.length > maxLength)
+    throw new InvalidTokenError(`token is longer than ${maxLength} characters`, { reason: 'malformed' });
+  if (!COMPACT_JWS.test(token))
+    throw new InvalidTokenError('token is not a compact JWS (three base64url parts)', { reason: 'malformed' });
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   const header = decodeJsonObject(token.slice(0, first), 'header');

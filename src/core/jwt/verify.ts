@@ -77,14 +77,18 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
   async function verifyFully(token: string): Promise<VerifiedToken> {
     const { header, payload } = decodeCompactJws(token, options.maxTokenLength);
     if (typeof header.alg !== 'string' || !options.algorithms.has(header.alg)) {
-      throw new InvalidTokenError('token "alg" is not allowed; only asymmetric signatures are accepted');
+      throw new InvalidTokenError('token "alg" is not allowed; only asymmetric signatures are accepted', {
+        reason: 'algorithm',
+      });
     }
     if (header.crit !== undefined)
-      throw new InvalidTokenError('token header has a "crit" extension this server does not understand');
+      throw new InvalidTokenError('token header has a "crit" extension this server does not understand', {
+        reason: 'unsupported_header',
+      });
     if (header.kid !== undefined && typeof header.kid !== 'string')
-      throw new InvalidTokenError('token "kid" must be a string');
+      throw new InvalidTokenError('token "kid" must be a string', { reason: 'unsupported_header' });
     const keySet = typeof payload.iss === 'string' ? keySets.get(payload.iss) : undefined;
-    if (keySet === undefined) throw new InvalidTokenError('token "iss" is not a trusted issuer');
+    if (keySet === undefined) throw new InvalidTokenError('token "iss" is not a trusted issuer', { reason: 'issuer' });
     if (options.requireAccessToken) assertAccessToken({ header, payload });
     checkClaimTypes(payload);
     checkClaims(payload, rules());
@@ -97,7 +101,7 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
     const signature = decodeBase64url(token.slice(dot + 1), 'signature');
     const signingInput = token.slice(0, dot);
     if (!keys.some((key) => verifySignature(header.alg!, key, signingInput, signature))) {
-      throw new InvalidTokenError('token signature is invalid');
+      throw new InvalidTokenError('token signature is invalid', { reason: 'signature' });
     }
     const verified: VerifiedToken = deepFreeze({
       header,

@@ -12,9 +12,12 @@ const STORE_RETRY_AFTER_SECONDS = 5;
  */
 export type RevocationCheck = (token: VerifiedToken) => VerifiedToken | Promise<VerifiedToken>;
 
-const revoked = (): InvalidTokenError => new InvalidTokenError('token has been revoked');
+const revoked = (): InvalidTokenError => new InvalidTokenError('token has been revoked', { reason: 'revoked' });
 const unavailable = (error: unknown): ProviderUnavailableError =>
-  new ProviderUnavailableError('the revocation store cannot be reached', STORE_RETRY_AFTER_SECONDS, { cause: error });
+  new ProviderUnavailableError('the revocation store cannot be reached', STORE_RETRY_AFTER_SECONDS, {
+    reason: 'revocation_store_unavailable',
+    cause: error,
+  });
 
 export function createRevocationCheck(store: RevocationStore): RevocationCheck {
   return (token) => {

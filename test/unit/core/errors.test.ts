@@ -11,25 +11,42 @@ import {
 
 describe('errors', () => {
   test.each([
-    [new MissingCredentialsError(), 'MissingCredentialsError', 'unauthorized', 401],
-    [new InvalidRequestError('x'), 'InvalidRequestError', 'invalid_request', 400],
-    [new InvalidTokenError('x'), 'InvalidTokenError', 'invalid_token', 401],
-    [new InsufficientScopeError('x'), 'InsufficientScopeError', 'insufficient_scope', 403],
-    [new ProviderUnavailableError('x', 3), 'ProviderUnavailableError', 'temporarily_unavailable', 503],
-  ])('%s has its name, RFC 6750 code and status', (error, name, code, status) => {
+    [new MissingCredentialsError(), 'MissingCredentialsError', 'unauthorized', 401, 'missing_credentials'],
+    [new InvalidRequestError('x'), 'InvalidRequestError', 'invalid_request', 400, 'invalid_request'],
+    [new InvalidTokenError('x', { reason: 'expired' }), 'InvalidTokenError', 'invalid_token', 401, 'expired'],
+    [
+      new InsufficientScopeError('x', { reason: 'insufficient_role' }),
+      'InsufficientScopeError',
+      'insufficient_scope',
+      403,
+      'insufficient_role',
+    ],
+    [
+      new ProviderUnavailableError('x', 3, { reason: 'provider_unavailable' }),
+      'ProviderUnavailableError',
+      'temporarily_unavailable',
+      503,
+      'provider_unavailable',
+    ],
+  ])('%s has its name, RFC 6750 code, status and stable reason', (error, name, code, status, reason) => {
     expect(error).toBeInstanceOf(AuthError);
     expect(isAuthError(error)).toBe(true);
-    expect({ name: error.name, code: error.code, status: error.status }).toEqual({ name, code, status });
+    expect({ name: error.name, code: error.code, status: error.status, reason: error.reason }).toEqual({
+      name,
+      code,
+      status,
+      reason,
+    });
   });
 
   test('rounds Retry-After up to whole seconds, at least 1', () => {
-    expect(new ProviderUnavailableError('x', 2.1).retryAfter).toBe(3);
-    expect(new ProviderUnavailableError('x', 0).retryAfter).toBe(1);
+    expect(new ProviderUnavailableError('x', 2.1, { reason: 'provider_unavailable' }).retryAfter).toBe(3);
+    expect(new ProviderUnavailableError('x', 0, { reason: 'provider_unavailable' }).retryAfter).toBe(1);
   });
 
   test('keeps the cause of a 503', () => {
     const cause = new Error('ECONNREFUSED');
-    expect(new ProviderUnavailableError('x', 1, { cause }).cause).toBe(cause);
+    expect(new ProviderUnavailableError('x', 1, { reason: 'provider_unavailable', cause }).cause).toBe(cause);
   });
 
   test('isAuthError is false for other errors', () => {

@@ -152,11 +152,15 @@ describe('passErrors', () => {
 
 describe('errorHeaders', () => {
   test('is Retry-After for a 503', () => {
-    expect(errorHeaders(new ProviderUnavailableError('down', 7), 'myorg')).toEqual({ 'Retry-After': '7' });
+    expect(errorHeaders(new ProviderUnavailableError('down', 7, { reason: 'provider_unavailable' }), 'myorg')).toEqual({
+      'Retry-After': '7',
+    });
   });
 
   test('is the challenge otherwise', () => {
-    expect(errorHeaders(new InsufficientScopeError('needs a', ['a']), 'r')).toEqual({
+    expect(
+      errorHeaders(new InsufficientScopeError('needs a', { reason: 'insufficient_scope', scopes: ['a'] }), 'r'),
+    ).toEqual({
       'WWW-Authenticate': 'Bearer realm="r", error="insufficient_scope", error_description="needs a", scope="a"',
     });
   });
@@ -166,7 +170,11 @@ describe('sendAuthError', () => {
   test('renders status, headers and the JSON body, never a stack', async () => {
     const app = express();
     app.get('/', (_req, res) =>
-      sendAuthError(res, new InsufficientScopeError('token lacks the realm role "admin"'), 'myorg'),
+      sendAuthError(
+        res,
+        new InsufficientScopeError('token lacks the realm role "admin"', { reason: 'insufficient_role' }),
+        'myorg',
+      ),
     );
     const served = await serve(app);
     servers.push(served);

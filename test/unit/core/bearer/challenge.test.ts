@@ -20,25 +20,38 @@ describe('buildChallenge', () => {
   });
 
   test('names invalid_token with its description', () => {
-    expect(buildChallenge(new InvalidTokenError('token has expired'), 'api')).toBe(
+    expect(buildChallenge(new InvalidTokenError('token has expired', { reason: 'expired' }), 'api')).toBe(
       'Bearer realm="api", error="invalid_token", error_description="token has expired"',
     );
   });
 
   test('adds the scopes the route needs to insufficient_scope', () => {
-    expect(buildChallenge(new InsufficientScopeError('needs scopes', ['test_api_access', 'email']), 'myorg')).toBe(
+    expect(
+      buildChallenge(
+        new InsufficientScopeError('needs scopes', {
+          reason: 'insufficient_scope',
+          scopes: ['test_api_access', 'email'],
+        }),
+        'myorg',
+      ),
+    ).toBe(
       'Bearer realm="myorg", error="insufficient_scope", error_description="needs scopes", scope="test_api_access email"',
     );
   });
 
   test('leaves out the scope attribute when the check is not about scopes', () => {
-    expect(buildChallenge(new InsufficientScopeError('token lacks the realm role "admin"'), 'myorg')).toBe(
-      `Bearer realm="myorg", error="insufficient_scope", error_description="token lacks the realm role 'admin'"`,
-    );
+    expect(
+      buildChallenge(
+        new InsufficientScopeError('token lacks the realm role "admin"', { reason: 'insufficient_role' }),
+        'myorg',
+      ),
+    ).toBe(`Bearer realm="myorg", error="insufficient_scope", error_description="token lacks the realm role 'admin'"`);
   });
 
   test('gives no challenge for a 503', () => {
-    expect(buildChallenge(new ProviderUnavailableError('down', 10), 'myorg')).toBeUndefined();
+    expect(
+      buildChallenge(new ProviderUnavailableError('down', 10, { reason: 'provider_unavailable' }), 'myorg'),
+    ).toBeUndefined();
   });
 
   test('keeps a realm with a quote or a backslash inside its attribute', () => {

@@ -104,13 +104,13 @@ describe('decodeBase64url', () => {
   test('refuses a spelling with set spare bits, which Node would decode to the same bytes', () => {
     expect(Buffer.from('aGl', 'base64url')).toEqual(Buffer.from('hi')); // the ambiguity this check removes
     expect(() => decodeBase64url('aGl', 'signature')).toThrow(
-      new InvalidTokenError('token signature is not valid base64url'),
+      new InvalidTokenError('token signature is not valid base64url', { reason: 'malformed' }),
     );
   });
 
   test('refuses a stray trailing character and padding', () => {
     expect(() => decodeBase64url('aGk=', 'payload')).toThrow(
-      new InvalidTokenError('token payload is not valid base64url'),
+      new InvalidTokenError('token payload is not valid base64url', { reason: 'malformed' }),
     );
     expect(() => decodeBase64url('aGlhaGlh' + 'a', 'header')).toThrow(InvalidTokenError);
   });
