@@ -6,10 +6,10 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.demo.json ./
 COPY src ./src
-RUN npm run build
+RUN npm run build:demo
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=50100
 EXPOSE 50100
 USER node
-CMD ["node", "dist/demo/server.js"]
+CMD ["node", "dist-demo/demo/server.js"]

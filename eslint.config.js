@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', '.cache/', 'node_modules/'] },
+  { ignores: ['dist/', 'dist-demo/', 'coverage/', '.cache/', 'node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,17 +1,26 @@
+#!/usr/bin/env node
 /**
- * The client CLI: `npm run client -- token`, `npm run client -- call <url>` and `npm run client -- revoke <token>`.
- * Run `npm run client -- --help` for the options and exit codes.
+ * The `bearer-guard` command (package.json "bin"; `npm run client --` in a clone of the repository): `token`,
+ * `call <url>` and `revoke [<token>]`. Run `bearer-guard --help` for the options and exit codes.
  *
- * Argument parsing, credentials, output and exit codes live in ./client/; this file only wires them.
+ * Results go to stdout, notices and errors to stderr (as JSON with `--json`). Argument parsing, credentials,
+ * output and exit codes live in the files beside this one; this file only wires them.
  */
-import { parseCommandLine } from './client/args.js';
-import { runCall } from './client/call-command.js';
-import type { Io } from './client/credentials.js';
-import { EXIT, ExitError, UsageError, exitCodeFor } from './client/exit-codes.js';
-import { helpText } from './client/help.js';
-import { formatError } from './client/output.js';
-import { runRevoke } from './client/revoke-command.js';
-import { runToken } from './client/token-command.js';
+import { createRequire } from 'node:module';
+import { parseCommandLine } from './args.js';
+import { runCall } from './call-command.js';
+import type { Io } from './credentials.js';
+import { EXIT, ExitError, UsageError, exitCodeFor } from './exit-codes.js';
+import { helpText } from './help.js';
+import { formatError } from './output.js';
+import { runRevoke } from './revoke-command.js';
+import { runToken } from './token-command.js';
+
+/** The package's version: package.json is two folders up, from src/cli/ as from dist/cli/. */
+function packageVersion(): string {
+  const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+  return version;
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   let json = argv.includes('--json');
@@ -26,7 +35,13 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     const command = parseCommandLine(argv);
     if (command.name === 'help') {
-      process.stdout.write(`${helpText(command.topic)}\n`);
+      const text = helpText(command.topic);
+      process.stdout.write(`${command.json ? JSON.stringify({ help: text }) : text}\n`);
+      return EXIT.ok;
+    }
+    if (command.name === 'version') {
+      const version = packageVersion();
+      process.stdout.write(`${command.json ? JSON.stringify({ version }) : version}\n`);
       return EXIT.ok;
     }
     json = command.common.json;
@@ -41,7 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof ExitError && error.output !== undefined) process.stdout.write(`${error.output}\n`);
     process.stderr.write(`${formatError(error, json)}\n`);
-    if (error instanceof UsageError && !json) process.stderr.write('run "npm run client -- --help" for usage\n');
+    if (error instanceof UsageError && !json) process.stderr.write('run "bearer-guard --help" for usage\n');
     return exitCodeFor(error);
   }
 }

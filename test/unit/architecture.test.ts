@@ -30,6 +30,8 @@ const RULES: Record<string, ReadonlySet<string>> = {
   express: new Set(['core', 'express', 'node']),
   fastify: new Set(['core', 'fastify', 'fastify-plugin', 'node']),
   client: new Set(['client', 'node', 'axios', 'jose']),
+  // The command line is a user of the client's public entry, nothing else: it ships as the package's binary.
+  cli: new Set(['cli', 'client', 'node']),
   redis: new Set(['redis', 'core', 'ioredis', 'node']),
   testing: new Set(['testing', 'core', 'node', 'jose']),
   demo: new Set(['demo', 'express', 'fastify', '.', 'redis', 'node']),

@@ -1,6 +1,7 @@
 /**
- * The built package as users get it: `npm run build`, then imported from ESM and required from CommonJS
- * (Node ≥ 20.19 loads ESM through require), each in a child process, with the test kit entry point.
+ * The built package as users get it: `npm run build`, then imported from ESM and required from CommonJS, each
+ * in a child process, with the test kit entry point; the command line on plain Node; what `npm pack` ships.
+ * (.ci/consumers.sh goes further: the packed tarball installed in fresh projects.)
  */
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
@@ -27,23 +28,44 @@ async function node(args: string[]): Promise<{ stdout: string; stderr: string }>
   return run(process.execPath, args, { cwd: ROOT, timeout: 30_000 });
 }
 
+/** Runs the built command line; resolves with its exit code instead of rejecting on a non-zero one. */
+async function bin(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return node(['dist/cli/main.js', ...args]).then(
+    (result) => ({ code: 0, ...result }),
+    ({ code, stdout, stderr }: { code: number; stdout: string; stderr: string }) => ({ code, stdout, stderr }),
+  );
+}
+
+type Conditions = Record<'import' | 'require', { types: string; default: string }>;
+const PACKAGE = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as {
+  version: string;
+  exports: Record<string, Conditions | string>;
+  bin: Record<string, string>;
+};
+
 beforeAll(async () => {
   await run('npm', ['run', 'build', '--silent'], { cwd: ROOT, timeout: 120_000 });
 }, 130_000);
 
 describe('the built package', () => {
-  test('emits JavaScript and declarations for every entry point of package.json#exports', () => {
-    const pkg = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as {
-      exports: Record<string, { types?: string; default?: string } | string>;
-    };
-    for (const entry of ['.', './testing']) {
-      const target = pkg.exports[entry] as { types: string; default: string };
-      expect([entry, existsSync(`${ROOT}/${target.default}`), existsSync(`${ROOT}/${target.types}`)]).toEqual([
-        entry,
-        true,
-        true,
-      ]);
-    }
+  test('emits ES module and CommonJS code with declarations for every entry point of package.json#exports', () => {
+    const subpaths = Object.entries(PACKAGE.exports).filter(([subpath]) => subpath !== './package.json');
+    expect(subpaths.map(([subpath]) => subpath)).toEqual(['.', './client', './testing', './redis', './fastify']);
+    const missing = subpaths.flatMap(([, conditions]) =>
+      Object.values(conditions as Conditions)
+        .flatMap((files) => [files.types, files.default])
+        .filter((file) => !existsSync(`${ROOT}/${file}`)),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  test('ships dist/ only: no source maps, no demo server, no build info', async () => {
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT });
+    const [packed] = JSON.parse(stdout) as [{ files: { path: string }[] }];
+    const files = packed.files.map((f) => f.path);
+    expect(files.filter((f) => !f.startsWith('dist/') && !/^(package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => /\.map$|tsbuildinfo|^dist\/demo\//.test(f))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'dist/cli/main.js']));
   });
 
   test('can be imported from ESM, with the bearer-guard/testing entry', async () => {
@@ -54,8 +76,8 @@ describe('the built package', () => {
 
   test('can be required from a CommonJS script by path', async () => {
     const script = `
-      const { createAuth, InvalidTokenError } = require(${JSON.stringify(`${ROOT}dist/index.js`)});
-      const { startFakeProvider } = require(${JSON.stringify(`${ROOT}dist/testing/index.js`)});
+      const { createAuth, InvalidTokenError } = require(${JSON.stringify(`${ROOT}dist/index.cjs`)});
+      const { startFakeProvider } = require(${JSON.stringify(`${ROOT}dist/testing/index.cjs`)});
       (async () => { ${VERIFY_ROUND_TRIP}; console.error(typeof InvalidTokenError); })().catch((e) => { console.error(e); process.exit(1); });
     `;
     const { stdout, stderr } = await node(['-e', script]);
@@ -70,6 +92,17 @@ describe('the built package', () => {
       (async () => { ${VERIFY_ROUND_TRIP} })().catch((e) => { console.error(e); process.exit(1); });
     `;
     const { stdout } = await node(['-e', script]);
+    expect(JSON.parse(stdout)).toEqual({ sub: 'packaged', scopes: ['test_api_access'], handler: 'function' });
+  });
+
+  test('loads from CommonJS where require cannot load ES modules (Node before 20.19, Jest), jose included', async () => {
+    const script = `
+      const { createAuth } = require('bearer-guard');
+      const { startFakeProvider } = require('bearer-guard/testing');
+      require('bearer-guard/client');
+      (async () => { ${VERIFY_ROUND_TRIP} })().catch((e) => { console.error(e); process.exit(1); });
+    `;
+    const { stdout } = await node(['--no-experimental-require-module', '-e', script]);
     expect(JSON.parse(stdout)).toEqual({ sub: 'packaged', scopes: ['test_api_access'], handler: 'function' });
   });
 
@@ -100,6 +133,35 @@ describe('the built package', () => {
         403,
         'Bearer realm="api", error="insufficient_scope", error_description="token lacks a required scope (needs all of: test_api_access)", scope="test_api_access"',
       ],
+    });
+  });
+
+  describe('the bearer-guard command, on plain Node', () => {
+    test("is the package's bin, an executable ES module with a shebang", () => {
+      expect(PACKAGE.bin).toEqual({ 'bearer-guard': './dist/cli/main.js' });
+      expect(readFileSync(`${ROOT}/dist/cli/main.js`, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    });
+
+    test('prints its usage and exit codes on stdout for --help, exit 0', async () => {
+      const result = await bin(['--help']);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(/^Usage: bearer-guard <command> \[options\]/);
+      expect(result.stdout).toContain('4  credentials refused');
+    });
+
+    test('prints the package version, as JSON with --json', async () => {
+      await expect(bin(['--version'])).resolves.toEqual({ code: 0, stdout: `${PACKAGE.version}\n`, stderr: '' });
+      await expect(bin(['--version', '--json'])).resolves.toMatchObject({
+        stdout: `${JSON.stringify({ version: PACKAGE.version })}\n`,
+      });
+    });
+
+    test('reports a usage error on stderr only, exit 2', async () => {
+      await expect(bin(['frobnicate'])).resolves.toEqual({
+        code: 2,
+        stdout: '',
+        stderr: 'error: unknown command "frobnicate"\nrun "bearer-guard --help" for usage\n',
+      });
     });
   });
 });
