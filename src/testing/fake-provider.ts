@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { CompactSign, type JWK } from 'jose';
 import type { Algorithm } from '../core/algorithms.js';
 import { createEncryptionJwk, createFakeKey, type FakeKey } from './fake-keys.js';
+import { answerTokenRequest, type FakeClient, type TokenEndpointContext } from './token-endpoint.js';
 
 /** How the fake provider fails: `error` answers 500, `refuse` drops connections, `hang` never answers. */
 export type OutageMode = 'error' | 'refuse' | 'hang';
@@ -22,6 +23,11 @@ export interface FakeProviderOptions {
   readonly discovery?: boolean;
   /** The clock in ms since the epoch, for `iat`/`exp`. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * The clients its token endpoint serves (client credentials grant). Default: `clientId` (`test_api_client`)
+   * with the secret `test_api_client_dev_secret`.
+   */
+  readonly clients?: readonly FakeClient[];
 }
 
 /** Options of one minted token. */
@@ -39,10 +45,12 @@ export interface FakeProvider {
   /** The issuer, `http://127.0.0.1:<port>/realms/<realm>`. */
   readonly issuer: string;
   readonly jwksUri: string;
+  /** The token endpoint: the client credentials grant for the `clients` option's clients. */
+  readonly tokenEndpoint: string;
   /** The key minted tokens are signed with. */
   readonly currentKey: FakeKey;
-  /** How many times discovery and the JWKS were fetched. */
-  readonly requests: { discovery: number; jwks: number };
+  /** How many times discovery, the JWKS and the token endpoint were called. */
+  readonly requests: { discovery: number; jwks: number; token: number };
   /** Mints a Keycloak-shaped access token; `claims` override the defaults (`undefined` removes one). */
   mint(claims?: Record<string, unknown>, options?: MintOptions): Promise<string>;
   /** Adds a new key, publishes it and makes it current; the old ones stay published. */
@@ -84,7 +92,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   let current = keys[0]!;
   let outage: OutageMode | undefined;
   let jwksOverride: string | undefined;
-  const requests = { discovery: 0, jwks: 0 };
+  const requests = { discovery: 0, jwks: 0, token: 0 };
   const sockets = new Set<Socket>();
   const base = `/realms/${realm}`;
 
@@ -92,8 +100,10 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const path = (req.url ?? '').split('?')[0];
     const isDiscovery = path === `${base}/.well-known/openid-configuration`;
     const isJwks = path === `${base}/protocol/openid-connect/certs`;
+    const isToken = path === `${base}/protocol/openid-connect/token`;
     if (isDiscovery) requests.discovery++;
     if (isJwks) requests.jwks++;
+    if (isToken) requests.token++;
     if (outage === 'hang') return;
     if (outage === 'refuse') return void req.socket.destroy();
     if (outage === 'error') return void res.writeHead(500).end('down');
@@ -103,8 +113,16 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       return void json({
         issuer,
         jwks_uri: `${issuer}/protocol/openid-connect/certs`,
-        token_endpoint: `${issuer}/protocol/openid-connect/token`,
+        token_endpoint: tokenEndpoint.tokenEndpoint,
+        grant_types_supported: ['client_credentials'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
       });
+    }
+    if (isToken) {
+      return void answerTokenRequest(req, tokenEndpoint).then(
+        (answer) => res.writeHead(answer.status, answer.headers).end(JSON.stringify(answer.body)),
+        () => res.writeHead(500).end(),
+      );
     }
     if (isJwks) {
       if (jwksOverride !== undefined)
@@ -120,10 +138,21 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const issuer = `http://127.0.0.1:${port}${base}`;
+  const clientId = options.clientId ?? 'test_api_client';
+  const tokenEndpoint: TokenEndpointContext = {
+    issuer,
+    tokenEndpoint: `${issuer}/protocol/openid-connect/token`,
+    audience: options.audience ?? 'test-api',
+    clients: options.clients ?? [{ clientId, secret: `${clientId}_dev_secret` }],
+    mint: (claims) => provider.mint(claims),
+    lifetime: 300,
+    assertionIds: new Set(),
+  };
 
   const provider: FakeProvider = {
     issuer,
     jwksUri: `${issuer}/protocol/openid-connect/certs`,
+    tokenEndpoint: tokenEndpoint.tokenEndpoint,
     get currentKey() {
       return current;
     },
