@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -36,6 +37,13 @@ async function bin(args: string[]): Promise<{ code: number; stdout: string; stde
   );
 }
 
+/** The files `npm pack` puts in the tarball. */
+async function packedFiles(): Promise<string[]> {
+  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT });
+  const [packed] = JSON.parse(stdout) as [{ files: { path: string }[] }];
+  return packed.files.map((f) => f.path);
+}
+
 type Conditions = Record<'import' | 'require', { types: string; default: string }>;
 const PACKAGE = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as {
   version: string;
@@ -59,13 +67,25 @@ describe('the built package', () => {
     expect(missing).toEqual([]);
   });
 
-  test('ships dist/ only: no source maps, no demo server, no build info', async () => {
-    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT });
-    const [packed] = JSON.parse(stdout) as [{ files: { path: string }[] }];
-    const files = packed.files.map((f) => f.path);
-    expect(files.filter((f) => !f.startsWith('dist/') && !/^(package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+  test('ships the build and the documents only: no source maps, no demo server, no build info', async () => {
+    const files = await packedFiles();
+    const documents = /^(package\.json|README\.md|LICENSE|keycloak\/README\.md|docs\/[\w-]+\.md)$/;
+    expect(files.filter((f) => !f.startsWith('dist/') && !documents.test(f))).toEqual([]);
     expect(files.filter((f) => /\.map$|tsbuildinfo|^dist\/demo\//.test(f))).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'dist/cli/main.js']));
+  });
+
+  test('has documents whose links stay inside the package and the repository', async () => {
+    const files = await packedFiles();
+    const documents = files.filter((f) => f.endsWith('.md'));
+    const broken = documents.flatMap((document) =>
+      [...readFileSync(`${ROOT}/${document}`, 'utf8').matchAll(/\]\(([^)\s]+)\)/g)]
+        .map((m) => m[1]!.split('#')[0]!)
+        .filter((target) => target !== '')
+        .map((target) => ({ document, target, path: posix.normalize(posix.join(posix.dirname(document), target)) }))
+        .filter(({ path }) => /^[a-z]+:/i.test(path) || path.startsWith('..') || !files.includes(path)),
+    );
+    expect(broken).toEqual([]);
   });
 
   test('can be imported from ESM, with the bearer-guard/testing entry', async () => {
