@@ -25,4 +25,20 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The projects .ci/consumers.sh installs the package into are written as its users write them: CommonJS
+    // with require, and Jest's globals.
+    files: ['.ci/consumers/**'],
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        beforeAll: 'readonly',
+        afterAll: 'readonly',
+        test: 'readonly',
+        expect: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  { files: ['.ci/consumers/**/*.js'], languageOptions: { sourceType: 'commonjs' } },
 );

@@ -23,6 +23,11 @@ const shared: Options = {
   // No source maps: they would point at src/, which is not shipped.
   sourcemap: false,
   dts: { entry: library },
+  esbuildOptions(options) {
+    // The files that only declare `req.auth` / `request.auth` for TypeScript are imported for their types and
+    // hold no code: that esbuild drops them (sideEffects: false) is right, not worth a warning.
+    options.logOverride = { ...options.logOverride, 'ignored-bare-import': 'silent' };
+  },
 };
 
 export default defineConfig([
@@ -39,10 +44,12 @@ export default defineConfig([
     entry: library,
     format: 'cjs',
     noExternal: ['jose'],
+    // Its types stay imported from jose: scripts/cjs-declarations.mjs marks those imports as ES module ones.
     shims: true,
     // tsup makes CommonJS chunks from ES module ones with sucrase, which mistranslates a class field next to a
     // `super()` call; with class fields lowered by esbuild first, there are none left for it.
-    esbuildOptions(options) {
+    esbuildOptions(options, context) {
+      shared.esbuildOptions?.(options, context);
       options.supported = { ...options.supported, 'class-field': false };
     },
   },
