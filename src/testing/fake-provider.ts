@@ -49,8 +49,8 @@ export interface FakeProvider {
   readonly tokenEndpoint: string;
   /** The key minted tokens are signed with. */
   readonly currentKey: FakeKey;
-  /** How many times discovery, the JWKS and the token endpoint were called. */
-  readonly requests: { discovery: number; jwks: number; token: number };
+  /** How many times discovery and the JWKS were fetched. */
+  readonly requests: { discovery: number; jwks: number };
   /** Mints a Keycloak-shaped access token; `claims` override the defaults (`undefined` removes one). */
   mint(claims?: Record<string, unknown>, options?: MintOptions): Promise<string>;
   /** Adds a new key, publishes it and makes it current; the old ones stay published. */
@@ -92,7 +92,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   let current = keys[0]!;
   let outage: OutageMode | undefined;
   let jwksOverride: string | undefined;
-  const requests = { discovery: 0, jwks: 0, token: 0 };
+  const requests = { discovery: 0, jwks: 0 };
   const sockets = new Set<Socket>();
   const base = `/realms/${realm}`;
 
@@ -103,7 +103,6 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const isToken = path === `${base}/protocol/openid-connect/token`;
     if (isDiscovery) requests.discovery++;
     if (isJwks) requests.jwks++;
-    if (isToken) requests.token++;
     if (outage === 'hang') return;
     if (outage === 'refuse') return void req.socket.destroy();
     if (outage === 'error') return void res.writeHead(500).end('down');

@@ -67,7 +67,6 @@ describe("the fake provider's token endpoint", () => {
   });
 
   it('grants a token by client_secret_basic that the guard accepts, with the scopes asked for', async () => {
-    const before = idp.requests.token;
     const token = await clientCredentialsGrant(await config('reports', clientSecretBasic('reports secret')), {
       scopes: ['reports:read'],
     });
@@ -75,7 +74,6 @@ describe("the fake provider's token endpoint", () => {
     const verified = await auth().verify(token.token);
     expect(verified).toMatchObject({ clientId: 'reports', scopes: ['reports:read'] });
     expect(verified.payload).toMatchObject({ aud: 'test-api', azp: 'reports', iss: idp.issuer });
-    expect(idp.requests.token).toBe(before + 1);
   });
 
   it('grants by client_secret_post, and profile email when no scope is asked for', async () => {
