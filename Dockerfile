@@ -1,4 +1,4 @@
-# The demo resource server (shared/demo-contract.md) as an image, for docker-compose.yml.
+# The demo resource server (docs/demo-server.md) as an image, for docker-compose.yml.
 # Single stage on purpose: express, which the demo server needs at run time, is a devDependency of the library.
 # Where no registry is reachable (CI), .ci/container/build-node-image.sh builds a stand-in for the base image
 # under the same name first, and docker-compose.ci.yml runs the build on the host network.

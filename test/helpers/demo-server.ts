@@ -18,7 +18,7 @@ export function buildOnce(): void {
   built = true;
 }
 
-/** Starts the demo server with these settings (shared/demo-contract.md) on a free port. */
+/** Starts the demo server with these settings (docs/demo-server.md) on a free port. */
 export async function startDemoServer(env: NodeJS.ProcessEnv): Promise<DemoServerProcess> {
   buildOnce();
   const port = await freePort();

@@ -88,6 +88,21 @@ describe('the built package', () => {
     expect(broken).toEqual([]);
   });
 
+  test("imports a framework's types only in that framework's entry, both flavours of declarations", () => {
+    const imported = (file: string) =>
+      [...readFileSync(`${ROOT}/${file}`, 'utf8').matchAll(/^(?:import|export)\b[^;]*? from '([^'.][^']*)'/gm)].map(
+        (m) => m[1],
+      );
+    const frameworks = (subpath: string) =>
+      (['import', 'require'] as const).flatMap((flavour) =>
+        imported((PACKAGE.exports[subpath] as Conditions)[flavour].types).filter((name) =>
+          /^(express|fastify)/.test(name!),
+        ),
+      );
+    expect(['.', './client', './testing', './redis'].flatMap(frameworks)).toEqual([]);
+    expect(frameworks('./fastify')).toEqual(['fastify', 'fastify']);
+  });
+
   test('can be imported from ESM, with the bearer-guard/testing entry', async () => {
     const script = `import { createAuth } from 'bearer-guard'; import { startFakeProvider } from 'bearer-guard/testing';\n${VERIFY_ROUND_TRIP}`;
     const { stdout } = await node(['--input-type=module', '-e', script]);
