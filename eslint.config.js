@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', '.cache/', 'node_modules/'] },
+  { ignores: ['dist/', 'dist-demo/', 'coverage/', '.cache/', 'node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,4 +25,20 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The projects .ci/consumers.sh installs the package into are written as its users write them: CommonJS
+    // with require, and Jest's globals.
+    files: ['.ci/consumers/**'],
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        beforeAll: 'readonly',
+        afterAll: 'readonly',
+        test: 'readonly',
+        expect: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  { files: ['.ci/consumers/**/*.js'], languageOptions: { sourceType: 'commonjs' } },
 );

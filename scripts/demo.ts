@@ -61,7 +61,7 @@ async function pickPort(preferred: number): Promise<number> {
 }
 
 function startApi(issuer: string, port: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['dist/demo/server.js'], {
+  const child = spawn(process.execPath, ['dist-demo/demo/server.js'], {
     env: { ...process.env, ISSUER_URL: issuer, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -84,7 +84,7 @@ function startApi(issuer: string, port: number): Promise<{ child: ChildProcess; 
 function runClient(step: Step, issuer: string, apiUrl: string): Promise<{ code: number; output: string }> {
   const args = [
     'node_modules/tsx/dist/cli.mjs',
-    'scripts/client.ts',
+    'src/cli/main.ts',
     'call',
     `${apiUrl}${step.path}`,
     '--issuer',
@@ -115,8 +115,8 @@ async function main(): Promise<number> {
     process.once(signal, () => void stopAll().then(() => process.exit(130)));
   }
   try {
-    console.log('[demo] building the library and the demo API');
-    execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+    console.log('[demo] building the demo API');
+    execFileSync('npm', ['run', 'build:demo', '--silent'], { stdio: 'inherit' });
     keycloak = await startKeycloak({
       url: process.env['KEYCLOAK_URL'],
       port: await pickPort(8080),

@@ -2,7 +2,7 @@
  * npm run soak -- --minutes N [--concurrency C] [--max-requests M]
  *
  * Soak test of the demo server: builds it, starts a fake identity provider here and the server in
- * its own process (`node dist/demo/server.js`, ISSUER_URL pointing at the provider), then sends a bounded
+ * its own process (`node dist-demo/demo/server.js`, ISSUER_URL pointing at the provider), then sends a bounded
  * mix of valid and forged tokens on 127.0.0.1 while keys rotate and the JWKS endpoint goes down (500,
  * refused connections, hanging) and comes back. Stops by itself at N minutes or M requests.
  *
@@ -51,12 +51,12 @@ function freePort(): Promise<number> {
   });
 }
 
-console.log('soak: building the demo server (npm run build)');
-execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+console.log('soak: building the demo server (npm run build:demo)');
+execFileSync('npm', ['run', 'build:demo', '--silent'], { stdio: 'inherit' });
 const idp = await startFakeProvider();
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ['dist/demo/server.js'], {
+const server = spawn(process.execPath, ['dist-demo/demo/server.js'], {
   env: { ...process.env, ISSUER_URL: idp.issuer, HOST: '127.0.0.1', PORT: String(port) },
   stdio: ['ignore', 'pipe', 'pipe'],
 });

@@ -3,14 +3,24 @@
  *
  * Layers point one way: `core/` (transport, verification, checks; no Express) ← `express/` (glue).
  */
-export { createAuth } from './express/create-auth.js';
-export type { Auth, ExpressAuthOptions, VerifyOptions } from './express/create-auth.js';
+export { createAuth } from './express/public-entry.js';
+export type {
+  Auth,
+  ExpressAuthOptions,
+  ExpressErrorHandler,
+  ExpressHandler,
+  ExpressNext,
+  ExpressRequest,
+  ExpressResponse,
+  GuardDecorator,
+  RouteMethod,
+} from './express/public-types.js';
+export type { VerifyOptions } from './core/pipeline/admission.js';
 export { createAdmission } from './core/pipeline/admission.js';
 export type { Admission, AdmissionOptions, AuthControl, Gate, GatePolicy } from './core/pipeline/admission.js';
 export type { Guards } from './core/pipeline/guards.js';
 export { errorAnswer } from './core/bearer/answer.js';
 export type { ErrorAnswer, ErrorBody } from './core/bearer/answer.js';
-export type { GuardDecorator, RouteMethod } from './express/decorator.js';
 export { sendAuthError } from './express/error-response.js';
 export {
   requireAnyScope,

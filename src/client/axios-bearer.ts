@@ -3,8 +3,15 @@
  * `error="invalid_token"` (RFC 6750 §3.1: revoked, expired or otherwise invalid), forget that token, get a
  * fresh one and retry the request once.
  */
-import axios from 'axios';
-import type { AxiosError, AxiosInstance, AxiosResponse, CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
+import { createRequire } from 'node:module';
+import type {
+  AxiosError,
+  AxiosInstance,
+  AxiosResponse,
+  AxiosStatic,
+  CreateAxiosDefaults,
+  InternalAxiosRequestConfig,
+} from 'axios';
 import { urlProblem } from '../shared/url-policy.js';
 import type { TokenSource } from './token-source.js';
 import { bearerChallengeError } from './www-authenticate.js';
@@ -87,6 +94,25 @@ export function attachBearerToken(
 }
 
 /**
+ * The application's axios: an optional peer dependency, needed only here. Loaded on first use with `require`,
+ * so that `bearer-guard/client` loads without it and this function stays synchronous (from ES modules too,
+ * where it is then axios's CommonJS build: an app comparing errors with `instanceof AxiosError` of its own
+ * import, or setting `axios.defaults`, makes its instance itself and calls {@link attachBearerToken}).
+ */
+function loadAxios(): AxiosStatic {
+  try {
+    return createRequire(import.meta.url)('axios') as AxiosStatic;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new TypeError(
+      'createBearerAxios needs the "axios" package, an optional peer dependency of bearer-guard/client: ' +
+        'install it (npm i axios), or pass an axios instance of your own to attachBearerToken',
+      { cause: error },
+    );
+  }
+}
+
+/**
  * Creates an axios instance that sends a bearer token from `source` with every request and retries once,
  * with a fresh token, after a 401 `invalid_token`. A 403, or a 401 without `invalid_token`, is not retried.
  *
@@ -99,7 +125,7 @@ export function createBearerAxios(
   defaults?: CreateAxiosDefaults,
   options?: BearerAxiosOptions,
 ): AxiosInstance {
-  const instance = axios.create(defaults);
+  const instance = loadAxios().create(defaults);
   attachBearerToken(instance, source, options);
   return instance;
 }

@@ -3,7 +3,7 @@
  *
  * Messages name the URL and what went wrong. They never contain the client secret, a private key,
  * a client assertion or an access token, and `cause` is only ever the low-level Node error
- * (never the axios error, whose `config` holds the request's credentials).
+ * (never the failed request, whose headers hold the credentials).
  */
 
 /** Every `code` a {@link ClientError} can carry, so that callers can `switch` on it. */

@@ -1,18 +1,12 @@
 /**
- * The client's only door to the network, and the one place where axios errors become {@link ClientError}s.
+ * The client's only door to the network (Node's own fetch), and the one place where network failures become
+ * {@link ClientError}s. It needs no HTTP library: axios is needed only by the axios glue (axios-bearer.ts).
  */
 import { isNativeError } from 'node:util/types';
-import axios, { isAxiosError } from 'axios';
 import { ProviderUnreachableError, TimeoutError, UnexpectedResponseError } from './errors.js';
 
 /** Answers larger than this are refused: a discovery document or a token response is a few kilobytes. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
-
-/**
- * A private axios instance: interceptors that an application adds to the global axios instance (for logging,
- * say) never see the client's credentials.
- */
-const http = axios.create();
 
 /** One request to the provider. */
 export interface ProviderRequest {
@@ -30,53 +24,72 @@ export interface ProviderAnswer {
   readonly body: string;
 }
 
+/** The body as text, refused once it exceeds {@link MAX_RESPONSE_BYTES}. */
+async function readCapped(response: Response, url: string): Promise<string> {
+  const tooLarge = () =>
+    new UnexpectedResponseError(
+      `unusable answer from "${url}": larger than ${MAX_RESPONSE_BYTES} bytes`,
+      response.status,
+    );
+  if (Number(response.headers.get('content-length')) > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (response.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > MAX_RESPONSE_BYTES) throw tooLarge(); // leaving the loop cancels the stream
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /**
- * Sends one request and returns the answer whatever its status. Redirects are not followed (a token request
- * must not be replayed, credentials included, to another URL); they surface as an unexpected status instead.
+ * Sends one request and returns the answer whatever its status. The timeout covers the whole exchange, body
+ * included. Redirects are not followed (a token request must not be replayed, credentials included, to
+ * another URL); they surface as an unexpected status instead.
  */
 export async function sendToProvider(request: ProviderRequest): Promise<ProviderAnswer> {
   try {
-    const response = await http.request<string>({
+    const response = await fetch(request.url, {
       method: request.method,
-      url: request.url,
       headers: request.headers,
-      data: request.body,
-      timeout: request.timeoutMs,
-      maxRedirects: 0,
-      maxContentLength: MAX_RESPONSE_BYTES,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      transitional: { clarifyTimeoutError: true },
+      ...(request.body === undefined ? {} : { body: request.body }),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(request.timeoutMs),
     });
-    const contentType = response.headers['content-type'];
-    return {
-      status: response.status,
-      contentType: typeof contentType === 'string' ? contentType : '',
-      body: typeof response.data === 'string' ? response.data : '',
-    };
+    const body = await readCapped(response, request.url);
+    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body };
   } catch (error) {
     return translate(error, request);
   }
 }
 
+/** The system error code (`ECONNREFUSED`, `ENOTFOUND`, …) behind a failed fetch, and that error. */
+function systemCause(error: unknown): { code: string | undefined; cause: Error | undefined } {
+  let cause: unknown = isNativeError(error) ? error.cause : undefined;
+  // undici may wrap the socket's error once more (an AggregateError for several addresses, say).
+  if (isNativeError(cause) && !('code' in cause) && isNativeError(cause.cause)) cause = cause.cause;
+  if (!isNativeError(cause)) return { code: undefined, cause: undefined };
+  const code = (cause as { code?: unknown }).code;
+  return { code: typeof code === 'string' ? code : undefined, cause };
+}
+
 /**
  * Maps a failed request by kind: timeout, unusable answer, or unreachable. Keeps only the low-level Node error
- * as `cause`: the axios error itself carries the request config, and with it the credentials.
+ * as `cause` (never the request, whose headers hold the credentials).
  */
 function translate(error: unknown, request: ProviderRequest): never {
-  if (!isAxiosError(error)) throw error;
-  // isNativeError, not instanceof: the Node error may come from another realm (a vm context, jest).
-  const options = isNativeError(error.cause) ? { cause: error.cause } : undefined;
-  switch (error.code) {
-    case 'ETIMEDOUT':
-    case 'ECONNABORTED':
-      throw new TimeoutError(request.url, request.timeoutMs, options);
-    case 'ERR_BAD_RESPONSE':
-      throw new UnexpectedResponseError(`unusable answer from "${request.url}": ${error.message}`, undefined, options);
-    default:
-      throw new ProviderUnreachableError(request.url, error.code, options);
+  if (error instanceof UnexpectedResponseError) throw error; // ours, from readCapped
+  // By name, not instanceof: the timeout is a DOMException, possibly of another realm (a vm context, jest).
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    throw new TimeoutError(request.url, request.timeoutMs);
   }
+  const { code, cause } = systemCause(error);
+  throw new ProviderUnreachableError(request.url, code, cause === undefined ? undefined : { cause });
 }
 
 /**

@@ -1,11 +1,11 @@
-import type { ErrorRequestHandler, Response } from 'express';
 import { errorAnswer } from '../core/bearer/answer.js';
 import { isAuthError, type AuthError } from '../core/errors.js';
+import type { ExpressErrorHandler, ExpressResponse } from './public-types.js';
 
 export { errorHeaders } from '../core/bearer/answer.js';
 
 /** Sends a refusal as the core renders it ({@link errorAnswer}). */
-export function sendAuthError(res: Response, error: AuthError, realm: string): void {
+export function sendAuthError(res: ExpressResponse, error: AuthError, realm: string): void {
   const answer = errorAnswer(error, realm);
   res.status(answer.status).set(answer.headers);
   res.json(answer.body);
@@ -18,7 +18,7 @@ export function sendAuthError(res: Response, error: AuthError, realm: string): v
  * @example
  * app.use(auth.errorHandler())
  */
-export function createErrorHandler(realm: string): ErrorRequestHandler {
+export function createErrorHandler(realm: string): ExpressErrorHandler {
   return (error: unknown, _req, res, next) => {
     if (!isAuthError(error) || res.headersSent) {
       next(error);

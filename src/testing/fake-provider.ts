@@ -5,6 +5,7 @@ import { CompactSign, type JWK } from 'jose';
 import type { Algorithm } from '../core/jws/algorithms.js';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { createEncryptionJwk, createFakeKey, type FakeKey } from './fake-keys.js';
+import { answerTokenRequest, type FakeClient, type TokenEndpointContext } from './token-endpoint.js';
 
 /** How the fake provider fails: `error` answers 500, `refuse` drops connections, `hang` never answers. */
 export type OutageMode = 'error' | 'refuse' | 'hang';
@@ -23,6 +24,11 @@ export interface FakeProviderOptions {
   readonly discovery?: boolean;
   /** The clock in ms since the epoch, for `iat`/`exp`. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * The clients its token endpoint serves (client credentials grant). Default: `clientId` (`test_api_client`)
+   * with the secret `test_api_client_dev_secret`.
+   */
+  readonly clients?: readonly FakeClient[];
 }
 
 const FAKE_PROVIDER_OPTION_KEYS = {
@@ -32,6 +38,7 @@ const FAKE_PROVIDER_OPTION_KEYS = {
   clientId: true,
   discovery: true,
   now: true,
+  clients: true,
 } as const satisfies OptionKeys<FakeProviderOptions>;
 
 /** Options of one minted token. */
@@ -52,6 +59,8 @@ export interface FakeProvider {
   /** The issuer, `http://127.0.0.1:<port>/realms/<realm>`. */
   readonly issuer: string;
   readonly jwksUri: string;
+  /** The token endpoint: the client credentials grant for the `clients` option's clients. */
+  readonly tokenEndpoint: string;
   /** The key minted tokens are signed with. */
   readonly currentKey: FakeKey;
   /** How many times discovery and the JWKS were fetched. */
@@ -106,6 +115,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const path = (req.url ?? '').split('?')[0];
     const isDiscovery = path === `${base}/.well-known/openid-configuration`;
     const isJwks = path === `${base}/protocol/openid-connect/certs`;
+    const isToken = path === `${base}/protocol/openid-connect/token`;
     if (isDiscovery) requests.discovery++;
     if (isJwks) requests.jwks++;
     if (outage === 'hang') return;
@@ -117,8 +127,16 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       return void json({
         issuer,
         jwks_uri: `${issuer}/protocol/openid-connect/certs`,
-        token_endpoint: `${issuer}/protocol/openid-connect/token`,
+        token_endpoint: tokenEndpoint.tokenEndpoint,
+        grant_types_supported: ['client_credentials'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
       });
+    }
+    if (isToken) {
+      return void answerTokenRequest(req, tokenEndpoint).then(
+        (answer) => res.writeHead(answer.status, answer.headers).end(JSON.stringify(answer.body)),
+        () => res.writeHead(500).end(),
+      );
     }
     if (isJwks) {
       if (jwksOverride !== undefined)
@@ -134,10 +152,21 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const issuer = `http://127.0.0.1:${port}${base}`;
+  const clientId = options.clientId ?? 'test_api_client';
+  const tokenEndpoint: TokenEndpointContext = {
+    issuer,
+    tokenEndpoint: `${issuer}/protocol/openid-connect/token`,
+    audience: options.audience ?? 'test-api',
+    clients: options.clients ?? [{ clientId, secret: `${clientId}_dev_secret` }],
+    mint: (claims) => provider.mint(claims),
+    lifetime: 300,
+    assertionIds: new Set(),
+  };
 
   const provider: FakeProvider = {
     issuer,
     jwksUri: `${issuer}/protocol/openid-connect/certs`,
+    tokenEndpoint: tokenEndpoint.tokenEndpoint,
     get currentKey() {
       return current;
     },

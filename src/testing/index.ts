@@ -3,3 +3,4 @@ export { startFakeProvider } from './fake-provider.js';
 export type { FakeProvider, FakeProviderOptions, MintOptions, OutageMode } from './fake-provider.js';
 export { createFakeKey } from './fake-keys.js';
 export type { FakeKey } from './fake-keys.js';
+export type { FakeClient } from './token-endpoint.js';

@@ -54,7 +54,7 @@ describe('client CLI', () => {
       async (command) => {
         const result = await run([...command, '--help']);
         expect(result.code).toBe(0);
-        expect(result.stdout).toMatch(/^Usage: npm run client -- /);
+        expect(result.stdout).toMatch(/^Usage: bearer-guard /);
         expect(result.stdout).toContain('4  credentials refused');
       },
     );
@@ -137,7 +137,7 @@ describe('client CLI', () => {
 
     it('asks for the secret on a terminal without echoing it', async () => {
       // script(1) (bsdutils, essential on Debian) gives the CLI a pseudo-terminal.
-      const command = `${TSX} scripts/client.ts token --issuer ${provider.issuer} --client-id cli_client`;
+      const command = `${TSX} src/cli/main.ts token --issuer ${provider.issuer} --client-id cli_client`;
       const { CLIENT_SECRET: _ignored, ...env } = process.env;
       const child = spawn('script', ['-qec', command, '/dev/null'], {
         cwd: ROOT,
@@ -294,7 +294,7 @@ describe('client CLI', () => {
       const result = await run([...args, ...issuerArgs]);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toBe(`${message}\nrun "npm run client -- --help" for usage\n`);
+      expect(result.stderr).toBe(`${message}\nrun "bearer-guard --help" for usage\n`);
       expect(provider.tokenRequests).toHaveLength(0);
     });
   });

@@ -52,7 +52,7 @@ describe('client CLI revoke', () => {
   it('prints the usage of revoke and the exit codes with --help, exit 0', async () => {
     const result = await run(['revoke', '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: npm run client -- revoke \[<token> \| -\] \[options\]/);
+    expect(result.stdout).toMatch(/^Usage: bearer-guard revoke \[<token> \| -\] \[options\]/);
     expect(result.stdout).toContain('--token-file <path>');
     expect(result.stdout).toContain('4  credentials refused');
   });

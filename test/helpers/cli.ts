@@ -15,7 +15,7 @@ export interface CliRun {
 }
 
 /**
- * Runs `scripts/client.ts` as a process without a terminal, with `CLIENT_SECRET` only when `env` gives it;
+ * Runs the CLI (`src/cli/main.ts`, as `npm run client` does) as a process without a terminal, with `CLIENT_SECRET` only when `env` gives it;
  * `stdin` is written to its standard input, else it gets none.
  */
 export function runCli(
@@ -24,7 +24,7 @@ export function runCli(
 ): Promise<CliRun> {
   const { CLIENT_SECRET: _ignored, ...inherited } = process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['scripts/client.ts', ...args], {
+    const child = spawn(TSX, ['src/cli/main.ts', ...args], {
       cwd: ROOT,
       env: { ...inherited, ...options.env },
       stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { startProcess } from './child-process.js';
 import { freePort } from './free-port.js';
 
-/** The demo server (`dist/demo/server.js`) running as its own process. */
+/** The demo server (`dist-demo/demo/server.js`, as `npm run server` runs it) running as its own process. */
 export interface DemoServerProcess {
   readonly url: string;
   output(): string;
@@ -11,18 +11,18 @@ export interface DemoServerProcess {
 
 let built = false;
 
-/** Builds `dist/` once per test file (tsc, incremental). */
+/** Builds the demo server into `dist-demo/` once per test file (tsc, incremental). */
 export function buildOnce(): void {
   if (built) return;
-  execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+  execFileSync('npm', ['run', 'build:demo', '--silent'], { stdio: 'inherit' });
   built = true;
 }
 
-/** Starts the demo server with these settings (shared/demo-contract.md) on a free port. */
+/** Starts the demo server with these settings (docs/demo-server.md) on a free port. */
 export async function startDemoServer(env: NodeJS.ProcessEnv): Promise<DemoServerProcess> {
   buildOnce();
   const port = await freePort();
-  const running = await startProcess(process.execPath, ['dist/demo/server.js'], {
+  const running = await startProcess(process.execPath, ['dist-demo/demo/server.js'], {
     env: { HOST: '127.0.0.1', PORT: String(port), ...env },
     ready: /listening on/,
   });

@@ -165,7 +165,7 @@ describe('the demo API against a real Keycloak', () => {
   it("runs the CLI's call against the running pair", async () => {
     const { stdout } = await run(process.execPath, [
       'node_modules/tsx/dist/cli.mjs',
-      'scripts/client.ts',
+      'src/cli/main.ts',
       'call',
       `${api.url}/api/private-scoped`,
       '--issuer',

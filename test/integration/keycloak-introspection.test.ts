@@ -48,7 +48,7 @@ function cliRevoke(token: string): Promise<{ code: number | null; stdout: string
   return new Promise((resolve, reject) => {
     const child = spawn(
       `${ROOT}node_modules/.bin/tsx`,
-      ['scripts/client.ts', 'revoke', '--issuer', keycloak.issuer(), '--json'],
+      ['src/cli/main.ts', 'revoke', '--issuer', keycloak.issuer(), '--json'],
       {
         cwd: ROOT,
         env: { ...process.env, CLIENT_SECRET: CLIENT.secret },

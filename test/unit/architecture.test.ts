@@ -32,6 +32,9 @@ const RULES: Record<string, ReadonlySet<string>> = {
   express: new Set(['core', 'shared', 'express', 'node']),
   fastify: new Set(['core', 'shared', 'fastify', 'fastify-plugin', 'node']),
   client: new Set(['client', 'shared', 'node', 'axios', 'jose']),
+  // The command line is a user of the client's public entry (and the one URL rule), nothing else: it ships as
+  // the package's binary.
+  cli: new Set(['cli', 'client', 'shared', 'node']),
   redis: new Set(['redis', 'core', 'shared', 'ioredis', 'node']),
   testing: new Set(['testing', 'core', 'shared', 'node', 'jose']),
   demo: new Set(['demo', 'express', 'fastify', '.', 'redis', 'node']),

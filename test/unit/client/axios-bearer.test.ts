@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import axios, { AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import axios, { isAxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { attachBearerToken, createBearerAxios } from '../../../src/client/axios-bearer.js';
 import { createConfiguration } from '../../../src/client/configuration.js';
 import { clientSecretBasic } from '../../../src/client/client-auth.js';
@@ -25,7 +25,7 @@ describe('axios-bearer', () => {
   const statusOf = (promise: Promise<unknown>) =>
     promise.then(
       () => 'resolved',
-      (e: unknown) => (e instanceof AxiosError ? e.response?.status : e),
+      (e: unknown) => (isAxiosError(e) ? e.response?.status : e),
     );
 
   it('sends the token as Authorization: Bearer and reuses it across calls', async () => {

@@ -64,7 +64,7 @@ describe('http', () => {
     provider.override = () => ({ status: 200, body: 'x'.repeat(2 * 1024 * 1024) });
     await expect(post(provider.tokenEndpoint)).rejects.toMatchObject({
       code: 'ERR_UNEXPECTED_RESPONSE',
-      message: `unusable answer from "${provider.tokenEndpoint}": maxContentLength size of 1048576 exceeded`,
+      message: `unusable answer from "${provider.tokenEndpoint}": larger than 1048576 bytes`,
     });
   });
 });

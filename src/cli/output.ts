@@ -1,7 +1,7 @@
 /**
  * Output formatting: human-readable by default, one JSON document with --json.
  */
-import { ClientError, OAuthError } from '../../src/client/index.js';
+import { ClientError, OAuthError } from '../client/index.js';
 import { exitCodeFor } from './exit-codes.js';
 
 /** Formats a JSON value for stdout: indented for humans, compact for scripts. */

@@ -35,7 +35,8 @@ export type TokenInput =
   | { readonly from: 'stdin' };
 
 export type Command =
-  | { readonly name: 'help'; readonly topic: 'main' | 'token' | 'call' | 'revoke' }
+  | { readonly name: 'help'; readonly topic: 'main' | 'token' | 'call' | 'revoke'; readonly json: boolean }
+  | { readonly name: 'version'; readonly json: boolean }
   | { readonly name: 'token'; readonly common: CommonArgs; readonly decode: boolean }
   | {
       readonly name: 'call';
@@ -66,6 +67,7 @@ const OPTIONS = {
   'allow-insecure-http': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'v', default: false },
   decode: { type: 'boolean', default: false },
   method: { type: 'string', short: 'X', default: 'GET' },
   data: { type: 'string', short: 'd' },
@@ -124,13 +126,14 @@ export function parseCommandLine(argv: readonly string[]): Command {
   }
   const { values, positionals, tokens } = parsed;
   const [given, ...rest] = positionals;
+  if (values.version) return { name: 'version', json: values.json };
   if (given === undefined) {
-    if (values.help) return { name: 'help', topic: 'main' };
+    if (values.help) return { name: 'help', topic: 'main', json: values.json };
     throw new UsageError('missing command: "token", "call" or "revoke"');
   }
   if (!COMMANDS.has(given as CommandName)) throw new UsageError(`unknown command "${given}"`);
   const name = given as CommandName;
-  if (values.help) return { name: 'help', topic: name };
+  if (values.help) return { name: 'help', topic: name, json: values.json };
   for (const token of tokens) {
     const command = token.kind === 'option' ? ONLY_FOR[token.name] : undefined;
     if (command !== undefined && command !== name) {

@@ -1,7 +1,7 @@
 /**
  * The CLI's exit codes, and which one each failure maps to. Documented in `--help`; scripts rely on them.
  */
-import { ClientError, OAuthError } from '../../src/client/index.js';
+import { ClientError, OAuthError } from '../client/index.js';
 
 /** Exit codes, stable: scripts branch on them. */
 export const EXIT = Object.freeze({

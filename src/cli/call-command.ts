@@ -1,9 +1,8 @@
 /**
  * `call <url>`: calls a protected URL with a token and prints the status and body.
  */
-import { isAxiosError } from 'axios';
-import { ClientError, createBearerAxios, createTokenSource } from '../../src/client/index.js';
-import { urlProblem } from '../../src/shared/url-policy.js';
+import { ClientError, createBearerAxios, createTokenSource } from '../client/index.js';
+import { urlProblem } from '../shared/url-policy.js';
 import type { Command } from './args.js';
 import { configure } from './configure.js';
 import type { Io } from './credentials.js';
@@ -59,12 +58,14 @@ export async function runCall(command: CallCommand, io: Io): Promise<string> {
   try {
     response = await api.request<string>({ url, method: command.method, data: command.data, headers });
   } catch (error) {
-    if (error instanceof ClientError || !isAxiosError(error)) throw error;
-    const timedOut = error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED';
+    // axios's errors say so (`isAxiosError`); anything else, ours included, is not the API's failure.
+    const failed = error as { isAxiosError?: unknown; code?: string };
+    if (error instanceof ClientError || failed.isAxiosError !== true) throw error;
+    const timedOut = failed.code === 'ETIMEDOUT' || failed.code === 'ECONNABORTED';
     throw new ExitError(
       timedOut
         ? `no answer from "${url}" within ${common.timeoutMs} ms`
-        : `could not reach "${url}" (${error.code ?? 'error'})`,
+        : `could not reach "${url}" (${failed.code ?? 'error'})`,
       EXIT.apiUnreachable,
     );
   }

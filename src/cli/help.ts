@@ -5,7 +5,7 @@ import { DEFAULT_CLIENT_ID, DEFAULT_ISSUER, DEFAULT_SCOPE } from './args.js';
 import { DEMO_DEV_SECRET } from './credentials.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 
-const USAGE = 'npm run client --';
+const USAGE = 'bearer-guard';
 
 const PROVIDER_OPTIONS = `Provider and client options (every command):
   --issuer <url>              issuer; the token endpoint is discovered from it (default ${DEFAULT_ISSUER})
@@ -38,7 +38,10 @@ Commands:
   call <url>    call a URL with a token; print the status and body
   revoke [<token>]  revoke a token at the provider (RFC 7009)
 
-Run "${USAGE} <command> --help" for a command's options.
+Run "${USAGE} <command> --help" for a command's options, "${USAGE} --version" for the version.
+In a clone of the repository: "npm run client -- <command> [options]".
+
+Progress, notices and errors go to stderr; results (the token, the API's answer) to stdout.
 
 ${EXIT_CODES_HELP}`,
   token: `Usage: ${USAGE} token [options]
@@ -54,7 +57,8 @@ ${EXIT_CODES_HELP}`,
   call: `Usage: ${USAGE} call <url> [options]
 
 Gets a token, calls <url> with "Authorization: Bearer <token>", prints the status and the body.
-After a 401 with error="invalid_token" it gets a fresh token and retries once.
+After a 401 with error="invalid_token" it gets a fresh token and retries once. Needs the axios package
+(npm i axios), which the other commands do without.
 
 Options:
   -X, --method <method>       HTTP method (default GET)

@@ -1,8 +1,8 @@
 /**
  * Turns the command line's provider options into a client configuration.
  */
-import { createConfiguration, discovery } from '../../src/client/index.js';
-import type { ClientConfiguration } from '../../src/client/index.js';
+import { createConfiguration, discovery } from '../client/index.js';
+import type { ClientConfiguration } from '../client/index.js';
 import type { CommonArgs } from './args.js';
 import { clientAuthFor } from './credentials.js';
 import type { Io } from './credentials.js';

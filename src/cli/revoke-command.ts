@@ -2,7 +2,7 @@
  * `revoke [<token>]`: revokes a token at the provider's revocation endpoint (RFC 7009).
  */
 import { readFile } from 'node:fs/promises';
-import { revokeToken } from '../../src/client/index.js';
+import { revokeToken } from '../client/index.js';
 import type { Command, TokenInput } from './args.js';
 import { configure } from './configure.js';
 import type { Io } from './credentials.js';

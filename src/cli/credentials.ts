@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createPrivateKey } from 'node:crypto';
-import { clientSecretBasic, clientSecretPost, privateKeyJwt } from '../../src/client/index.js';
-import type { ClientAuth } from '../../src/client/index.js';
-import { isLoopbackHost } from '../../src/shared/url-policy.js';
+import { clientSecretBasic, clientSecretPost, privateKeyJwt } from '../client/index.js';
+import type { ClientAuth } from '../client/index.js';
+import { isLoopbackHost } from '../shared/url-policy.js';
 import type { CommonArgs } from './args.js';
 import { DEFAULT_CLIENT_ID } from './args.js';
 import { UsageError } from './exit-codes.js';
