@@ -54,7 +54,7 @@ export function createAuth(options: ExpressAuthOptions): Auth {
   if (tokenSources !== undefined) refuseUnknownKeys(tokenSources, BEARER_SOURCE_KEYS, 'tokenSources');
   const sources: BearerSources = { query: tokenSources?.query === true, body: tokenSources?.body === true };
   const extract = createTokenExtractor(getToken, (req: Request) => extractBearerToken(req, sources));
-  const answering: ExpressAnswering = { realm: admission.realm, passErrors: passErrors === true };
+  const answering: ExpressAnswering = { challenge: admission.challenge, passErrors: passErrors === true };
 
   return withCheckedArguments({
     ...createGuards((policy) => toHandler(admission.gate(policy, extract), answering)),
@@ -64,6 +64,6 @@ export function createAuth(options: ExpressAuthOptions): Auth {
     revoke: admission.revoke,
     ready: admission.ready,
     status: admission.status,
-    errorHandler: () => createErrorHandler(admission.realm),
+    errorHandler: () => createErrorHandler(admission.challenge),
   });
 }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ChallengeContext } from '../core/bearer/challenge.js';
 import { isAuthError } from '../core/errors.js';
 import { isPending } from '../core/pipeline/outcome.js';
 import type { Gate } from '../core/pipeline/admission.js';
@@ -8,7 +9,8 @@ import './request-auth.js';
 
 /** How this configuration answers refusals in Express. */
 export interface ExpressAnswering {
-  readonly realm: string;
+  /** The realm and what else every challenge carries. */
+  readonly challenge: ChallengeContext;
   /** Pass our errors to `next(err)` (with `headers` set) instead of answering them. */
   readonly passErrors: boolean;
 }
@@ -18,10 +20,10 @@ function refuse(answering: ExpressAnswering, error: unknown, res: Response, next
   if (!isAuthError(error)) {
     next(error);
   } else if (answering.passErrors) {
-    error.headers = errorHeaders(error, answering.realm);
+    error.headers = errorHeaders(error, answering.challenge);
     next(error);
   } else {
-    sendAuthError(res, error, answering.realm);
+    sendAuthError(res, error, answering.challenge);
   }
 }
 

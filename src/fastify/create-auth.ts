@@ -60,7 +60,7 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
   const extract = createTokenExtractor(getToken, (request: FastifyRequest) =>
     extractBearerToken(bearerView(request, sources.body), sources),
   );
-  const answering: FastifyAnswering = { realm: admission.realm, passErrors: passErrors === true };
+  const answering: FastifyAnswering = { challenge: admission.challenge, passErrors: passErrors === true };
   const plugin: FastifyPluginCallback = fastifyPlugin(
     (instance, _options, done) => {
       instance.decorateRequest('auth', undefined);

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { errorAnswer, errorHeaders } from '../core/bearer/answer.js';
+import type { ChallengeContext } from '../core/bearer/challenge.js';
 import { isAuthError } from '../core/errors.js';
 import type { Gate } from '../core/pipeline/admission.js';
 import { isPending } from '../core/pipeline/outcome.js';
@@ -11,7 +12,8 @@ export type FastifyGuard = (request: FastifyRequest, reply: FastifyReply, done: 
 
 /** How this configuration answers refusals in Fastify. */
 export interface FastifyAnswering {
-  readonly realm: string;
+  /** The realm and what else every challenge carries. */
+  readonly challenge: ChallengeContext;
   /** Pass our errors to Fastify's error handler (with `statusCode` and `headers`) instead of answering them. */
   readonly passErrors: boolean;
 }
@@ -21,10 +23,10 @@ function refuse(answering: FastifyAnswering, error: unknown, reply: FastifyReply
   if (!isAuthError(error)) {
     done(error instanceof Error ? error : new Error(String(error)));
   } else if (answering.passErrors) {
-    error.headers = errorHeaders(error, answering.realm);
+    error.headers = errorHeaders(error, answering.challenge);
     done(Object.assign(error, { statusCode: error.status }));
   } else {
-    const answer = errorAnswer(error, answering.realm);
+    const answer = errorAnswer(error, answering.challenge);
     void reply.code(answer.status).headers(answer.headers).send(answer.body);
   }
 }

@@ -1,4 +1,4 @@
-import { buildChallenge } from './challenge.js';
+import { buildChallenge, type ChallengeContext } from './challenge.js';
 import { ProviderUnavailableError, type AuthError, type AuthErrorCode } from '../errors.js';
 
 /** The JSON body of a refusal (RFC 6750 §3 names; the description is the error's own message). */
@@ -16,9 +16,9 @@ export interface ErrorAnswer {
 }
 
 /** The headers an error answers with: `WWW-Authenticate`, or `Retry-After` for a 503. */
-export function errorHeaders(error: AuthError, realm: string): Record<string, string> {
+export function errorHeaders(error: AuthError, context: string | ChallengeContext): Record<string, string> {
   if (error instanceof ProviderUnavailableError) return { 'Retry-After': String(error.retryAfter) };
-  const challenge = buildChallenge(error, realm);
+  const challenge = buildChallenge(error, context);
   return challenge === undefined ? {} : { 'WWW-Authenticate': challenge };
 }
 
@@ -27,10 +27,10 @@ export function errorHeaders(error: AuthError, realm: string): Record<string, st
  * error_description }`. The description is the error's own message, which never holds token contents, keys
  * or a stack. Every adapter sends exactly this.
  */
-export function errorAnswer(error: AuthError, realm: string): ErrorAnswer {
+export function errorAnswer(error: AuthError, context: string | ChallengeContext): ErrorAnswer {
   return {
     status: error.status,
-    headers: { ...errorHeaders(error, realm), 'Cache-Control': 'no-store' },
+    headers: { ...errorHeaders(error, context), 'Cache-Control': 'no-store' },
     body: { error: error.code, error_description: error.message },
   };
 }

@@ -1,3 +1,4 @@
+import type { ChallengeContext } from '../bearer/challenge.js';
 import type { TokenCheck } from '../claims/requirements.js';
 import { MissingCredentialsError } from '../errors.js';
 import { createIntrospector, type LocalVerification } from '../introspection/introspect.js';
@@ -64,8 +65,8 @@ export interface AuthControl {
 
 /** The admission pipeline of one configuration; adapters build their guards on {@link Admission.gate}. */
 export interface Admission extends AuthControl {
-  /** The `realm` of every challenge. */
-  readonly realm: string;
+  /** What every challenge of this configuration carries: the realm, and more as configured. */
+  readonly challenge: ChallengeContext;
   /**
    * Compiles a guard: `extract` finds the request's token (throwing `MissingCredentialsError` when there is
    * none, `InvalidRequestError` when the request is malformed); the gate does everything after that.
@@ -115,7 +116,7 @@ export function createAdmission(
   };
 
   return Object.freeze({
-    realm: resolved.realm,
+    challenge: Object.freeze({ realm: resolved.realm }),
     gate<R>(policy: GatePolicy, extract: (request: R) => string): Gate<R> {
       const checks = Object.freeze([...policy.checks]);
       const optional = policy.optional === true;

@@ -64,3 +64,25 @@ describe('toChallengeValue', () => {
     expect(toChallengeValue('say "hi"\\ \u00e9\n\tend')).toBe("say 'hi'/ end");
   });
 });
+
+describe('the resource metadata in every challenge (RFC 9728 §5.1)', () => {
+  const context = { realm: 'myorg', resourceMetadata: 'https://api.example/.well-known/oauth-protected-resource' };
+
+  test('ends the bare challenge of a request without credentials', () => {
+    expect(buildChallenge(new MissingCredentialsError(), context)).toBe(
+      'Bearer realm="myorg", resource_metadata="https://api.example/.well-known/oauth-protected-resource"',
+    );
+  });
+
+  test('ends an insufficient_scope challenge after its scope', () => {
+    expect(
+      buildChallenge(new InsufficientScopeError('needs a', { reason: 'insufficient_scope', scopes: ['a'] }), context),
+    ).toBe(
+      'Bearer realm="myorg", error="insufficient_scope", error_description="needs a", scope="a", resource_metadata="https://api.example/.well-known/oauth-protected-resource"',
+    );
+  });
+
+  test('is left out when no metadata is published', () => {
+    expect(buildChallenge(new MissingCredentialsError(), { realm: 'myorg' })).toBe('Bearer realm="myorg"');
+  });
+});
