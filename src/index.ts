@@ -19,6 +19,7 @@ export type { VerifyOptions } from './core/pipeline/admission.js';
 export { createAdmission } from './core/pipeline/admission.js';
 export type { Admission, AdmissionOptions, AuthControl, Gate, GatePolicy } from './core/pipeline/admission.js';
 export type { Guards } from './core/pipeline/guards.js';
+export type { GuardRequirement } from './core/pipeline/guard-registry.js';
 export { errorAnswer } from './core/bearer/answer.js';
 export type { ErrorAnswer, ErrorBody } from './core/bearer/answer.js';
 export { sendAuthError } from './express/error-response.js';

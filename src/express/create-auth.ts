@@ -4,6 +4,7 @@ import type { TokenCheck } from '../core/claims/requirements.js';
 import { createTokenExtractor } from '../core/bearer/extractor.js';
 import { createAdmission, type AdmissionOptions, type AuthControl } from '../core/pipeline/admission.js';
 import { withCheckedArguments } from '../core/pipeline/guard-arguments.js';
+import { GuardRegistry } from '../core/pipeline/guard-registry.js';
 import { createGuards, scopeChecks, type Guards } from '../core/pipeline/guards.js';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { createGuardDecorator, type GuardDecorator } from './decorator.js';
@@ -57,7 +58,7 @@ export function createAuth(options: ExpressAuthOptions): Auth {
   const answering: ExpressAnswering = { challenge: admission.challenge, passErrors: passErrors === true };
 
   return withCheckedArguments({
-    ...createGuards((policy) => toHandler(admission.gate(policy, extract), answering)),
+    ...createGuards((policy) => toHandler(admission.gate(policy, extract), answering), new GuardRegistry()),
     decorator: (scopes?: string | readonly string[], ...checks: TokenCheck[]) =>
       createGuardDecorator(admission.gate({ checks: [...scopeChecks(scopes), ...checks] }, extract), answering),
     verify: admission.verify,

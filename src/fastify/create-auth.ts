@@ -9,6 +9,7 @@ import {
 import { createTokenExtractor } from '../core/bearer/extractor.js';
 import { createAdmission, type AdmissionOptions, type AuthControl } from '../core/pipeline/admission.js';
 import { withCheckedArguments } from '../core/pipeline/guard-arguments.js';
+import { GuardRegistry } from '../core/pipeline/guard-registry.js';
 import { createGuards, type Guards } from '../core/pipeline/guards.js';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { toHook, type FastifyAnswering, type FastifyGuard } from './guard.js';
@@ -70,7 +71,7 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
   );
 
   return withCheckedArguments({
-    ...createGuards((policy) => toHook(admission.gate(policy, extract), answering)),
+    ...createGuards((policy) => toHook(admission.gate(policy, extract), answering), new GuardRegistry()),
     verify: admission.verify,
     revoke: admission.revoke,
     ready: admission.ready,

@@ -9,4 +9,5 @@
 export { createFastifyAuth } from './create-auth.js';
 export type { FastifyAuth, FastifyAuthOptions } from './create-auth.js';
 export type { FastifyGuard } from './guard.js';
+export type { GuardRequirement } from '../core/pipeline/guard-registry.js';
 export type { VerifyOptions } from '../core/pipeline/admission.js';

@@ -8,6 +8,7 @@ import {
   type TokenPredicate,
 } from '../claims/requirements.js';
 import type { GatePolicy } from './admission.js';
+import { NO_REQUIREMENT, type GuardRegistry, type GuardRequirement } from './guard-registry.js';
 
 /** The guards of one configuration, whatever the framework: `H` is its route hook (an Express middleware, …). */
 export interface Guards<H> {
@@ -32,6 +33,10 @@ export interface Guards<H> {
    * app.post('/api/payments', auth.requireActiveToken('payments:write'), handler)
    */
   requireActiveToken(scopes?: string | readonly string[], ...checks: TokenCheck[]): H;
+  /** What a route hook built by these guards demands, as data; `undefined` for anything else. */
+  requirementOf(hook: unknown): GuardRequirement | undefined;
+  /** What every guard built so far demands, in the order they were created. */
+  requirements(): readonly GuardRequirement[];
 }
 
 /** The scope check of `requireAuth(scopes)`: none when no scopes are named. */
@@ -39,15 +44,37 @@ export function scopeChecks(scopes: string | readonly string[] | undefined): Tok
   return scopes === undefined ? [] : [requireScopes(scopes)];
 }
 
-/** Builds every guard from one adapter function turning a policy into that framework's route hook. */
-export function createGuards<H>(build: (policy: GatePolicy) => H): Guards<H> {
+const asList = (value: string | readonly string[] | undefined): readonly string[] =>
+  value === undefined ? [] : typeof value === 'string' ? [value] : [...value];
+
+/**
+ * Builds every guard from one adapter function turning a policy into that framework's route hook, and records
+ * what each demands in `registry` (the checks validate their arguments first, so only valid lists get there).
+ */
+export function createGuards<H>(build: (policy: GatePolicy) => H, registry: GuardRegistry): Guards<H> {
+  const guard = (policy: GatePolicy, requirement: Partial<GuardRequirement>): H =>
+    registry.add(build(policy), {
+      ...NO_REQUIREMENT,
+      ...requirement,
+      optional: policy.optional === true,
+      introspect: policy.introspect === true,
+    });
   return {
-    requireAuth: (scopes, ...checks) => build({ checks: [...scopeChecks(scopes), ...checks] }),
-    requireAnyScope: (scopes) => build({ checks: [requireAnyScope(scopes)] }),
-    requireRole: (roles) => build({ checks: [requireRealmRoles(roles)] }),
-    requireClientRole: (clientId, roles) => build({ checks: [requireClientRoles(clientId, roles)] }),
-    requireClaim: (predicate, description) => build({ checks: [requireClaim(predicate, description)] }),
-    optionalAuth: (...checks) => build({ checks, optional: true }),
-    requireActiveToken: (scopes, ...checks) => build({ checks: [...scopeChecks(scopes), ...checks], introspect: true }),
+    requireAuth: (scopes, ...checks) =>
+      guard({ checks: [...scopeChecks(scopes), ...checks] }, { scopes: asList(scopes), customChecks: checks.length }),
+    requireAnyScope: (scopes) => guard({ checks: [requireAnyScope(scopes)] }, { anyScopes: asList(scopes) }),
+    requireRole: (roles) => guard({ checks: [requireRealmRoles(roles)] }, { realmRoles: asList(roles) }),
+    requireClientRole: (clientId, roles) =>
+      guard({ checks: [requireClientRoles(clientId, roles)] }, { clientRoles: { [clientId]: asList(roles) } }),
+    requireClaim: (predicate, description) =>
+      guard({ checks: [requireClaim(predicate, description)] }, { customChecks: 1 }),
+    optionalAuth: (...checks) => guard({ checks, optional: true }, { customChecks: checks.length }),
+    requireActiveToken: (scopes, ...checks) =>
+      guard(
+        { checks: [...scopeChecks(scopes), ...checks], introspect: true },
+        { scopes: asList(scopes), customChecks: checks.length },
+      ),
+    requirementOf: (hook) => registry.requirementOf(hook),
+    requirements: () => registry.all(),
   };
 }
