@@ -6,8 +6,8 @@
  * demand.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { decodeJwt } from 'jose';
+import { listenOnLoopback } from './free-port.js';
 
 /** One introspection request as received. */
 export interface IntrospectionRecord {
@@ -80,7 +80,6 @@ export async function startIntrospectionServer(options: {
   const held: (() => void)[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let holding = false;
-  const sockets = new Set<Socket>();
 
   function answerFor(token: string): Record<string, unknown> {
     if (revoked.has(token)) return { active: false };
@@ -140,13 +139,9 @@ export async function startIntrospectionServer(options: {
     }
     res.writeHead(404).end();
   });
-  httpServer.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const listening = await listenOnLoopback(httpServer);
   const base = `/realms/${options.realm ?? 'myorg'}`;
-  const discoveryUrl = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}${base}`;
+  const discoveryUrl = `${listening.origin}${base}`;
   const endpoint = `${discoveryUrl}/protocol/openid-connect/token/introspect`;
 
   const server: IntrospectionServer = {
@@ -170,10 +165,7 @@ export async function startIntrospectionServer(options: {
       server.requests.length >= count
         ? Promise.resolve()
         : new Promise<void>((resolve) => waiters.push({ count, resolve })),
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    },
+    close: listening.close,
   };
   return server;
 }

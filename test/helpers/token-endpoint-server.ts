@@ -7,9 +7,9 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { jwtVerify, SignJWT } from 'jose';
 import type { JWTPayload } from 'jose';
+import { listenOnLoopback } from './free-port.js';
 
 /** A client registered at the provider. */
 export interface RegisteredClient {
@@ -102,8 +102,7 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
   const revoked = new Set<string>();
   const seenJti = new Set<string>();
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { origin, close } = await listenOnLoopback(server);
   const issuer = `${origin}/realms/test`;
   const tokenEndpoint = `${issuer}/protocol/openid-connect/token`;
   const revocationEndpoint = `${issuer}/protocol/openid-connect/revoke`;
@@ -282,11 +281,7 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
     revocationOverride: undefined,
     isRevoked: (t) => revoked.has(t),
     revoke: (t) => void revoked.add(t),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
   return provider;
 }
