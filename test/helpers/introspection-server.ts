@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { decodeJwt } from 'jose';
 import { listenOnLoopback } from './free-port.js';
+import { decodeBasic, readBody } from './form-request.js';
 
 /** One introspection request as received. */
 export interface IntrospectionRecord {
@@ -43,25 +44,6 @@ export interface IntrospectionServer {
   /** Resolves once `count` introspection requests have arrived. */
   arrived(count: number): Promise<void>;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** Decodes an RFC 6749 §2.3.1 Basic credential: base64 of form-encoded id ":" form-encoded secret. */
-function decodeBasic(header: string | undefined): { id: string; secret: string } | undefined {
-  const match = /^Basic (.+)$/i.exec(header ?? '');
-  if (match === null) return undefined;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-  return colon < 0 ? undefined : { id: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) };
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
