@@ -1,4 +1,5 @@
-// typescript-eslint "recommended" over the library, scripts and tests (style habit 29); formatting is Prettier's.
+// typescript-eslint "recommended" over the library, scripts and tests (the widely
+// shared rule set rather than a list of our own); formatting is Prettier's.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

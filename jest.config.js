@@ -13,8 +13,9 @@ const shared = {
 export default {
   // Integration tests talk to a real Keycloak; a hung test still ends.
   testTimeout: 60_000,
-  // `npm test` enforces coverage of the library (habit 27); code run only in child processes (the demo server,
-  // the Redis store behind it) is proved by the integration suite but not counted.
+  // `npm test` enforces coverage of the library (the threshold below: untested code fails the build); code run
+  // only in child processes (the demo server, the Redis store behind it) is proved by the integration suite but
+  // not counted.
   coverageProvider: 'v8',
   // The command line (src/cli/) is proved the same way: test/cli runs it as a process, as users do.
   collectCoverageFrom: ['<rootDir>/src/**/*.ts', '!<rootDir>/src/cli/**'],

@@ -16,10 +16,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createFakeKey, startFakeProvider, type FakeKey, type OutageMode } from '../src/testing/index.js';
 import { signHmac, signJson } from '../test/security/forge.js';
+import { freePort } from './keycloak/ports.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,16 +40,6 @@ const CYCLE_MS = 60_000; // each minute: rotate at 0 s, outage from 20 s to 35 s
 const OUTAGES: OutageMode[] = ['error', 'refuse', 'hang'];
 
 // ---- the provider and the server ------------------------------------------------------------------------
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 console.log('soak: building the demo server (npm run build:demo)');
 execFileSync('npm', ['run', 'build:demo', '--silent'], { stdio: 'inherit' });

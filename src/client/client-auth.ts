@@ -2,30 +2,14 @@
  * Client authentication at the token endpoint, as strategy values: each factory validates its input once and
  * returns a {@link ClientAuth} function that edits the request body and headers.
  */
-import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
+import { secretBasic, secretPost, signedAssertion, type ClientAuth } from '../shared/client-auth.js';
 import { assertNonEmptyString } from './options.js';
 import { signingAlgFor, toPrivateKeyObject } from './signing-alg.js';
 import type { PrivateKeyInput } from './signing-alg.js';
 
-/** What a client authentication strategy may need to know about the request it authenticates. */
-export interface ClientAuthContext {
-  /** The client's `client_id`. */
-  readonly clientId: string;
-  /** The provider's issuer identifier, when known. */
-  readonly issuer: string | undefined;
-  /** The token endpoint URL the request goes to. */
-  readonly tokenEndpoint: string;
-  /** The current time in milliseconds since the epoch, by the client's clock. */
-  readonly now: number;
-}
-
-/**
- * A client authentication strategy: adds the client's credentials to a token request's form body or headers.
- * Build one with {@link clientSecretBasic}, {@link clientSecretPost} or {@link privateKeyJwt}.
- */
-export type ClientAuth = (context: ClientAuthContext, body: URLSearchParams, headers: Headers) => void | Promise<void>;
+// The strategy type is shared with the guard's introspection, which accepts these strategies as they are.
+export type { ClientAuth, ClientAuthContext } from '../shared/client-auth.js';
 
 /** Options of {@link privateKeyJwt}. */
 export interface PrivateKeyJwtOptions {
@@ -43,11 +27,6 @@ const PRIVATE_KEY_JWT_OPTION_KEYS = {
   lifetimeSeconds: true,
 } as const satisfies OptionKeys<PrivateKeyJwtOptions>;
 
-/** RFC 6749 §2.3.1: the id and secret are form-encoded (application/x-www-form-urlencoded) before Basic. */
-function formEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
-}
-
 /**
  * `client_secret_basic` (the default of RFC 6749 §2.3.1 and of Keycloak's "Client secret"):
  * HTTP Basic with the form-encoded client id and secret.
@@ -57,10 +36,7 @@ function formEncode(value: string): string {
  */
 export function clientSecretBasic(secret: string): ClientAuth {
   assertNonEmptyString('secret', secret);
-  return (context, _body, headers) => {
-    const credentials = `${formEncode(context.clientId)}:${formEncode(secret)}`;
-    headers.set('authorization', `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`);
-  };
+  return secretBasic(secret);
 }
 
 /**
@@ -71,10 +47,7 @@ export function clientSecretBasic(secret: string): ClientAuth {
  */
 export function clientSecretPost(secret: string): ClientAuth {
   assertNonEmptyString('secret', secret);
-  return (context, body) => {
-    body.set('client_id', context.clientId);
-    body.set('client_secret', secret);
-  };
+  return secretPost(secret);
 }
 
 /**
@@ -99,19 +72,5 @@ export function privateKeyJwt(key: PrivateKeyInput, options: PrivateKeyJwtOption
   if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 600) {
     throw new TypeError('"lifetimeSeconds" must be an integer from 1 to 600');
   }
-  return async (context, body) => {
-    const iat = Math.floor(context.now / 1000);
-    const assertion = await new SignJWT({})
-      .setProtectedHeader(kid === undefined ? { alg } : { alg, kid })
-      .setIssuer(context.clientId)
-      .setSubject(context.clientId)
-      .setAudience(context.issuer ?? context.tokenEndpoint)
-      .setJti(randomUUID())
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + lifetime)
-      .sign(keyObject);
-    body.set('client_id', context.clientId);
-    body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-    body.set('client_assertion', assertion);
-  };
+  return signedAssertion({ key: keyObject, alg, kid, lifetimeSeconds: lifetime });
 }

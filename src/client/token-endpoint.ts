@@ -1,6 +1,7 @@
 /**
  * The client credentials grant (RFC 6749 §4.4): one request to the token endpoint.
  */
+import { authenticatedForm } from '../shared/client-auth.js';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import type { ClientConfiguration } from './configuration.js';
 import { sendToProvider } from './http.js';
@@ -38,27 +39,16 @@ export async function clientCredentialsGrant(
   const scopes = normalizeScopes(options.scopes);
   assertOptionalFunction('now', options.now);
   const requestedAt = (options.now ?? Date.now)();
-  const body = new URLSearchParams({ grant_type: 'client_credentials' });
-  if (scopes.length > 0) body.set('scope', scopes.join(' '));
-  const headers = new Headers({
-    accept: 'application/json',
-    'content-type': 'application/x-www-form-urlencoded',
-  });
-  await config.clientAuth(
-    {
-      clientId: config.clientId,
-      issuer: config.issuer,
-      tokenEndpoint: config.tokenEndpoint,
-      now: requestedAt,
-    },
-    body,
-    headers,
+  const { headers, body } = await authenticatedForm(
+    config.clientAuth,
+    { clientId: config.clientId, issuer: config.issuer, tokenEndpoint: config.tokenEndpoint, now: requestedAt },
+    { grant_type: 'client_credentials', scope: scopes.length > 0 ? scopes.join(' ') : undefined },
   );
   const answer = await sendToProvider({
     method: 'POST',
     url: config.tokenEndpoint,
-    headers: Object.fromEntries(headers),
-    body: body.toString(),
+    headers,
+    body,
     timeoutMs: config.timeoutMs,
   });
   return parseTokenResponse(answer, config.tokenEndpoint, scopes, requestedAt);

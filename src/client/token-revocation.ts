@@ -1,6 +1,7 @@
 /**
  * Token revocation (RFC 7009): one request to the revocation endpoint.
  */
+import { authenticatedForm } from '../shared/client-auth.js';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import type { ClientConfiguration } from './configuration.js';
 import { sendToProvider } from './http.js';
@@ -52,21 +53,12 @@ export async function revokeToken(
     throw new TypeError('"tokenTypeHint" must be a token type name such as "access_token" or "refresh_token"');
   }
   if (options.now !== undefined && typeof options.now !== 'function') throw new TypeError('"now" must be a function');
-  const body = new URLSearchParams({ token });
-  if (hint !== undefined) body.set('token_type_hint', hint);
-  const headers = new Headers({ accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' });
   const now = (options.now ?? Date.now)();
-  await config.clientAuth(
+  const { headers, body } = await authenticatedForm(
+    config.clientAuth,
     { clientId: config.clientId, issuer: config.issuer, tokenEndpoint: config.tokenEndpoint, now },
-    body,
-    headers,
+    { token, token_type_hint: hint },
   );
-  const answer = await sendToProvider({
-    method: 'POST',
-    url: endpoint,
-    headers: Object.fromEntries(headers),
-    body: body.toString(),
-    timeoutMs: config.timeoutMs,
-  });
+  const answer = await sendToProvider({ method: 'POST', url: endpoint, headers, body, timeoutMs: config.timeoutMs });
   if (answer.status !== 200) refuse(answer, endpoint, 'revocation endpoint');
 }

@@ -4,7 +4,8 @@
  */
 import { expect } from '@jest/globals';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type RequestListener } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import { listenOnLoopback } from './free-port.js';
 
 /** A server listening on 127.0.0.1 and a port of the system's choice. */
 export interface Served {
@@ -15,22 +16,8 @@ export interface Served {
 
 /** Serves a request listener (an Express 4 or 5 app) on 127.0.0.1:0. */
 export async function serve(app: RequestListener): Promise<Served> {
-  const server = createServer(app);
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const { port, origin, close } = await listenOnLoopback(createServer(app));
+  return { url: origin, port, close };
 }
 
 /** An answer, with its body parsed as JSON when it is JSON. */

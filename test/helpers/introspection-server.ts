@@ -6,8 +6,9 @@
  * demand.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { decodeJwt } from 'jose';
+import { listenOnLoopback } from './free-port.js';
+import { decodeBasic, readBody } from './form-request.js';
 
 /** One introspection request as received. */
 export interface IntrospectionRecord {
@@ -45,25 +46,6 @@ export interface IntrospectionServer {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** Decodes an RFC 6749 §2.3.1 Basic credential: base64 of form-encoded id ":" form-encoded secret. */
-function decodeBasic(header: string | undefined): { id: string; secret: string } | undefined {
-  const match = /^Basic (.+)$/i.exec(header ?? '');
-  if (match === null) return undefined;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-  return colon < 0 ? undefined : { id: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) };
-}
-
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
@@ -80,7 +62,6 @@ export async function startIntrospectionServer(options: {
   const held: (() => void)[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let holding = false;
-  const sockets = new Set<Socket>();
 
   function answerFor(token: string): Record<string, unknown> {
     if (revoked.has(token)) return { active: false };
@@ -140,13 +121,9 @@ export async function startIntrospectionServer(options: {
     }
     res.writeHead(404).end();
   });
-  httpServer.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const listening = await listenOnLoopback(httpServer);
   const base = `/realms/${options.realm ?? 'myorg'}`;
-  const discoveryUrl = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}${base}`;
+  const discoveryUrl = `${listening.origin}${base}`;
   const endpoint = `${discoveryUrl}/protocol/openid-connect/token/introspect`;
 
   const server: IntrospectionServer = {
@@ -170,10 +147,7 @@ export async function startIntrospectionServer(options: {
       server.requests.length >= count
         ? Promise.resolve()
         : new Promise<void>((resolve) => waiters.push({ count, resolve })),
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    },
+    close: listening.close,
   };
   return server;
 }

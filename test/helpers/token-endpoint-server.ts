@@ -7,9 +7,10 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { jwtVerify, SignJWT } from 'jose';
 import type { JWTPayload } from 'jose';
+import { listenOnLoopback } from './free-port.js';
+import { decodeBasic, readBody } from './form-request.js';
 
 /** A client registered at the provider. */
 export interface RegisteredClient {
@@ -70,29 +71,9 @@ export interface TestProvider {
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const INVALID_CLIENT = { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' };
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
-}
-
-/** Decodes an RFC 6749 §2.3.1 Basic credential: base64 of form-encoded id ":" form-encoded secret. */
-function decodeBasic(header: string): { id: string; secret: string } | undefined {
-  const match = /^Basic (.+)$/i.exec(header);
-  if (match === null) return undefined;
-  const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-  return { id: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) };
 }
 
 /** Starts the provider and API on 127.0.0.1:0. */
@@ -102,8 +83,7 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
   const revoked = new Set<string>();
   const seenJti = new Set<string>();
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { origin, close } = await listenOnLoopback(server);
   const issuer = `${origin}/realms/test`;
   const tokenEndpoint = `${issuer}/protocol/openid-connect/token`;
   const revocationEndpoint = `${issuer}/protocol/openid-connect/revoke`;
@@ -282,11 +262,7 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
     revocationOverride: undefined,
     isRevoked: (t) => revoked.has(t),
     revoke: (t) => void revoked.add(t),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
   return provider;
 }

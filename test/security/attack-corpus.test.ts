@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 import { createDemoApp } from '../../src/demo/app.js';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/index.js';
 import { demoSettings, startDemo } from '../helpers/demo.js';
+import { listenOnLoopback } from '../helpers/free-port.js';
 import {
   bearer,
   expectChallenge,
@@ -376,7 +376,7 @@ describe('oversized requests and tokens', () => {
 
   test('a token over maxTokenLength (16384) is refused unread even where the server allows larger headers', async () => {
     const server = createServer({ maxHeaderSize: 64 * 1024 }, await createDemoApp(demoSettings(idp)));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const listening = await listenOnLoopback(server);
     try {
       const token = signJson(
         ctx.rsa,
@@ -384,13 +384,12 @@ describe('oversized requests and tokens', () => {
         claimsFor(idp.issuer, nowSeconds(), { padding: 'p'.repeat(13_000) }),
       );
       expect(token.length).toBeGreaterThan(16_384);
-      const response = await send(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/private`, {
+      const response = await send(`${listening.origin}/api/private`, {
         headers: bearer(token),
       });
       expectChallenge(response, 401, 'invalid_token', 'token is longer than 16384 characters');
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     }
   });
 

@@ -5,8 +5,8 @@
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import type { JWK } from 'jose';
+import { listenOnLoopback } from '../helpers/free-port.js';
 
 /**
  * A self-signed certificate (CN=attacker.invalid, RSA 2048) and its key, made once with
@@ -128,7 +128,6 @@ export interface AttackerServer {
 /** Serves the attacker's JWKS (any path ending in `.json`) and certificate (any other path) on 127.0.0.1:0. */
 export async function startAttackerServer(keys: AttackerKeys): Promise<AttackerServer> {
   const received: string[] = [];
-  const sockets = new Set<Socket>();
   const server = createServer((req: IncomingMessage, res) => {
     received.push(`${req.method} ${req.url}`);
     if ((req.url ?? '').endsWith('.json')) {
@@ -139,17 +138,6 @@ export async function startAttackerServer(keys: AttackerKeys): Promise<AttackerS
       res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(ATTACKER_CERTIFICATE_PEM);
     }
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const { origin, close } = await listenOnLoopback(server);
+  return { url: origin, received, close };
 }

@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import type { JWK } from 'jose';
+import { listenOnLoopback } from '../helpers/free-port.js';
 
 /** How the JWKS endpoint answers. */
 export type JwksFault =
@@ -64,7 +64,6 @@ function stream(res: ServerResponse, total: number, sent: { jwks: number }, aban
 
 /** Starts a provider for realm `faulty` on 127.0.0.1:0, serving `keys` until told otherwise. */
 export async function startFaultyProvider(keys: JWK[]): Promise<FaultyProvider> {
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, run: () => void) => {
     const timer = setTimeout(() => {
@@ -121,13 +120,9 @@ export async function startFaultyProvider(keys: JWK[]): Promise<FaultyProvider> 
         return void res.writeHead(200, { 'content-type': fault.contentType ?? 'application/json' }).end(fault.body);
     }
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listening = await listenOnLoopback(server);
   const provider: FaultyProvider = {
-    issuer: `http://127.0.0.1:${(server.address() as AddressInfo).port}${base}`,
+    issuer: `${listening.origin}${base}`,
     keys,
     fault: { kind: 'ok' },
     discovery: {},
@@ -136,8 +131,7 @@ export async function startFaultyProvider(keys: JWK[]): Promise<FaultyProvider> 
     abandoned: { jwks: 0 },
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
   };
   return provider;

@@ -1,4 +1,5 @@
-import { introspectionSecretBasic, type IntrospectionClientAuth } from './client-auth.js';
+import type { IntrospectionClientAuth } from './client-auth.js';
+import { secretBasic } from '../../shared/client-auth.js';
 import { refuseUnknownKeys, type OptionKeys } from '../../shared/option-keys.js';
 import { checkUrl } from '../../shared/url-policy.js';
 import { assertPositive, type ResolvedIssuer, type ResolvedOptions } from '../options.js';
@@ -138,7 +139,8 @@ export function resolveIntrospection(
   return Object.freeze({
     issuer: chooseIssuer(merged.issuer, resolved.issuers),
     clientId: merged.clientId,
-    clientAuth: merged.clientAuth ?? introspectionSecretBasic(merged.clientId, merged.clientSecret!),
+    // RFC 7662 §2.1 leaves the method to the server; Keycloak's "Client secret" takes HTTP Basic.
+    clientAuth: merged.clientAuth ?? secretBasic(merged.clientSecret!),
     endpoint: merged.endpoint,
     everyRoute: merged.everyRoute,
     acceptOpaqueTokens: merged.acceptOpaqueTokens,

@@ -1,4 +1,5 @@
 import { FetchFailedError, fetchJsonObject, type FetchLimits } from '../http/fetch-json.js';
+import { authenticatedForm, type AuthenticatedForm } from '../../shared/client-auth.js';
 import type { ResolvedIntrospection } from './options.js';
 
 /** The provider's verdict on one token (RFC 7662 §2.2). */
@@ -22,21 +23,17 @@ export async function requestIntrospection(
   limits: FetchLimits,
   now: number,
 ): Promise<IntrospectionAnswer> {
-  const body = new URLSearchParams({ token, token_type_hint: 'access_token' });
-  const headers = new Headers();
+  let form: AuthenticatedForm;
   try {
-    await config.clientAuth(
+    form = await authenticatedForm(
+      config.clientAuth,
       { clientId: config.clientId, issuer: config.issuer.issuer, tokenEndpoint: endpoint, now },
-      body,
-      headers,
+      { token, token_type_hint: 'access_token' },
     );
   } catch (error) {
     throw new FetchFailedError('the introspection request could not be authenticated', { cause: error });
   }
-  const answer = await fetchJsonObject(endpoint, limits, {
-    headers: Object.fromEntries(headers),
-    body: body.toString(),
-  });
+  const answer = await fetchJsonObject(endpoint, limits, form);
   const { active, ...claims } = answer;
   if (typeof active !== 'boolean') throw new FetchFailedError(`${endpoint} answered without a boolean "active"`);
   return Object.freeze({ active, claims: Object.freeze(claims) });

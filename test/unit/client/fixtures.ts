@@ -2,8 +2,6 @@
  * Shared setup for the client's unit tests: a provider on 127.0.0.1 with the clients the tests use.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { clientSecretBasic } from '../../../src/client/client-auth.js';
 import type { ClientAuth } from '../../../src/client/client-auth.js';
 import { createConfiguration } from '../../../src/client/configuration.js';
@@ -46,10 +44,4 @@ export function configFor(
 }
 
 /** A port on 127.0.0.1 where nothing listens. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort as closedPort } from '../../helpers/free-port.js';

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import { generateKeyPairSync } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { exportJWK } from 'jose';
 import {
   clientCredentialsGrant,
@@ -18,6 +18,7 @@ import {
 } from '../../../src/client/index.js';
 import { createAuth } from '../../../src/index.js';
 import { startFakeProvider, type FakeProvider } from '../../../src/testing/index.js';
+import { listenOnLoopback } from '../../helpers/free-port.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -187,16 +188,15 @@ describe("the fake provider's token endpoint", () => {
     app.get('/reports', auth().requireAuth('reports:read'), (req, res) => {
       res.json({ client: req.auth?.clientId });
     });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
+    const listening = await listenOnLoopback(createServer(app));
     try {
       const source = createTokenSource(await config('reports', clientSecretBasic('reports secret')), {
         scopes: ['reports:read'],
       });
-      const api = createBearerAxios(source, { baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      const api = createBearerAxios(source, { baseURL: listening.origin });
       await expect(api.get('/reports')).resolves.toMatchObject({ status: 200, data: { client: 'reports' } });
     } finally {
-      server.close();
+      await listening.close();
     }
   });
 });

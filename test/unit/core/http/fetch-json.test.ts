@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { FetchFailedError, fetchJsonObject, type FetchLimits } from '../../../../src/core/http/fetch-json.js';
+import { freePort, listenOnLoopback, type Listening } from '../../../helpers/free-port.js';
 
 let server: Server;
 let base: string;
-const sockets = new Set<Socket>();
+let listening: Listening;
 const NOT_LOOPBACK =
   'must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set';
 const LIMITS: FetchLimits = { timeout: 200, maxResponseBytes: 1024, fetch: globalThis.fetch, allowInsecureHttp: false };
@@ -57,17 +57,12 @@ beforeAll(async () => {
         res.writeHead(404).end();
     }
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenOnLoopback(server);
+  base = listening.origin;
 });
 
 afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await listening.close();
 });
 
 async function failure(path: string, limits: FetchLimits = LIMITS): Promise<FetchFailedError> {
@@ -173,10 +168,7 @@ describe('fetchJsonObject', () => {
   });
 
   test('fails on a refused connection', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/x`;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const url = `http://127.0.0.1:${await freePort()}/x`;
     let error: unknown;
     try {
       await fetchJsonObject(url, LIMITS);

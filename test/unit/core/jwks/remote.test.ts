@@ -9,7 +9,7 @@ import type { KeySetOptions, ResolvedIssuer } from '../../../../src/core/options
 import { createFakeKey, startFakeProvider, type FakeKey, type FakeProvider } from '../../../../src/testing/index.js';
 import { claimsFor, signWithKey } from '../../../helpers/tokens.js';
 import { waitFor } from '../../../helpers/wait.js';
-import { freePort } from '../../../helpers/free-port.js';
+import { freePort, listenOnLoopback } from '../../../helpers/free-port.js';
 import { EXPONENT_ONE_JWK, OFF_CURVE_JWK, ROCA_JWK, RSA_1024_JWK } from '../../../security/wycheproof-vectors.js';
 
 const KEYS: Required<KeySetOptions> = { maxAge: 600_000, cooldown: 10_000, timeout: 1_000, maxResponseBytes: 65_536 };
@@ -283,14 +283,14 @@ describe('RemoteKeySet', () => {
     const late = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.jwk] }));
     });
-    await new Promise<void>((resolve) => late.listen(port, '127.0.0.1', resolve));
+    const listening = await listenOnLoopback(late, port);
     try {
       await expectUnavailable(ks.getKeys(headerOf(key)), 1); // the wait is not over
       clock = start + 1_000;
       await expect(ks.getKeys(headerOf(key))).resolves.toHaveLength(1);
       expect(ks.status()).toMatchObject({ state: 'fresh', lastError: undefined });
     } finally {
-      await new Promise<void>((resolve) => late.close(() => resolve()));
+      await listening.close();
     }
   });
 
