@@ -22,6 +22,8 @@ export interface ProviderAnswer {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  /** The `DPoP-Nonce` header (RFC 9449 §8), when the provider sent one. */
+  readonly dpopNonce?: string | undefined;
 }
 
 /** The body as text, refused once it exceeds {@link MAX_RESPONSE_BYTES}. */
@@ -61,7 +63,8 @@ export async function sendToProvider(request: ProviderRequest): Promise<Provider
       signal: AbortSignal.timeout(request.timeoutMs),
     });
     const body = await readCapped(response, request.url);
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body };
+    const dpopNonce = response.headers.get('dpop-nonce') ?? undefined;
+    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body, dpopNonce };
   } catch (error) {
     return translate(error, request);
   }

@@ -25,6 +25,8 @@ export type { ClientAuth, ClientAuthContext, PrivateKeyJwtOptions } from './clie
 export { createConfiguration } from './configuration.js';
 export type { ClientConfiguration, ClientSettings, ConfigurationOptions } from './configuration.js';
 export { discovery } from './discovery.js';
+export { createDpopKey } from './dpop.js';
+export type { DpopKey, DpopKeyOptions, DpopProofRequest } from './dpop.js';
 export type { DiscoveryOptions } from './discovery.js';
 export { ClientError, OAuthError, ProviderUnreachableError, TimeoutError, UnexpectedResponseError } from './errors.js';
 export type { ClientErrorCode } from './errors.js';
