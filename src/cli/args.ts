@@ -37,10 +37,11 @@ export type TokenInput =
 export type Command =
   | { readonly name: 'help'; readonly topic: 'main' | 'token' | 'call' | 'revoke'; readonly json: boolean }
   | { readonly name: 'version'; readonly json: boolean }
-  | { readonly name: 'token'; readonly common: CommonArgs; readonly decode: boolean }
+  | { readonly name: 'token'; readonly common: CommonArgs; readonly decode: boolean; readonly dpop: boolean }
   | {
       readonly name: 'call';
       readonly common: CommonArgs;
+      readonly dpop: boolean;
       readonly url: string;
       readonly method: string;
       readonly data: string | undefined;
@@ -69,6 +70,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
   decode: { type: 'boolean', default: false },
+  dpop: { type: 'boolean', default: false },
   method: { type: 'string', short: 'X', default: 'GET' },
   data: { type: 'string', short: 'd' },
   header: { type: 'string', short: 'H', multiple: true, default: [] },
@@ -134,6 +136,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (!COMMANDS.has(given as CommandName)) throw new UsageError(`unknown command "${given}"`);
   const name = given as CommandName;
   if (values.help) return { name: 'help', topic: name, json: values.json };
+  if (values.dpop && name === 'revoke') throw new UsageError('"--dpop" is an option of "token" and "call" only');
   for (const token of tokens) {
     const command = token.kind === 'option' ? ONLY_FOR[token.name] : undefined;
     if (command !== undefined && command !== name) {
@@ -162,7 +165,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   };
   if (name === 'token') {
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-    return { name, common, decode: values.decode };
+    return { name, common, decode: values.decode, dpop: values.dpop };
   }
   if (name === 'revoke') {
     return {
@@ -178,6 +181,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     name,
     common,
     url: rest[0] as string,
+    dpop: values.dpop,
     method: values.method.toUpperCase(),
     data: values.data,
     headers: values.header.map(parseHeader),

@@ -43,7 +43,7 @@ export async function runCall(command: CallCommand, io: Io): Promise<string> {
   }
   const config = await configure(common, io);
   const api = createBearerAxios(
-    createTokenSource(config, { scopes: common.scopes }),
+    createTokenSource(config, { scopes: common.scopes, dpop: command.dpop }),
     {
       timeout: common.timeoutMs,
       maxRedirects: 0,

@@ -50,6 +50,8 @@ Prints an access token obtained with the client credentials grant.
 
 Options:
   --decode                    print the token's JOSE header and claims as JSON instead (not verified)
+  --dpop                      ask for a DPoP-bound token (RFC 9449) with a fresh key that lives only in this
+                              process: the token shows its binding (cnf.jkt) but cannot be used elsewhere
 
 ${PROVIDER_OPTIONS}
 
@@ -64,6 +66,9 @@ Options:
   -X, --method <method>       HTTP method (default GET)
   -d, --data <body>           request body; sent as application/json when it parses as JSON, else text/plain
   -H, --header <'Name: value'> extra request header; repeatable
+  --dpop                      get a DPoP-bound token (RFC 9449) for a fresh key and send it as
+                              "Authorization: DPoP <token>" with a proof of that key; a 401 use_dpop_nonce
+                              is retried once with the API's DPoP-Nonce
 
 ${PROVIDER_OPTIONS}
 
