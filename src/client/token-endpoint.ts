@@ -74,6 +74,7 @@ export async function clientCredentialsGrant(
       headers: Object.fromEntries(headers),
       body: body.toString(),
       timeoutMs: config.timeoutMs,
+      transport: config.transport,
     });
   };
   let answer = await send(undefined);

@@ -67,6 +67,7 @@ export async function revokeToken(
     headers: Object.fromEntries(headers),
     body: body.toString(),
     timeoutMs: config.timeoutMs,
+    transport: config.transport,
   });
   if (answer.status !== 200) refuse(answer, endpoint, 'revocation endpoint');
 }
