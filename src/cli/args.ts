@@ -10,8 +10,8 @@ export const DEFAULT_ISSUER = 'http://localhost:8080/realms/myorg';
 export const DEFAULT_CLIENT_ID = 'test_api_client';
 export const DEFAULT_SCOPE = 'test_api_access';
 
-const AUTH_METHODS = new Set(['basic', 'post', 'private_key_jwt'] as const);
-export type AuthMethod = 'basic' | 'post' | 'private_key_jwt';
+const AUTH_METHODS = new Set(['basic', 'post', 'private_key_jwt', 'tls_client_auth'] as const);
+export type AuthMethod = 'basic' | 'post' | 'private_key_jwt' | 'tls_client_auth';
 
 /** Options every command takes. */
 export interface CommonArgs {
@@ -23,6 +23,10 @@ export interface CommonArgs {
   readonly clientSecretFile: string | undefined;
   readonly privateKeyFile: string | undefined;
   readonly kid: string | undefined;
+  /** PEM files of the client's TLS certificate, its key and the CAs to trust (mTLS). */
+  readonly certFile: string | undefined;
+  readonly keyFile: string | undefined;
+  readonly caFile: string | undefined;
   readonly timeoutMs: number;
   readonly allowInsecureHttp: boolean;
   readonly json: boolean;
@@ -64,6 +68,9 @@ const OPTIONS = {
   'client-secret-file': { type: 'string' },
   'private-key-file': { type: 'string' },
   kid: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  ca: { type: 'string' },
   timeout: { type: 'string', default: '10000' },
   'allow-insecure-http': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
@@ -143,9 +150,17 @@ export function parseCommandLine(argv: readonly string[]): Command {
       throw new UsageError(`"--${token.kind === 'option' ? token.name : ''}" is an option of "${command}" only`);
     }
   }
-  const authMethod = values['auth-method'];
+  // A certificate authenticates the client unless another method is asked for explicitly.
+  const methodGiven = tokens.some((t) => t.kind === 'option' && t.name === 'auth-method');
+  const authMethod = !methodGiven && values.cert !== undefined ? 'tls_client_auth' : values['auth-method'];
   if (!AUTH_METHODS.has(authMethod as AuthMethod)) {
-    throw new UsageError('"--auth-method" must be basic, post or private_key_jwt');
+    throw new UsageError('"--auth-method" must be basic, post, private_key_jwt or tls_client_auth');
+  }
+  if ((values.cert === undefined) !== (values.key === undefined)) {
+    throw new UsageError('"--cert" and "--key" go together');
+  }
+  if (authMethod === 'tls_client_auth' && values.cert === undefined) {
+    throw new UsageError('"--auth-method tls_client_auth" needs "--cert" and "--key"');
   }
   const timeoutMs = Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
@@ -159,6 +174,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
     clientSecretFile: values['client-secret-file'],
     privateKeyFile: values['private-key-file'],
     kid: values.kid,
+    certFile: values.cert,
+    keyFile: values.key,
+    caFile: values.ca,
     timeoutMs,
     allowInsecureHttp: values['allow-insecure-http'],
     json: values.json,

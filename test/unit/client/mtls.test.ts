@@ -1,11 +1,7 @@
 // Mutual TLS (RFC 8705) against a real HTTPS token endpoint and API on 127.0.0.1 that ask for a client
 // certificate: the client authenticates with its certificate alone and calls the API over the same one.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { createServer, Agent as HttpsAgent } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
-import type { AddressInfo } from 'node:net';
-import { createHash } from 'node:crypto';
+import { Agent as HttpsAgent } from 'node:https';
 import axios from 'axios';
 import {
   clientCredentialsGrant,
@@ -17,68 +13,23 @@ import {
   type ClientCertificate,
   type ClientConfiguration,
 } from '../../../src/client/index.js';
+import { startMtlsServer, type MtlsServer, type SeenRequest } from '../../helpers/mtls-server.js';
 import { makeTestCertificates, type TestCertificates } from '../../helpers/test-certificates.js';
-
-interface Seen {
-  readonly path: string;
-  readonly thumbprint: string | undefined;
-  readonly authorization: string | undefined;
-  readonly body: string;
-}
 
 describe('mTLS client authentication and certificate-bound calls', () => {
   let certs: TestCertificates;
+  let mtls: MtlsServer;
   let origin: string;
-  const seen: Seen[] = [];
-  let server: ReturnType<typeof createServer>;
+  let seen: SeenRequest[];
 
   beforeAll(async () => {
     certs = makeTestCertificates();
-    server = createServer({
-      cert: certs.server.cert,
-      key: certs.server.key,
-      ca: certs.ca.cert,
-      requestCert: true,
-      rejectUnauthorized: false, // answered per request below, so a missing certificate gets an OAuth error
-    });
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', (): void => {
-        const socket = req.socket as TLSSocket;
-        const peer = socket.authorized ? socket.getPeerCertificate() : undefined;
-        const thumbprint = peer?.raw ? createHash('sha256').update(peer.raw).digest('base64url') : undefined;
-        const path = new URL(req.url ?? '/', origin).pathname;
-        seen.push({ path, thumbprint, authorization: req.headers.authorization, body });
-        res.setHeader('content-type', 'application/json');
-        if (path === '/.well-known/openid-configuration') {
-          res.end(
-            JSON.stringify({
-              issuer: origin,
-              token_endpoint: `${origin}/token`,
-              revocation_endpoint: `${origin}/revoke`,
-            }),
-          );
-          return;
-        }
-        if (thumbprint === undefined) {
-          res.statusCode = 401;
-          res.end(JSON.stringify({ error: 'invalid_client', error_description: 'no client certificate' }));
-          return;
-        }
-        if (path === '/revoke') {
-          res.end();
-          return;
-        }
-        res.end(JSON.stringify({ access_token: `bound-to.${thumbprint}.x`, token_type: 'Bearer', expires_in: 60 }));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    mtls = await startMtlsServer(certs);
+    origin = mtls.origin;
+    seen = mtls.seen;
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await mtls.close();
     certs.remove();
   });
 
