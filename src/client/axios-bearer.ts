@@ -101,7 +101,8 @@ export function attachBearerToken(
   const retry = (config: TrackedConfig | undefined, response: AxiosResponse | undefined) => {
     remember(config, response);
     if (config === undefined || config[RETRIED] === true) return undefined;
-    if (demandedNonce(response) === undefined) {
+    // A nonce is worth a retry only to a request that carried a proof: the retry's proof then includes it.
+    if (demandedNonce(response) === undefined || !config.headers.has('dpop')) {
       if (!isInvalidToken(response)) return undefined;
       const token = usedToken(config);
       if (token !== undefined) source.invalidate(token);

@@ -246,6 +246,16 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
     const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
     if (bearer === undefined)
       return send(res, 401, { error: 'invalid_request' }, { 'www-authenticate': 'Bearer realm="test"' });
+    if (path === '/api/rotating-nonce')
+      return send(
+        res,
+        401,
+        { error: 'use_dpop_nonce' },
+        {
+          'www-authenticate': 'DPoP error="use_dpop_nonce"',
+          'dpop-nonce': randomUUID(),
+        },
+      );
     if (path === '/api/plain-401')
       return send(res, 401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer realm="test"' });
     if (path === '/api/always-invalid' || !issued.has(bearer) || revoked.has(bearer)) {

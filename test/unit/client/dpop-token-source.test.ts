@@ -172,6 +172,13 @@ describe('DPoP requests through axios', () => {
     expect(provider.apiRequests).toHaveLength(2);
   });
 
+  test('a Bearer request is not retried on use_dpop_nonce: its retry could carry no nonce', async () => {
+    const api = createBearerAxios(createTokenSource(configFor(provider)), { baseURL: provider.origin });
+    const refused = await api.get('/api/rotating-nonce').catch((e: unknown) => (isAxiosError(e) ? e.response : e));
+    expect(refused).toMatchObject({ status: 401 });
+    expect(provider.apiRequests).toHaveLength(1);
+  });
+
   test('a DPoP token whose key the source does not have is refused before sending', async () => {
     const bound = createTokenSource(configFor(provider), { dpop: true });
     const keyless = { getToken: () => bound.getToken(), invalidate: () => undefined };
