@@ -10,8 +10,8 @@ export const DEFAULT_ISSUER = 'http://localhost:8080/realms/myorg';
 export const DEFAULT_CLIENT_ID = 'test_api_client';
 export const DEFAULT_SCOPE = 'test_api_access';
 
-const AUTH_METHODS = new Set(['basic', 'post', 'private_key_jwt'] as const);
-export type AuthMethod = 'basic' | 'post' | 'private_key_jwt';
+const AUTH_METHODS = new Set(['basic', 'post', 'private_key_jwt', 'tls_client_auth'] as const);
+export type AuthMethod = 'basic' | 'post' | 'private_key_jwt' | 'tls_client_auth';
 
 /** Options every command takes. */
 export interface CommonArgs {
@@ -23,6 +23,10 @@ export interface CommonArgs {
   readonly clientSecretFile: string | undefined;
   readonly privateKeyFile: string | undefined;
   readonly kid: string | undefined;
+  /** PEM files of the client's TLS certificate, its key and the CAs to trust (mTLS). */
+  readonly certFile: string | undefined;
+  readonly keyFile: string | undefined;
+  readonly caFile: string | undefined;
   readonly timeoutMs: number;
   readonly allowInsecureHttp: boolean;
   readonly json: boolean;
@@ -37,10 +41,11 @@ export type TokenInput =
 export type Command =
   | { readonly name: 'help'; readonly topic: 'main' | 'token' | 'call' | 'revoke'; readonly json: boolean }
   | { readonly name: 'version'; readonly json: boolean }
-  | { readonly name: 'token'; readonly common: CommonArgs; readonly decode: boolean }
+  | { readonly name: 'token'; readonly common: CommonArgs; readonly decode: boolean; readonly dpop: boolean }
   | {
       readonly name: 'call';
       readonly common: CommonArgs;
+      readonly dpop: boolean;
       readonly url: string;
       readonly method: string;
       readonly data: string | undefined;
@@ -63,12 +68,16 @@ const OPTIONS = {
   'client-secret-file': { type: 'string' },
   'private-key-file': { type: 'string' },
   kid: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  ca: { type: 'string' },
   timeout: { type: 'string', default: '10000' },
   'allow-insecure-http': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
   decode: { type: 'boolean', default: false },
+  dpop: { type: 'boolean', default: false },
   method: { type: 'string', short: 'X', default: 'GET' },
   data: { type: 'string', short: 'd' },
   header: { type: 'string', short: 'H', multiple: true, default: [] },
@@ -134,15 +143,24 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (!COMMANDS.has(given as CommandName)) throw new UsageError(`unknown command "${given}"`);
   const name = given as CommandName;
   if (values.help) return { name: 'help', topic: name, json: values.json };
+  if (values.dpop && name === 'revoke') throw new UsageError('"--dpop" is an option of "token" and "call" only');
   for (const token of tokens) {
     const command = token.kind === 'option' ? ONLY_FOR[token.name] : undefined;
     if (command !== undefined && command !== name) {
       throw new UsageError(`"--${token.kind === 'option' ? token.name : ''}" is an option of "${command}" only`);
     }
   }
-  const authMethod = values['auth-method'];
+  // A certificate authenticates the client unless another method is asked for explicitly.
+  const methodGiven = tokens.some((t) => t.kind === 'option' && t.name === 'auth-method');
+  const authMethod = !methodGiven && values.cert !== undefined ? 'tls_client_auth' : values['auth-method'];
   if (!AUTH_METHODS.has(authMethod as AuthMethod)) {
-    throw new UsageError('"--auth-method" must be basic, post or private_key_jwt');
+    throw new UsageError('"--auth-method" must be basic, post, private_key_jwt or tls_client_auth');
+  }
+  if ((values.cert === undefined) !== (values.key === undefined)) {
+    throw new UsageError('"--cert" and "--key" go together');
+  }
+  if (authMethod === 'tls_client_auth' && values.cert === undefined) {
+    throw new UsageError('"--auth-method tls_client_auth" needs "--cert" and "--key"');
   }
   const timeoutMs = Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
@@ -156,13 +174,16 @@ export function parseCommandLine(argv: readonly string[]): Command {
     clientSecretFile: values['client-secret-file'],
     privateKeyFile: values['private-key-file'],
     kid: values.kid,
+    certFile: values.cert,
+    keyFile: values.key,
+    caFile: values.ca,
     timeoutMs,
     allowInsecureHttp: values['allow-insecure-http'],
     json: values.json,
   };
   if (name === 'token') {
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-    return { name, common, decode: values.decode };
+    return { name, common, decode: values.decode, dpop: values.dpop };
   }
   if (name === 'revoke') {
     return {
@@ -178,6 +199,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     name,
     common,
     url: rest[0] as string,
+    dpop: values.dpop,
     method: values.method.toUpperCase(),
     data: values.data,
     headers: values.header.map(parseHeader),

@@ -1,10 +1,12 @@
 /**
  * `call <url>`: calls a protected URL with a token and prints the status and body.
  */
+import { Agent as HttpsAgent } from 'node:https';
 import { ClientError, createBearerAxios, createTokenSource } from '../client/index.js';
 import { urlProblem } from '../shared/url-policy.js';
 import type { Command } from './args.js';
 import { configure } from './configure.js';
+import { certificateFor } from './credentials.js';
 import type { Io } from './credentials.js';
 import { EXIT, ExitError, UsageError } from './exit-codes.js';
 import { bodyValue, formatBody, formatJson } from './output.js';
@@ -42,8 +44,11 @@ export async function runCall(command: CallCommand, io: Io): Promise<string> {
     headers['content-type'] = contentTypeFor(command.data);
   }
   const config = await configure(common, io);
+  // The API is called over the certificate the token may be bound to (RFC 8705 §3).
+  const certificate = await certificateFor(common);
+  const httpsAgent = certificate === undefined ? undefined : new HttpsAgent({ ...certificate, keepAlive: false });
   const api = createBearerAxios(
-    createTokenSource(config, { scopes: common.scopes }),
+    createTokenSource(config, { scopes: common.scopes, dpop: command.dpop }),
     {
       timeout: common.timeoutMs,
       maxRedirects: 0,
@@ -51,6 +56,7 @@ export async function runCall(command: CallCommand, io: Io): Promise<string> {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       transitional: { clarifyTimeoutError: true },
+      ...(httpsAgent === undefined ? {} : { httpsAgent }),
     },
     { allowInsecureHttp: common.allowInsecureHttp },
   );

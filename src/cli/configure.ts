@@ -4,7 +4,7 @@
 import { createConfiguration, discovery } from '../client/index.js';
 import type { ClientConfiguration } from '../client/index.js';
 import type { CommonArgs } from './args.js';
-import { clientAuthFor } from './credentials.js';
+import { certificateFor, clientAuthFor } from './credentials.js';
 import type { Io } from './credentials.js';
 
 /**
@@ -13,7 +13,9 @@ import type { Io } from './credentials.js';
  * `revocationEndpoint` (`revoke --revocation-endpoint`) replaces the discovered one.
  */
 export async function configure(args: CommonArgs, io: Io, revocationEndpoint?: string): Promise<ClientConfiguration> {
+  const clientCertificate = await certificateFor(args);
   const settings = {
+    ...(clientCertificate === undefined ? {} : { clientCertificate }),
     clientId: args.clientId,
     clientAuth: await clientAuthFor(args, io),
     timeoutMs: args.timeoutMs,

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createPrivateKey } from 'node:crypto';
-import { clientSecretBasic, clientSecretPost, privateKeyJwt } from '../client/index.js';
-import type { ClientAuth } from '../client/index.js';
+import { clientSecretBasic, clientSecretPost, privateKeyJwt, tlsClientAuth } from '../client/index.js';
+import type { ClientAuth, ClientCertificate } from '../client/index.js';
 import { isLoopbackHost } from '../shared/url-policy.js';
 import type { CommonArgs } from './args.js';
 import { DEFAULT_CLIENT_ID } from './args.js';
@@ -116,5 +116,18 @@ export async function clientAuthFor(args: CommonArgs, io: Io): Promise<ClientAut
       return clientSecretPost(await secretFor(args, io));
     case 'private_key_jwt':
       return keyFor(args);
+    case 'tls_client_auth':
+      return tlsClientAuth();
   }
+}
+
+/** The TLS client certificate of `--cert`, `--key` and `--ca`, when given (mTLS, RFC 8705). */
+export async function certificateFor(
+  args: CommonArgs,
+): Promise<(ClientCertificate & { cert: string; key: string; ca?: string }) | undefined> {
+  if (args.certFile === undefined || args.keyFile === undefined) return undefined;
+  const cert = await readOptionFile('--cert', args.certFile);
+  const key = await readOptionFile('--key', args.keyFile);
+  const ca = args.caFile === undefined ? undefined : await readOptionFile('--ca', args.caFile);
+  return ca === undefined ? { cert, key } : { cert, key, ca };
 }

@@ -13,11 +13,15 @@ const PROVIDER_OPTIONS = `Provider and client options (every command):
   --client-id <id>            client id (default ${DEFAULT_CLIENT_ID})
   --scope <scope>             scope to ask for; repeat it or separate with spaces; --scope '' asks for none
                               (default ${DEFAULT_SCOPE})
-  --auth-method <method>      basic (client_secret_basic, default), post (client_secret_post)
-                              or private_key_jwt (Keycloak "Signed JWT")
+  --auth-method <method>      basic (client_secret_basic, default), post (client_secret_post),
+                              private_key_jwt (Keycloak "Signed JWT") or tls_client_auth (with --cert)
   --client-secret-file <path> read the client secret from this file (for basic and post)
   --private-key-file <path>   the client's private key, PEM or JWK (for private_key_jwt)
   --kid <kid>                 key id to put in the client assertion header (default: the JWK's kid)
+  --cert <path> --key <path>  mTLS (RFC 8705): show this PEM client certificate and key to the provider and
+                              to the API; the auth method is then tls_client_auth (only client_id is sent,
+                              also for Keycloak's self-signed variant) unless --auth-method says otherwise
+  --ca <path>                 PEM CAs to trust for the provider and the API instead of the default list
   --timeout <ms>              timeout of each request (default 10000)
   --allow-insecure-http       allow plain http:// to hosts other than localhost/127.0.0.1/::1
   --json                      machine-readable output on stdout, errors as JSON on stderr
@@ -50,6 +54,8 @@ Prints an access token obtained with the client credentials grant.
 
 Options:
   --decode                    print the token's JOSE header and claims as JSON instead (not verified)
+  --dpop                      ask for a DPoP-bound token (RFC 9449) with a fresh key that lives only in this
+                              process: the token shows its binding (cnf.jkt) but cannot be used elsewhere
 
 ${PROVIDER_OPTIONS}
 
@@ -64,6 +70,9 @@ Options:
   -X, --method <method>       HTTP method (default GET)
   -d, --data <body>           request body; sent as application/json when it parses as JSON, else text/plain
   -H, --header <'Name: value'> extra request header; repeatable
+  --dpop                      get a DPoP-bound token (RFC 9449) for a fresh key and send it as
+                              "Authorization: DPoP <token>" with a proof of that key; a 401 use_dpop_nonce
+                              is retried once with the API's DPoP-Nonce
 
 ${PROVIDER_OPTIONS}
 

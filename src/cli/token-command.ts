@@ -1,7 +1,7 @@
 /**
  * `token`: prints an access token, or its decoded header and claims.
  */
-import { clientCredentialsGrant } from '../client/index.js';
+import { clientCredentialsGrant, createDpopKey } from '../client/index.js';
 import type { Command } from './args.js';
 import { configure } from './configure.js';
 import type { Io } from './credentials.js';
@@ -32,7 +32,9 @@ function decode(token: string): { header: unknown; claims: unknown } {
 export async function runToken(command: TokenCommand, io: Io): Promise<string> {
   const { common } = command;
   const config = await configure(common, io);
-  const token = await clientCredentialsGrant(config, { scopes: common.scopes });
+  // With --dpop the key lives only in this process: the token is shown for inspection (its cnf.jkt), not reuse.
+  const dpop = command.dpop ? { dpop: createDpopKey() } : {};
+  const token = await clientCredentialsGrant(config, { scopes: common.scopes, ...dpop });
   const decoded = command.decode ? decode(token.token) : undefined;
   if (common.json) {
     return formatJson(

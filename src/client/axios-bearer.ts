@@ -1,7 +1,8 @@
 /**
  * axios glue: attach `Authorization: Bearer <token>` to every request, and when the API answers 401 with
  * `error="invalid_token"` (RFC 6750 §3.1: revoked, expired or otherwise invalid), forget that token, get a
- * fresh one and retry the request once.
+ * fresh one and retry the request once. A DPoP-bound token goes as `Authorization: DPoP <token>` with a fresh
+ * proof for that very request (RFC 9449 §7), and a 401 `use_dpop_nonce` is retried once with the server's nonce.
  */
 import { createRequire } from 'node:module';
 import type {
@@ -14,7 +15,7 @@ import type {
 } from 'axios';
 import { urlProblem } from '../shared/url-policy.js';
 import type { TokenSource } from './token-source.js';
-import { bearerChallengeError } from './www-authenticate.js';
+import { bearerChallengeError, dpopChallengeError } from './www-authenticate.js';
 
 /** Marks a request that is already the retry, so that a second 401 is returned as is: never a loop. */
 const RETRIED = 'bearerGuardRetried';
@@ -23,14 +24,28 @@ type TrackedConfig = InternalAxiosRequestConfig & { [RETRIED]?: boolean };
 
 function usedToken(config: InternalAxiosRequestConfig): string | undefined {
   const value = config.headers.get('authorization');
-  return typeof value === 'string' && value.startsWith('Bearer ') ? value.slice(7) : undefined;
+  if (typeof value !== 'string') return undefined;
+  return /^(?:Bearer|DPoP) (.+)$/.exec(value)?.[1];
+}
+
+function challenge(response: AxiosResponse | undefined): string | undefined {
+  if (response?.status !== 401) return undefined;
+  const header: unknown = response.headers['www-authenticate'];
+  const value = Array.isArray(header) ? header.join(', ') : header;
+  return typeof value === 'string' ? value : undefined;
 }
 
 function isInvalidToken(response: AxiosResponse | undefined): boolean {
-  if (response?.status !== 401) return false;
-  const header: unknown = response.headers['www-authenticate'];
-  const value = Array.isArray(header) ? header.join(', ') : header;
-  return typeof value === 'string' && bearerChallengeError(value) === 'invalid_token';
+  const value = challenge(response);
+  return value !== undefined && (bearerChallengeError(value) ?? dpopChallengeError(value)) === 'invalid_token';
+}
+
+/** The nonce a resource server demands (RFC 9449 §9): 401 `use_dpop_nonce` with a `DPoP-Nonce` header. */
+function demandedNonce(response: AxiosResponse | undefined): string | undefined {
+  const value = challenge(response);
+  if (value === undefined || dpopChallengeError(value) !== 'use_dpop_nonce') return undefined;
+  const nonce: unknown = response?.headers['dpop-nonce'];
+  return typeof nonce === 'string' && nonce !== '' ? nonce : undefined;
 }
 
 /** Options of {@link attachBearerToken} and {@link createBearerAxios}. */
@@ -43,7 +58,7 @@ export interface BearerAxiosOptions {
  * Refuses, before a token is even fetched, to send one to a URL that breaks the URL rule (../shared/url-policy.ts).
  * Redirects are axios's own: it drops `Authorization` when one leads to another host or from https to http.
  */
-function assertTokenMayGo(instance: AxiosInstance, config: InternalAxiosRequestConfig, insecure: boolean): void {
+function assertTokenMayGo(instance: AxiosInstance, config: InternalAxiosRequestConfig, insecure: boolean): URL {
   let url: URL;
   try {
     url = new URL(instance.getUri(config));
@@ -52,6 +67,7 @@ function assertTokenMayGo(instance: AxiosInstance, config: InternalAxiosRequestC
   }
   const problem = urlProblem(url, { allowInsecureHttp: insecure });
   if (problem !== undefined) throw new TypeError(`the URL a bearer token is sent to ${problem}`);
+  return url;
 }
 
 /**
@@ -71,16 +87,46 @@ export function attachBearerToken(
 ): () => void {
   const insecure = options.allowInsecureHttp ?? false;
   if (typeof insecure !== 'boolean') throw new TypeError('"allowInsecureHttp" must be a boolean');
+  // The latest DPoP nonce each origin gave (RFC 9449 §8.2 lets a server rotate it on any answer).
+  const nonces = new Map<string, string>();
+  const remember = (config: InternalAxiosRequestConfig | undefined, response: AxiosResponse | undefined) => {
+    const nonce: unknown = response?.headers['dpop-nonce'];
+    if (config === undefined || typeof nonce !== 'string' || nonce === '') return;
+    try {
+      nonces.set(new URL(instance.getUri(config)).origin, nonce);
+    } catch {
+      // not an absolute URL: no token was sent, so there is no nonce to keep
+    }
+  };
   const retry = (config: TrackedConfig | undefined, response: AxiosResponse | undefined) => {
-    if (config === undefined || config[RETRIED] === true || !isInvalidToken(response)) return undefined;
-    const token = usedToken(config);
-    if (token !== undefined) source.invalidate(token);
+    remember(config, response);
+    if (config === undefined || config[RETRIED] === true) return undefined;
+    // A nonce is worth a retry only to a request that carried a proof: the retry's proof then includes it.
+    if (demandedNonce(response) === undefined || !config.headers.has('dpop')) {
+      if (!isInvalidToken(response)) return undefined;
+      const token = usedToken(config);
+      if (token !== undefined) source.invalidate(token);
+    }
     return instance.request({ ...config, [RETRIED]: true } as TrackedConfig);
   };
   const request = instance.interceptors.request.use(async (config) => {
-    assertTokenMayGo(instance, config, insecure);
-    const { token } = await source.getToken();
-    config.headers.set('authorization', `Bearer ${token}`);
+    const url = assertTokenMayGo(instance, config, insecure);
+    const { token, tokenType } = await source.getToken();
+    if (tokenType !== 'DPoP') {
+      config.headers.set('authorization', `Bearer ${token}`);
+      return config;
+    }
+    if (source.dpop === undefined)
+      throw new TypeError('a DPoP-bound token needs its DPoP key: the token source has none');
+    const nonce = nonces.get(url.origin);
+    const proof = await source.dpop.proof({
+      htm: (config.method ?? 'get').toUpperCase(),
+      htu: url.href,
+      accessToken: token,
+      ...(nonce === undefined ? {} : { nonce }),
+    });
+    config.headers.set('authorization', `DPoP ${token}`);
+    config.headers.set('dpop', proof);
     return config;
   });
   const response = instance.interceptors.response.use(

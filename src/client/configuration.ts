@@ -4,6 +4,8 @@
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import type { ClientAuth } from './client-auth.js';
 import { assertNonEmptyString, assertOptionalBoolean, assertOptionalNumber, parseHttpUrl } from './options.js';
+import { certificateFetch } from './mtls.js';
+import type { ClientCertificate, ProviderFetch } from './mtls.js';
 
 /** A validated, frozen client configuration. Build it with {@link discovery} or {@link createConfiguration}. */
 export interface ClientConfiguration {
@@ -19,6 +21,8 @@ export interface ClientConfiguration {
   readonly clientAuth: ClientAuth;
   /** Timeout of each request to the provider, in milliseconds. */
   readonly timeoutMs: number;
+  /** How requests reach the provider when the client shows a TLS certificate (mTLS); Node's fetch otherwise. */
+  readonly transport?: ProviderFetch | undefined;
 }
 
 /** Settings shared by {@link createConfiguration} and {@link discovery}. */
@@ -31,6 +35,8 @@ export interface ClientSettings {
   readonly timeoutMs?: number;
   /** Allow plain `http://` URLs for hosts other than loopback. Off by default: credentials and tokens would travel in clear. */
   readonly allowInsecureHttp?: boolean;
+  /** A TLS client certificate shown to the provider (RFC 8705 mTLS), e.g. with {@link tlsClientAuth}. */
+  readonly clientCertificate?: ClientCertificate;
 }
 
 /** The keys of {@link ClientSettings}; each constructor adds its own. */
@@ -39,6 +45,7 @@ export const CLIENT_SETTINGS_KEYS = {
   clientAuth: true,
   timeoutMs: true,
   allowInsecureHttp: true,
+  clientCertificate: true,
 } as const satisfies OptionKeys<ClientSettings>;
 
 /** Options of {@link createConfiguration}: the token endpoint is given, so nothing is discovered. */
@@ -67,7 +74,7 @@ const DEFAULT_TIMEOUT_MS = 5000;
 export function validateSettings(
   settings: ClientSettings,
   known: Readonly<Record<string, true>>,
-): { timeoutMs: number; allowInsecureHttp: boolean } {
+): { timeoutMs: number; allowInsecureHttp: boolean; transport: ProviderFetch | undefined } {
   if (typeof settings !== 'object' || settings === null) throw new TypeError('"options" must be an object');
   refuseUnknownKeys(settings, known, '');
   assertNonEmptyString('clientId', settings.clientId);
@@ -79,6 +86,7 @@ export function validateSettings(
   return {
     timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     allowInsecureHttp: settings.allowInsecureHttp ?? false,
+    transport: settings.clientCertificate === undefined ? undefined : certificateFetch(settings.clientCertificate),
   };
 }
 
@@ -102,7 +110,7 @@ export function issuerString(issuer: string | URL, allowInsecureHttp: boolean): 
  * })
  */
 export function createConfiguration(options: ConfigurationOptions): ClientConfiguration {
-  const { timeoutMs, allowInsecureHttp } = validateSettings(options, CONFIGURATION_OPTION_KEYS);
+  const { timeoutMs, allowInsecureHttp, transport } = validateSettings(options, CONFIGURATION_OPTION_KEYS);
   const tokenEndpoint = parseHttpUrl('tokenEndpoint', options.tokenEndpoint, allowInsecureHttp).href;
   const issuer = options.issuer === undefined ? undefined : issuerString(options.issuer, allowInsecureHttp);
   const revocationEndpoint =
@@ -116,5 +124,6 @@ export function createConfiguration(options: ConfigurationOptions): ClientConfig
     clientId: options.clientId,
     clientAuth: options.clientAuth,
     timeoutMs,
+    ...(transport === undefined ? {} : { transport }),
   });
 }

@@ -44,7 +44,7 @@ const DISCOVERY_OPTION_KEYS = { ...CLIENT_SETTINGS_KEYS, issuer: true } as const
  * })
  */
 export async function discovery(options: DiscoveryOptions): Promise<ClientConfiguration> {
-  const { timeoutMs, allowInsecureHttp } = validateSettings(options, DISCOVERY_OPTION_KEYS);
+  const { timeoutMs, allowInsecureHttp, transport } = validateSettings(options, DISCOVERY_OPTION_KEYS);
   const issuer = issuerString(options.issuer, allowInsecureHttp);
   const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const answer = await sendToProvider({
@@ -52,6 +52,7 @@ export async function discovery(options: DiscoveryOptions): Promise<ClientConfig
     url,
     headers: { accept: 'application/json' },
     timeoutMs,
+    ...(transport === undefined ? {} : { transport }),
   });
   if (answer.status !== 200) {
     throw new UnexpectedResponseError(`unexpected HTTP status ${answer.status} from "${url}"`, answer.status);
@@ -76,5 +77,6 @@ export async function discovery(options: DiscoveryOptions): Promise<ClientConfig
     clientId: options.clientId,
     clientAuth: options.clientAuth,
     timeoutMs,
+    ...(transport === undefined ? {} : { transport }),
   });
 }

@@ -4,6 +4,7 @@
  */
 import { isNativeError } from 'node:util/types';
 import { ProviderUnreachableError, TimeoutError, UnexpectedResponseError } from './errors.js';
+import type { ProviderFetch } from './mtls.js';
 
 /** Answers larger than this are refused: a discovery document or a token response is a few kilobytes. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -15,6 +16,8 @@ export interface ProviderRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly timeoutMs: number;
+  /** Sends it over a connection showing a client certificate (mTLS) instead of with Node's fetch. */
+  readonly transport?: ProviderFetch | undefined;
 }
 
 /** The provider's answer, whatever its status. */
@@ -22,6 +25,8 @@ export interface ProviderAnswer {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  /** The `DPoP-Nonce` header (RFC 9449 §8), when the provider sent one. */
+  readonly dpopNonce?: string | undefined;
 }
 
 /** The body as text, refused once it exceeds {@link MAX_RESPONSE_BYTES}. */
@@ -53,7 +58,7 @@ async function readCapped(response: Response, url: string): Promise<string> {
  */
 export async function sendToProvider(request: ProviderRequest): Promise<ProviderAnswer> {
   try {
-    const response = await fetch(request.url, {
+    const response = await (request.transport ?? fetch)(request.url, {
       method: request.method,
       headers: request.headers,
       ...(request.body === undefined ? {} : { body: request.body }),
@@ -61,7 +66,8 @@ export async function sendToProvider(request: ProviderRequest): Promise<Provider
       signal: AbortSignal.timeout(request.timeoutMs),
     });
     const body = await readCapped(response, request.url);
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body };
+    const dpopNonce = response.headers.get('dpop-nonce') ?? undefined;
+    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body, dpopNonce };
   } catch (error) {
     return translate(error, request);
   }

@@ -4,8 +4,8 @@
  * Configuration first, operation second: build a {@link ClientConfiguration} once ({@link discovery} or
  * {@link createConfiguration}), then pass it to every operation.
  *
- * This folder depends on axios, jose and Node built-ins only: never on `express/`, `demo/` or `process.env`,
- * and it never logs.
+ * This folder depends on axios, jose, undici (loaded for mTLS only) and Node built-ins only: never on `express/`,
+ * `demo/` or `process.env`, and it never logs.
  *
  * @example
  * import { discovery, clientSecretBasic, createTokenSource, createBearerAxios } from 'bearer-guard/client'
@@ -23,8 +23,12 @@ export type { BearerAxiosOptions } from './axios-bearer.js';
 export { clientSecretBasic, clientSecretPost, privateKeyJwt } from './client-auth.js';
 export type { ClientAuth, ClientAuthContext, PrivateKeyJwtOptions } from './client-auth.js';
 export { createConfiguration } from './configuration.js';
+export { tlsClientAuth } from './mtls.js';
+export type { ClientCertificate } from './mtls.js';
 export type { ClientConfiguration, ClientSettings, ConfigurationOptions } from './configuration.js';
 export { discovery } from './discovery.js';
+export { createDpopKey } from './dpop.js';
+export type { DpopKey, DpopKeyOptions, DpopProofRequest } from './dpop.js';
 export type { DiscoveryOptions } from './discovery.js';
 export { ClientError, OAuthError, ProviderUnreachableError, TimeoutError, UnexpectedResponseError } from './errors.js';
 export type { ClientErrorCode } from './errors.js';

@@ -5,6 +5,7 @@
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import type { ClientAuth } from './client-auth.js';
 import type { ClientConfiguration } from './configuration.js';
+import type { DpopKey } from './dpop.js';
 import { assertOptionalFunction, assertOptionalNumber, normalizeScopes } from './options.js';
 import { clientCredentialsGrant } from './token-endpoint.js';
 import type { AccessToken } from './token-response.js';
@@ -26,9 +27,11 @@ const TOKEN_CACHE_OPTION_KEYS = { skewSeconds: true, now: true } as const satisf
 export interface TokenRequest {
   /** The scopes to ask for; their order does not matter. */
   readonly scopes?: readonly string[];
+  /** Ask for tokens bound to this DPoP key; tokens bound to different keys (or to none) are kept apart. */
+  readonly dpop?: DpopKey;
 }
 
-const TOKEN_REQUEST_KEYS = { scopes: true } as const satisfies OptionKeys<TokenRequest>;
+const TOKEN_REQUEST_KEYS = { scopes: true, dpop: true } as const satisfies OptionKeys<TokenRequest>;
 
 /** A cache of access tokens; see {@link createTokenCache}. */
 export interface TokenCache {
@@ -62,14 +65,23 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
   const skewMs = (options.skewSeconds ?? DEFAULT_SKEW_SECONDS) * 1000;
   const now = options.now ?? Date.now;
   let stores = new WeakMap<ClientAuth, Map<string, Entry>>();
+  const dpopKeyIds = new WeakMap<DpopKey, number>();
+  let dpopKeyCount = 0;
+  const dpopKeyId = (dpop: DpopKey | undefined): number | null => {
+    if (dpop === undefined) return null;
+    let id = dpopKeyIds.get(dpop);
+    if (id === undefined) dpopKeyIds.set(dpop, (id = ++dpopKeyCount));
+    return id;
+  };
 
   const locate = (config: ClientConfiguration, request: TokenRequest | undefined) => {
     if (request !== undefined) refuseUnknownKeys(request, TOKEN_REQUEST_KEYS, '');
     const scopes = normalizeScopes(request?.scopes);
     let entries = stores.get(config.clientAuth);
     if (entries === undefined) stores.set(config.clientAuth, (entries = new Map()));
-    const key = JSON.stringify([config.issuer ?? null, config.tokenEndpoint, config.clientId, scopes]);
-    return { scopes, entries, key };
+    const dpop = request?.dpop;
+    const key = JSON.stringify([config.issuer ?? null, config.tokenEndpoint, config.clientId, scopes, dpopKeyId(dpop)]);
+    return { scopes, entries, key, dpop };
   };
 
   const refreshAt = (token: AccessToken): number => {
@@ -79,11 +91,11 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
 
   return Object.freeze({
     async get(config: ClientConfiguration, request?: TokenRequest): Promise<AccessToken> {
-      const { scopes, entries, key } = locate(config, request);
+      const { scopes, entries, key, dpop } = locate(config, request);
       const entry = entries.get(key);
       if (entry?.kind === 'token' && now() < entry.refreshAt) return entry.token;
       if (entry?.kind === 'pending') return entry.promise;
-      const promise = clientCredentialsGrant(config, { scopes, now }).then(
+      const promise = clientCredentialsGrant(config, { scopes, now, ...(dpop === undefined ? {} : { dpop }) }).then(
         (token) => {
           entries.set(key, { kind: 'token', token, refreshAt: refreshAt(token) });
           return token;

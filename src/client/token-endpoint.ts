@@ -4,7 +4,9 @@
 import { authenticatedForm } from '../shared/client-auth.js';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import type { ClientConfiguration } from './configuration.js';
+import type { DpopKey } from './dpop.js';
 import { sendToProvider } from './http.js';
+import type { ProviderAnswer } from './http.js';
 import { assertOptionalFunction, normalizeScopes } from './options.js';
 import { parseTokenResponse } from './token-response.js';
 import type { AccessToken } from './token-response.js';
@@ -15,11 +17,14 @@ export interface ClientCredentialsOptions {
   readonly scopes?: readonly string[];
   /** The clock, in milliseconds since the epoch (default `Date.now`); `expiresAt` is counted from it. */
   readonly now?: () => number;
+  /** Ask for a DPoP-bound token (RFC 9449 §5), proving this key; the answer must then be `token_type: DPoP`. */
+  readonly dpop?: DpopKey;
 }
 
 const CLIENT_CREDENTIALS_OPTION_KEYS = {
   scopes: true,
   now: true,
+  dpop: true,
 } as const satisfies OptionKeys<ClientCredentialsOptions>;
 
 /**
@@ -38,18 +43,49 @@ export async function clientCredentialsGrant(
   refuseUnknownKeys(options, CLIENT_CREDENTIALS_OPTION_KEYS, '');
   const scopes = normalizeScopes(options.scopes);
   assertOptionalFunction('now', options.now);
+  const dpop = options.dpop;
+  if (dpop !== undefined && (typeof dpop !== 'object' || typeof dpop.proof !== 'function')) {
+    throw new TypeError('"dpop" must be a DPoP key from createDpopKey');
+  }
   const requestedAt = (options.now ?? Date.now)();
-  const { headers, body } = await authenticatedForm(
-    config.clientAuth,
-    { clientId: config.clientId, issuer: config.issuer, tokenEndpoint: config.tokenEndpoint, now: requestedAt },
-    { grant_type: 'client_credentials', scope: scopes.length > 0 ? scopes.join(' ') : undefined },
-  );
-  const answer = await sendToProvider({
-    method: 'POST',
-    url: config.tokenEndpoint,
-    headers,
-    body,
-    timeoutMs: config.timeoutMs,
-  });
-  return parseTokenResponse(answer, config.tokenEndpoint, scopes, requestedAt);
+  const send = async (nonce: string | undefined): Promise<ProviderAnswer> => {
+    // Authenticated afresh for each attempt: a client assertion is single-use at the provider.
+    const { headers, body } = await authenticatedForm(
+      config.clientAuth,
+      { clientId: config.clientId, issuer: config.issuer, tokenEndpoint: config.tokenEndpoint, now: requestedAt },
+      { grant_type: 'client_credentials', scope: scopes.length > 0 ? scopes.join(' ') : undefined },
+    );
+    if (dpop !== undefined) {
+      headers.dpop = await dpop.proof({
+        htm: 'POST',
+        htu: config.tokenEndpoint,
+        ...(nonce === undefined ? {} : { nonce }),
+      });
+    }
+    return sendToProvider({
+      method: 'POST',
+      url: config.tokenEndpoint,
+      headers,
+      body,
+      timeoutMs: config.timeoutMs,
+      transport: config.transport,
+    });
+  };
+  let answer = await send(undefined);
+  const nonce = dpop === undefined ? undefined : nonceDemanded(answer);
+  if (nonce !== undefined) answer = await send(nonce);
+  return parseTokenResponse(answer, config.tokenEndpoint, scopes, requestedAt, dpop === undefined ? 'Bearer' : 'DPoP');
+}
+
+/**
+ * RFC 9449 §8: a provider that wants a server nonce answers 400 `use_dpop_nonce` with a `DPoP-Nonce` header;
+ * the request is then sent once more with a proof carrying it. Any other answer is taken as it is.
+ */
+function nonceDemanded(answer: ProviderAnswer): string | undefined {
+  if (answer.status !== 400 || answer.dpopNonce === undefined || answer.dpopNonce === '') return undefined;
+  try {
+    return (JSON.parse(answer.body) as { error?: unknown }).error === 'use_dpop_nonce' ? answer.dpopNonce : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -8,10 +8,13 @@ import { parseJsonObject } from './http.js';
 
 /** An access token obtained from the token endpoint. */
 export interface AccessToken {
-  /** The access token itself, to send as `Authorization: Bearer <token>`. */
+  /** The access token itself, to send as `Authorization: Bearer <token>` (or `DPoP <token>` with a proof). */
   readonly token: string;
-  /** Always `Bearer`: other token types are refused (RFC 6749 §7.1 compares it case-insensitively). */
-  readonly tokenType: 'Bearer';
+  /**
+   * `Bearer`, or `DPoP` for a token bound to a DPoP key (RFC 9449 §5): the type that was asked for, any other
+   * is refused (RFC 6749 §7.1 compares it case-insensitively).
+   */
+  readonly tokenType: 'Bearer' | 'DPoP';
   /** The lifetime in seconds that the provider announced, if any. */
   readonly expiresIn: number | undefined;
   /** When the token expires, in milliseconds since the epoch, counted from when it was requested. */
@@ -82,6 +85,7 @@ export function parseTokenResponse(
   url: string,
   requested: readonly string[],
   requestedAt: number,
+  expectedType: 'Bearer' | 'DPoP' = 'Bearer',
 ): AccessToken {
   if (answer.status !== 200) refuse(answer, url);
   const body = parseJsonObject(answer, 'the token response');
@@ -89,15 +93,16 @@ export function parseTokenResponse(
   if (typeof token !== 'string' || token === '') invalid('missing "access_token"', answer.status);
   const tokenType = body['token_type'];
   if (typeof tokenType !== 'string') invalid('missing "token_type"', answer.status);
-  if (tokenType.toLowerCase() !== 'bearer') {
-    invalid(`"token_type" must be "Bearer", got "${printable(tokenType)}"`, answer.status);
+  if (tokenType.toLowerCase() !== expectedType.toLowerCase()) {
+    // A Bearer answer to a DPoP request means the provider ignored the proof: the token is not bound.
+    invalid(`"token_type" must be "${expectedType}", got "${printable(tokenType)}"`, answer.status);
   }
   const expiresIn = parseExpiresIn(body['expires_in'], answer.status);
   const scope = body['scope'];
   if (scope !== undefined && typeof scope !== 'string') invalid('"scope" must be a string', answer.status);
   return Object.freeze({
     token,
-    tokenType: 'Bearer',
+    tokenType: expectedType,
     expiresIn,
     expiresAt: expiresIn === undefined ? undefined : requestedAt + expiresIn * 1000,
     scopes: Object.freeze(scope === undefined ? [...requested] : scope.split(' ').filter(Boolean)),

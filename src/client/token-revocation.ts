@@ -59,6 +59,13 @@ export async function revokeToken(
     { clientId: config.clientId, issuer: config.issuer, tokenEndpoint: config.tokenEndpoint, now },
     { token, token_type_hint: hint },
   );
-  const answer = await sendToProvider({ method: 'POST', url: endpoint, headers, body, timeoutMs: config.timeoutMs });
+  const answer = await sendToProvider({
+    method: 'POST',
+    url: endpoint,
+    headers,
+    body,
+    timeoutMs: config.timeoutMs,
+    transport: config.transport,
+  });
   if (answer.status !== 200) refuse(answer, endpoint, 'revocation endpoint');
 }

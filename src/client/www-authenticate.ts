@@ -10,6 +10,15 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/;
  * or it has no `error`. Handles several challenges in one header and quoted values with escapes.
  */
 export function bearerChallengeError(header: string): string | undefined {
+  return challengeError(header, 'bearer');
+}
+
+/** The same for the `DPoP` challenge (RFC 9449 §7.1), which may stand beside a Bearer one. */
+export function dpopChallengeError(header: string): string | undefined {
+  return challengeError(header, 'dpop');
+}
+
+function challengeError(header: string, wanted: 'bearer' | 'dpop'): string | undefined {
   let rest = header;
   let scheme: string | undefined;
   while (rest.length > 0) {
@@ -32,7 +41,7 @@ export function bearerChallengeError(header: string): string | undefined {
       value = TOKEN.exec(rest)?.[0] ?? '';
       rest = rest.slice(value.length);
     }
-    if (scheme === 'bearer' && name.toLowerCase() === 'error') return value;
+    if (scheme === wanted && name.toLowerCase() === 'error') return value;
   }
   return undefined;
 }

@@ -79,7 +79,8 @@ export function signedAssertion({ key, alg, kid, lifetimeSeconds }: AssertionKey
 
 /** A form POST ready to send: its credentials travel in `headers` or `body`, so neither may reach a message. */
 export interface AuthenticatedForm {
-  readonly headers: Readonly<Record<string, string>>;
+  /** The request's headers; the caller may add its own (a DPoP proof) before sending. */
+  readonly headers: Record<string, string>;
   readonly body: string;
 }
 

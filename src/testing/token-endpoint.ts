@@ -6,6 +6,7 @@
 import { createHash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { decodeJwt, jwtVerify, type JWK } from 'jose';
+import { dpopBinding, DpopProofRefusal } from './dpop-binding.js';
 
 /** A client the token endpoint knows. */
 export interface FakeClient {
@@ -191,14 +192,23 @@ export async function answerTokenRequest(req: IncomingMessage, context: TokenEnd
       throw new OAuthRefusal('unsupported_grant_type', 'only client_credentials is supported');
     }
     const claims = grant(client, form, context);
+    const jkt = await dpopBinding(req, context.tokenEndpoint);
+    if (jkt !== undefined) claims['cnf'] = { jkt };
     const body = {
       access_token: await context.mint(claims),
-      token_type: 'Bearer',
+      token_type: jkt === undefined ? 'Bearer' : 'DPoP',
       expires_in: context.lifetime,
       scope: claims['scope'],
     };
     return { status: 200, headers: NO_STORE, body };
   } catch (error) {
+    if (error instanceof DpopProofRefusal) {
+      return {
+        status: 400,
+        headers: NO_STORE,
+        body: { error: 'invalid_dpop_proof', error_description: error.message },
+      };
+    }
     if (!(error instanceof OAuthRefusal)) throw error;
     const headers = error.challenge ? { ...NO_STORE, 'www-authenticate': 'Basic realm="token"' } : NO_STORE;
     return { status: error.status, headers, body: { error: error.error, error_description: error.description } };

@@ -267,7 +267,7 @@ describe('client CLI', () => {
       [
         'an unknown auth method',
         ['token', '--auth-method', 'mtls'],
-        'error: "--auth-method" must be basic, post or private_key_jwt',
+        'error: "--auth-method" must be basic, post, private_key_jwt or tls_client_auth',
       ],
       [
         'private_key_jwt without a key',

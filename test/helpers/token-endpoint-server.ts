@@ -5,10 +5,10 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
-import type { JWTPayload } from 'jose';
+import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify, SignJWT } from 'jose';
+import type { JWK, JWTPayload } from 'jose';
 import { listenOnLoopback } from './free-port.js';
 import { decodeBasic, readBody } from './form-request.js';
 
@@ -24,6 +24,8 @@ export interface RegisteredClient {
 export interface TokenRequestRecord {
   readonly authorization: string | undefined;
   readonly form: URLSearchParams;
+  /** The `DPoP` proof header, when one came. */
+  readonly dpop: string | undefined;
   /** How the client authenticated, when it did. */
   authMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
   /** The verified client assertion's claims, for private_key_jwt. */
@@ -55,6 +57,10 @@ export interface TestProvider {
   expiresIn: number | undefined;
   /** When set, the token endpoint answers with this instead (after recording the request). */
   override: (() => TokenAnswer) | undefined;
+  /** When set, the token endpoint demands this DPoP nonce (400 `use_dpop_nonce`) from proofs without it. */
+  dpopNonce: string | undefined;
+  /** When set, the API demands this DPoP nonce (401 `use_dpop_nonce`) from proofs without it. */
+  apiDpopNonce: string | undefined;
   /** The revocation endpoint (RFC 7009), named in the discovery document as `revocation_endpoint`. */
   readonly revocationEndpoint: string;
   /** Every request received by the revocation endpoint, whatever its outcome. */
@@ -136,6 +142,7 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
     const record: TokenRequestRecord = {
       authorization: req.headers.authorization,
       form: new URLSearchParams(await readBody(req)),
+      dpop: typeof req.headers.dpop === 'string' ? req.headers.dpop : undefined,
     };
     log.push(record);
     if (override === undefined) return record;
@@ -158,8 +165,17 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
     const refused = scopes.filter((s) => !(client.allowedScopes ?? []).includes(s));
     if (refused.length > 0)
       return send(res, 400, { error: 'invalid_scope', error_description: `Invalid scopes: ${refused.join(' ')}` });
+    let jkt: string | undefined;
+    if (record.dpop !== undefined) {
+      const proof = await verifyProof(record.dpop, 'POST', tokenEndpoint);
+      if (proof === undefined) return send(res, 400, { error: 'invalid_dpop_proof' });
+      if (provider.dpopNonce !== undefined && proof.payload['nonce'] !== provider.dpopNonce)
+        return send(res, 400, { error: 'use_dpop_nonce' }, { 'dpop-nonce': provider.dpopNonce });
+      jkt = proof.jkt;
+    }
     const now = Math.floor(Date.now() / 1000);
-    const accessToken = await new SignJWT({ typ: 'Bearer', azp: client.clientId, scope: scopes.join(' ') })
+    const claims = { typ: 'Bearer', azp: client.clientId, scope: scopes.join(' '), ...(jkt ? { cnf: { jkt } } : {}) };
+    const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'test-signing-key' })
       .setIssuer(issuer)
       .setSubject(`service-account-${client.clientId}`)
@@ -170,7 +186,7 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
     issued.add(accessToken);
     send(res, 200, {
       access_token: accessToken,
-      token_type: 'Bearer',
+      token_type: jkt === undefined ? 'Bearer' : 'DPoP',
       expires_in: provider.expiresIn,
       scope: scopes.length > 0 ? scopes.join(' ') : undefined,
     });
@@ -205,9 +221,21 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
       headers: req.headers,
       body: await readBody(req),
     });
+    const bound = /^DPoP (.+)$/.exec(authorization ?? '')?.[1];
+    if (bound !== undefined) return dpopApi(req, res, path, bound);
     const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
     if (bearer === undefined)
       return send(res, 401, { error: 'invalid_request' }, { 'www-authenticate': 'Bearer realm="test"' });
+    if (path === '/api/rotating-nonce')
+      return send(
+        res,
+        401,
+        { error: 'use_dpop_nonce' },
+        {
+          'www-authenticate': 'DPoP error="use_dpop_nonce"',
+          'dpop-nonce': randomUUID(),
+        },
+      );
     if (path === '/api/plain-401')
       return send(res, 401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer realm="test"' });
     if (path === '/api/always-invalid' || !issued.has(bearer) || revoked.has(bearer)) {
@@ -228,6 +256,40 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
       );
     }
     send(res, 200, { message: 'hello from the test API', method: req.method, body: provider.apiRequests.at(-1)?.body });
+  }
+
+  /** A proof's claims and key thumbprint when its header and signature are sound and it is for `htm` `htu`. */
+  async function verifyProof(
+    proof: string,
+    htm: string,
+    htu: string,
+  ): Promise<{ payload: JWTPayload; jkt: string } | undefined> {
+    try {
+      const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', maxTokenAge: 60 });
+      if (payload['htm'] !== htm || payload['htu'] !== htu || typeof payload.jti !== 'string') return undefined;
+      return { payload, jkt: await calculateJwkThumbprint(protectedHeader.jwk as JWK, 'sha256') };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The API under the DPoP scheme: the token is one it issued, bound to the proof's key, with a proof for this request. */
+  async function dpopApi(req: IncomingMessage, res: ServerResponse, path: string, token: string): Promise<void> {
+    const refuse = (error: string, headers: Record<string, string> = {}) =>
+      send(res, 401, { error }, { 'www-authenticate': `DPoP error="${error}"`, ...headers });
+    const header = req.headers.dpop;
+    const proof =
+      typeof header === 'string' ? await verifyProof(header, req.method ?? '', `${origin}${path}`) : undefined;
+    if (proof === undefined) return refuse('invalid_dpop_proof');
+    if (path === '/api/rotating-nonce') return refuse('use_dpop_nonce', { 'dpop-nonce': randomUUID() });
+    if (provider.apiDpopNonce !== undefined && proof.payload['nonce'] !== provider.apiDpopNonce)
+      return refuse('use_dpop_nonce', { 'dpop-nonce': provider.apiDpopNonce });
+    const ath = createHash('sha256').update(token).digest('base64url');
+    if (proof.payload['ath'] !== ath) return refuse('invalid_dpop_proof');
+    const cnf = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).cnf as unknown;
+    if (!issued.has(token) || revoked.has(token) || (cnf as { jkt?: unknown } | undefined)?.jkt !== proof.jkt)
+      return refuse('invalid_token');
+    send(res, 200, { message: 'hello from the test API', method: req.method, dpop: true });
   }
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -257,6 +319,8 @@ export async function startTestProvider(clients: readonly RegisteredClient[]): P
     apiRequests: [],
     expiresIn: 300,
     override: undefined,
+    dpopNonce: undefined,
+    apiDpopNonce: undefined,
     revocationEndpoint,
     revocationRequests: [],
     revocationOverride: undefined,

@@ -31,7 +31,7 @@ const RULES: Record<string, ReadonlySet<string>> = {
   core: new Set(['core', 'shared', 'node', 'jose', 'lru-cache']),
   express: new Set(['core', 'shared', 'express', 'node']),
   fastify: new Set(['core', 'shared', 'fastify', 'fastify-plugin', 'node']),
-  client: new Set(['client', 'shared', 'node', 'axios', 'jose']),
+  client: new Set(['client', 'shared', 'node', 'axios', 'jose', 'undici']),
   // The command line is a user of the client's public entry (and the one URL rule), nothing else: it ships as
   // the package's binary.
   cli: new Set(['cli', 'client', 'shared', 'node']),
