@@ -98,11 +98,14 @@ export function createAdmission(
       ? undefined
       : createIntrospector(options.introspection, resolved, options.allowInsecureHttp === true);
 
-  /** A JWT, verified locally: from the cache without a promise when it was verified before, then revocation. */
+  /**
+   * A JWT, verified locally, then revocation: without a promise when it was verified before or its key is
+   * already loaded; only a key fetch (or an asynchronous store) makes it wait.
+   */
   function admitJwt(token: string): Outcome<VerifiedToken> {
     const cached = verifier.verifyCached(token);
     if (cached !== undefined) return checkRevocation(cached);
-    return verifier.verifyUncached(token).then(checkRevocation);
+    return then(verifier.verifyUncached(token), checkRevocation);
   }
 
   const local: LocalVerification = {
