@@ -51,13 +51,18 @@ export function deepFreeze<T>(value: T): T {
 export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
   const keySets = new Map(options.issuers.map((issuer) => [issuer.issuer, new RemoteKeySet(issuer, options)]));
   const cache = new VerifiedTokenCache(options.cache);
-  const rules = (): ClaimRules => ({
-    now: Math.floor(options.now() / 1000),
+  // One rules object, its clock set before each (synchronous) check: no allocation per request.
+  const claimRules: { now: number } & ClaimRules = {
+    now: 0,
     clockTolerance: options.clockTolerance,
     maxTokenAge: options.maxTokenAge,
     audience: options.audience,
     allowedClients: options.allowedClients,
-  });
+  };
+  const rules = (): ClaimRules => {
+    claimRules.now = Math.floor(options.now() / 1000);
+    return claimRules;
+  };
 
   function fromCache(token: string): VerifiedToken | undefined {
     const hit = cache.get(token);
