@@ -77,7 +77,7 @@ export interface Admission extends AuthControl {
 /**
  * Builds the pipeline: verification (cache, keys, signature, claims), then revocation, then introspection when
  * the guard asks for it, then the guard's checks. `adapterKeys` are the options an adapter reads itself: they
- * pass the unknown-key check here (and get suggested for typos) but mean nothing to the pipeline. A token verified before, with a store that answers
+ * pass the unknown-key check here (and get suggested for typos) but mean nothing to the pipeline. A token verified before, or whose key is loaded, with a store that answers
  * synchronously, is admitted without a promise; only a key fetch, an asynchronous store or introspection makes
  * the decision asynchronous. Options are validated once: a mistake throws a `TypeError`.
  *
