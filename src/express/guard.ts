@@ -49,7 +49,7 @@ export async function runGate(
 
 /**
  * A route middleware on a gate: `next()` once the request is admitted, with `req.auth` set. A decision the gate
- * makes synchronously (a token verified before, a store that answers at once) calls `next()` without a promise.
+ * makes synchronously (a token verified before or whose key is loaded, a store that answers at once) calls `next()` without a promise.
  */
 export function toHandler(gate: Gate<Request>, answering: ExpressAnswering): RequestHandler {
   return (req, res, next) => {

@@ -20,16 +20,19 @@ export interface BearerSources {
 
 export const BEARER_SOURCE_KEYS = { query: true, body: true } as const satisfies OptionKeys<BearerSources>;
 
-const BEARER = /^bearer$/i;
+const AUTHORIZATION = 'authorization';
+const NO_VALUES: readonly string[] = [];
 
 /** Every value of the `Authorization` header as sent: Node keeps only the first in `headers`. */
-function authorizationHeaders(req: BearerRequest): string[] {
-  const values: string[] = [];
+function authorizationHeaders(req: BearerRequest): readonly string[] {
+  let values: string[] | undefined;
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === 'authorization') values.push(raw[i + 1]!);
+    // Most names differ in length: only a name of the right length is lowercased (runs on every request).
+    const name = raw[i]!;
+    if (name.length === AUTHORIZATION.length && name.toLowerCase() === AUTHORIZATION) (values ??= []).push(raw[i + 1]!);
   }
-  return values;
+  return values ?? NO_VALUES;
 }
 
 /** The bearer token of the `Authorization` header, `undefined` for none or another scheme. */
@@ -41,17 +44,17 @@ function fromHeader(req: BearerRequest): string | undefined {
   const value = (all[0] ?? (typeof single === 'string' ? single : '')).trim();
   const space = value.search(/[ \t]/);
   const scheme = space === -1 ? value : value.slice(0, space);
-  if (!BEARER.test(scheme)) return undefined; // another scheme is "no credentials" (RFC 6750 §3.1)
+  if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') return undefined; // another scheme is "no credentials" (RFC 6750 §3.1)
   const token = space === -1 ? '' : value.slice(space + 1).trim();
   if (token === '') throw new InvalidRequestError('"Authorization: Bearer" carries no token');
   return token;
 }
 
 /** Every `access_token` query parameter of the request URL. */
-function fromQuery(req: BearerRequest): string[] {
+function fromQuery(req: BearerRequest): readonly string[] {
   const url = req.url ?? '';
   const q = url.indexOf('?');
-  if (q === -1) return [];
+  if (q === -1) return NO_VALUES;
   return new URLSearchParams(url.slice(q + 1)).getAll('access_token');
 }
 

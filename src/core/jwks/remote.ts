@@ -1,8 +1,10 @@
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWK, type JWSHeaderParameters } from 'jose';
+import type { KeyObject, webcrypto } from 'node:crypto';
+import type { JSONWebKeySet, JWK, JWSHeaderParameters } from 'jose';
 import { discoverJwksUri } from './discovery.js';
 import { InvalidTokenError, ProviderUnavailableError } from '../errors.js';
 import { FetchFailedError, fetchJsonObject, type FetchLimits } from '../http/fetch-json.js';
 import { screenKeys, type SkippedKey } from './key-safety.js';
+import { KeySelection, UnusableKeyError } from './key-selection.js';
 import type { ResolvedIssuer, ResolvedOptions } from '../options.js';
 
 /** `fresh`: keys known and current; `stale`: keys known but old or the last refresh failed; `unreachable`: no keys. */
@@ -21,9 +23,8 @@ export interface KeySetStatus {
   readonly skippedKeys: readonly SkippedKey[];
 }
 
-type KeyResolver = ReturnType<typeof createLocalJWKSet>;
-/** A key imported by jose, ready for `jwtVerify`. */
-export type ResolvedKey = Awaited<ReturnType<KeyResolver>>;
+/** A public key ready to verify: imported when the keys were loaded (a WebCrypto key is accepted too). */
+export type ResolvedKey = KeyObject | webcrypto.CryptoKey;
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'] as const;
 /** The first wait after a failed fetch while no keys are known; it doubles with each failure, up to the cooldown. */
@@ -46,13 +47,6 @@ function publicKeysOnly(body: Record<string, unknown>): JSONWebKeySet {
   return { keys: usable };
 }
 
-/** jose attaches the importable candidates of a repeated kid to its error as an async iterator. */
-async function collect(candidates: AsyncIterable<ResolvedKey>): Promise<ResolvedKey[] | undefined> {
-  const keys: ResolvedKey[] = [];
-  for await (const key of candidates) keys.push(key);
-  return keys.length > 0 ? keys : undefined;
-}
-
 /**
  * The keys of one issuer: fetched once, refreshed ahead of expiry in the background, served stale while the
  * provider is down. An unknown `kid` triggers one refetch shared by all concurrent requests; a refetch that
@@ -63,8 +57,7 @@ async function collect(candidates: AsyncIterable<ResolvedKey>): Promise<Resolved
  * Unsafe keys are skipped when the keys are loaded (see key-safety.ts).
  */
 export class RemoteKeySet {
-  private resolver: KeyResolver | undefined;
-  private keyCount = 0;
+  private selection: KeySelection | undefined;
   private fetchedAt: number | undefined;
   private lastError: string | undefined;
   private pending: Promise<void> | undefined;
@@ -106,8 +99,7 @@ export class RemoteKeySet {
         this.generation++;
       }
       const { usable, skipped } = screenKeys(jwks.keys);
-      this.resolver = createLocalJWKSet({ keys: usable });
-      this.keyCount = usable.length;
+      this.selection = new KeySelection(usable);
       this.skippedKeys = skipped;
       this.fetchedAt = this.options.now();
       this.lastError = undefined;
@@ -124,11 +116,14 @@ export class RemoteKeySet {
    */
   async getKeys(header: JWSHeaderParameters): Promise<ResolvedKey[]> {
     const now = this.options.now();
-    const firstFetch = this.resolver === undefined;
-    if (firstFetch) await this.fetchOrUnavailable(now);
-    else this.refreshIfAging();
-    const found = await this.find(header);
-    if (found !== undefined) return found;
+    const inHand = this.keysInHand(header);
+    if (inHand !== undefined) return inHand;
+    const firstFetch = this.selection === undefined;
+    if (firstFetch) {
+      await this.fetchOrUnavailable(now);
+      const found = this.find(header);
+      if (found !== undefined) return found;
+    }
 
     // Unknown kid: refetch once (or join a running fetch), unless the keys were just fetched for this very
     // request or a cooldown is on. Only a refetch that did not find the kid starts a cooldown: requests
@@ -139,11 +134,22 @@ export class RemoteKeySet {
         throw this.noKeyFor(header);
       }
       await this.fetchOrUnavailable(now);
-      const refetched = await this.find(header);
+      const refetched = this.find(header);
       if (refetched !== undefined) return refetched;
     }
     this.cooldownUntil = this.options.now() + this.options.keys.cooldown;
     throw this.noKeyFor(header);
+  }
+
+  /**
+   * The candidate keys when they are already loaded and one fits, without a promise (the common path);
+   * `undefined` when {@link RemoteKeySet.getKeys} must fetch (no keys yet, or no key fits). Throws
+   * {@link InvalidTokenError} when the one fitting key is unusable.
+   */
+  keysInHand(header: JWSHeaderParameters): ResolvedKey[] | undefined {
+    if (this.selection === undefined) return undefined;
+    this.refreshIfAging();
+    return this.find(header);
   }
 
   /** A kid that names a skipped key is told apart from an unknown one (the key state says why it was skipped). */
@@ -160,7 +166,7 @@ export class RemoteKeySet {
   private startCooldown(): void {
     const { cooldown } = this.options.keys;
     const wait =
-      this.resolver === undefined ? Math.min(cooldown, FIRST_RETRY_MS * 2 ** this.failuresWithoutKeys++) : cooldown;
+      this.selection === undefined ? Math.min(cooldown, FIRST_RETRY_MS * 2 ** this.failuresWithoutKeys++) : cooldown;
     this.cooldownUntil = this.options.now() + wait;
   }
 
@@ -195,13 +201,13 @@ export class RemoteKeySet {
   }
 
   /** The matching keys, `undefined` when no key matches. */
-  private async find(header: JWSHeaderParameters): Promise<ResolvedKey[] | undefined> {
-    if (this.resolver === undefined) return undefined;
+  private find(header: JWSHeaderParameters): ResolvedKey[] | undefined {
+    if (this.selection === undefined) return undefined;
+    if (header.kid !== undefined && typeof header.kid !== 'string') return undefined;
     try {
-      return [await this.resolver(header)];
+      return this.selection.select(String(header.alg), header.kid);
     } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey) return undefined;
-      if (error instanceof errors.JWKSMultipleMatchingKeys) return collect(error as AsyncIterable<ResolvedKey>);
+      if (!(error instanceof UnusableKeyError)) throw error;
       throw new InvalidTokenError(UNUSABLE, { reason: 'key_unusable', cause: error });
     }
   }
@@ -210,13 +216,13 @@ export class RemoteKeySet {
   status(): KeySetStatus {
     const now = this.options.now();
     let state: KeyState;
-    if (this.resolver === undefined) state = this.lastError === undefined ? 'empty' : 'unreachable';
+    if (this.selection === undefined) state = this.lastError === undefined ? 'empty' : 'unreachable';
     else if (this.lastError !== undefined || now - (this.fetchedAt ?? 0) >= this.options.keys.maxAge) state = 'stale';
     else state = 'fresh';
     return {
       issuer: this.issuer.issuer,
       state,
-      keyCount: this.keyCount,
+      keyCount: this.selection?.size ?? 0,
       fetchedAt: this.fetchedAt,
       lastError: this.lastError,
       skippedKeys: this.skippedKeys,

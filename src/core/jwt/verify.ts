@@ -2,7 +2,7 @@ import { assertAccessToken } from '../claims/access-token.js';
 import { checkClaims, checkClaimTypes, clientIdOf, type ClaimRules } from '../claims/validate.js';
 import { decodeBase64url, decodeCompactJws } from '../jws/compact.js';
 import { InvalidTokenError } from '../errors.js';
-import { RemoteKeySet, type KeySetStatus } from '../jwks/remote.js';
+import { RemoteKeySet, type KeySetStatus, type ResolvedKey } from '../jwks/remote.js';
 import { clientRolesOf, realmRolesOf, scopesOf } from '../claims/keycloak.js';
 import type { ResolvedOptions } from '../options.js';
 import { verifySignature } from '../jws/signature.js';
@@ -19,8 +19,11 @@ export interface TokenVerifier {
    * for no promise. Throws an {@link AuthError} subclass when the cached token no longer passes.
    */
   verifyCached(token: string): VerifiedToken | undefined;
-  /** Verifies a token that {@link TokenVerifier.verifyCached} did not know, without looking it up again. */
-  verifyUncached(token: string): Promise<VerifiedToken>;
+  /**
+   * Verifies a token that {@link TokenVerifier.verifyCached} did not know, without looking it up again:
+   * synchronously when its key is already loaded (throwing refusals), through a promise when it must be fetched.
+   */
+  verifyUncached(token: string): VerifiedToken | Promise<VerifiedToken>;
   /** Fetches every issuer's keys now; rejects when one cannot be fetched (for fail-fast start-up). */
   warmUp(): Promise<void>;
   /** Key state per issuer, for a readiness probe. */
@@ -48,13 +51,18 @@ export function deepFreeze<T>(value: T): T {
 export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
   const keySets = new Map(options.issuers.map((issuer) => [issuer.issuer, new RemoteKeySet(issuer, options)]));
   const cache = new VerifiedTokenCache(options.cache);
-  const rules = (): ClaimRules => ({
-    now: Math.floor(options.now() / 1000),
+  // One rules object, its clock set before each (synchronous) check: no allocation per request.
+  const claimRules: { now: number } & ClaimRules = {
+    now: 0,
     clockTolerance: options.clockTolerance,
     maxTokenAge: options.maxTokenAge,
     audience: options.audience,
     allowedClients: options.allowedClients,
-  });
+  };
+  const rules = (): ClaimRules => {
+    claimRules.now = Math.floor(options.now() / 1000);
+    return claimRules;
+  };
 
   function fromCache(token: string): VerifiedToken | undefined {
     const hit = cache.get(token);
@@ -74,7 +82,7 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
     return hit.verified;
   }
 
-  async function verifyFully(token: string): Promise<VerifiedToken> {
+  function verifyFully(token: string): VerifiedToken | Promise<VerifiedToken> {
     const { header, payload } = decodeCompactJws(token, options.maxTokenLength);
     if (typeof header.alg !== 'string' || !options.algorithms.has(header.alg)) {
       throw new InvalidTokenError('token "alg" is not allowed; only asymmetric signatures are accepted', {
@@ -95,26 +103,30 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
     const scopes = scopesOf(payload);
     const roles = realmRolesOf(payload);
     const clientRoles = clientRolesOf(payload);
-    const keys = await keySet.getKeys(header);
-    const generation = keySet.generation;
-    const dot = token.lastIndexOf('.');
-    const signature = decodeBase64url(token.slice(dot + 1), 'signature');
-    const signingInput = token.slice(0, dot);
-    if (!keys.some((key) => verifySignature(header.alg!, key, signingInput, signature))) {
-      throw new InvalidTokenError('token signature is invalid', { reason: 'signature' });
-    }
-    const verified: VerifiedToken = deepFreeze({
-      header,
-      payload,
-      token,
-      issuer: keySet.issuer.issuer,
-      scopes,
-      roles,
-      clientRoles,
-      clientId: clientIdOf(payload),
-    });
-    cache.offer(token, { verified, generation });
-    return verified;
+    const finish = (keys: readonly ResolvedKey[]): VerifiedToken => {
+      const generation = keySet.generation;
+      const dot = token.lastIndexOf('.');
+      const signature = decodeBase64url(token.slice(dot + 1), 'signature');
+      const signingInput = token.slice(0, dot);
+      if (!keys.some((key) => verifySignature(header.alg!, key, signingInput, signature))) {
+        throw new InvalidTokenError('token signature is invalid', { reason: 'signature' });
+      }
+      const verified: VerifiedToken = deepFreeze({
+        header,
+        payload,
+        token,
+        issuer: keySet.issuer.issuer,
+        scopes,
+        roles,
+        clientRoles,
+        clientId: clientIdOf(payload),
+      });
+      cache.offer(token, { verified, generation });
+      return verified;
+    };
+    // The key already loaded: no promise between the token and its verdict. Only a key fetch waits.
+    const inHand = keySet.keysInHand(header);
+    return inHand !== undefined ? finish(inHand) : keySet.getKeys(header).then(finish);
   }
 
   return {

@@ -77,7 +77,7 @@ export interface Admission extends AuthControl {
 /**
  * Builds the pipeline: verification (cache, keys, signature, claims), then revocation, then introspection when
  * the guard asks for it, then the guard's checks. `adapterKeys` are the options an adapter reads itself: they
- * pass the unknown-key check here (and get suggested for typos) but mean nothing to the pipeline. A token verified before, with a store that answers
+ * pass the unknown-key check here (and get suggested for typos) but mean nothing to the pipeline. A token verified before, or whose key is loaded, with a store that answers
  * synchronously, is admitted without a promise; only a key fetch, an asynchronous store or introspection makes
  * the decision asynchronous. Options are validated once: a mistake throws a `TypeError`.
  *
@@ -98,11 +98,14 @@ export function createAdmission(
       ? undefined
       : createIntrospector(options.introspection, resolved, options.allowInsecureHttp === true);
 
-  /** A JWT, verified locally: from the cache without a promise when it was verified before, then revocation. */
+  /**
+   * A JWT, verified locally, then revocation: without a promise when it was verified before or its key is
+   * already loaded; only a key fetch (or an asynchronous store) makes it wait.
+   */
   function admitJwt(token: string): Outcome<VerifiedToken> {
     const cached = verifier.verifyCached(token);
     if (cached !== undefined) return checkRevocation(cached);
-    return verifier.verifyUncached(token).then(checkRevocation);
+    return then(verifier.verifyUncached(token), checkRevocation);
   }
 
   const local: LocalVerification = {

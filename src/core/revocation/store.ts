@@ -23,6 +23,23 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
  * since cutting at its last dot would give every token sharing a prefix one key (one logout revoking them all).
  */
 export function revocationId(token: VerifiedToken): string {
+  let id = revocationIds.get(token);
+  if (id === undefined) {
+    id = computeRevocationId(token);
+    // Only an object that cannot change keeps its id (ours are deeply frozen; one built by a caller may not be).
+    if (Object.isFrozen(token) && Object.isFrozen(token.payload)) revocationIds.set(token, id);
+  }
+  return id;
+}
+
+/**
+ * Ids already computed, per verified token: the cache hands every request carrying a token the same frozen
+ * object, so its id (a digest for a token without `jti`) is computed once, not on every hit. Weak: an id lives
+ * as long as its token object.
+ */
+const revocationIds = new WeakMap<VerifiedToken, string>();
+
+function computeRevocationId(token: VerifiedToken): string {
   const jti = token.payload.jti;
   if (typeof jti === 'string' && jti !== '') return `jti:${token.issuer} ${jti}`;
   if (!isCompactJws(token.token)) return `opaque-sha256:${sha256(token.token)}`;

@@ -11,6 +11,7 @@ import {
 } from '../../../../src/core/errors.js';
 import { createAdmission, type AdmissionOptions } from '../../../../src/core/pipeline/admission.js';
 import type { RevocationStore } from '../../../../src/core/revocation/store.js';
+import type { VerifiedToken } from '../../../../src/core/jwt/verified-token.js';
 import { startFakeProvider, type FakeProvider } from '../../../../src/testing/index.js';
 
 let idp: FakeProvider;
@@ -62,6 +63,24 @@ describe('the admission gate', () => {
     const outcome = gate(request(await idp.mint({ sub: 'first-sight' })));
     expect(outcome).toBeInstanceOf(Promise);
     expect((await outcome)?.payload.sub).toBe('first-sight');
+  });
+
+  test("decides a token never seen without a promise once its issuer's keys are loaded", async () => {
+    const auth = admission();
+    const gate = auth.gate({ checks: [requireScopes('profile')] }, extract);
+    await auth.ready();
+    const outcome = gate(request(await idp.mint({ sub: 'cold-but-known-key' })));
+    expect(outcome).not.toBeInstanceOf(Promise);
+    expect((outcome as VerifiedToken).payload.sub).toBe('cold-but-known-key');
+  });
+
+  test('refuses a token never seen without a promise when its signature is forged and its key is loaded', async () => {
+    const auth = admission();
+    const gate = auth.gate({ checks: [] }, extract);
+    await auth.ready();
+    const [head, body] = (await idp.mint()).split('.');
+    const forged = `${head}.${body}.${Buffer.alloc(256, 7).toString('base64url')}`;
+    expect(() => gate(request(forged))).toThrow(InvalidTokenError);
   });
 
   test('asks an asynchronous revocation store once per request, cached token or not', async () => {

@@ -51,6 +51,28 @@ describe('revocationId', () => {
     },
   );
 
+  test('is computed once per frozen token object, as the cache shares it between requests', () => {
+    let reads = 0;
+    const payload = Object.freeze({
+      get jti() {
+        reads++;
+        return 'j1';
+      },
+    });
+    const shared = Object.freeze(token(payload));
+    expect(revocationId(shared)).toBe('jti:https://idp/realms/a j1');
+    expect(revocationId(shared)).toBe('jti:https://idp/realms/a j1');
+    expect(reads).toBe(1);
+  });
+
+  test('follows a token object that can still change (one built by a caller)', () => {
+    const payload: Record<string, unknown> = { jti: 'j1' };
+    const mutable = token(payload);
+    expect(revocationId(mutable)).toBe('jti:https://idp/realms/a j1');
+    payload.jti = 'j2';
+    expect(revocationId(mutable)).toBe('jti:https://idp/realms/a j2');
+  });
+
   test('of an opaque token never equals that of a JWT whose signed part it spells', () => {
     expect(revocationId(token({}, 'header.payload'))).not.toBe(revocationId(token({}, 'header.payload.signature')));
   });
