@@ -3,13 +3,15 @@ import Fastify from 'fastify';
 import { createFastifyAuth } from '../fastify/index.js';
 import { demoAuthOptions, demoRoutes, failureAnswer, NOT_FOUND, type DemoAppOptions } from './routes.js';
 import type { DemoSettings } from './settings.js';
+import { openApiDocument, OPENAPI_PATH, SCOPE_DESCRIPTIONS } from './openapi.js';
 
 /** The demo routes served through the Fastify adapter: the same answers as the Express app. */
 export async function createFastifyDemoApp(settings: DemoSettings, options: DemoAppOptions): Promise<RequestListener> {
   const auth = createFastifyAuth(demoAuthOptions(settings, options));
   const app = Fastify({ logger: false });
   await app.register(auth.plugin);
-  for (const route of demoRoutes(auth)) {
+  const routes = demoRoutes(auth);
+  for (const route of routes) {
     app.route({
       method: route.method,
       url: route.path,
@@ -17,6 +19,8 @@ export async function createFastifyDemoApp(settings: DemoSettings, options: Demo
       handler: async (request) => route.answer(request.auth),
     });
   }
+  const document = openApiDocument(routes, () => auth.openapi({ scopeDescriptions: SCOPE_DESCRIPTIONS }));
+  app.get(OPENAPI_PATH, async () => document());
   app.setNotFoundHandler((_request, reply) => {
     void reply.code(404).send(NOT_FOUND);
   });
