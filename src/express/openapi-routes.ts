@@ -17,7 +17,8 @@ type RequirementOf = (hook: unknown) => GuardRequirement | undefined;
 /** The router stack of an Express app (`app.router` in Express 5, `app._router` in Express 4) or router. */
 function stackOf(appOrRouter: unknown): Layer[] | undefined {
   const candidate = appOrRouter as { router?: { stack?: unknown }; _router?: { stack?: unknown }; stack?: unknown };
-  const stack = candidate.router?.stack ?? candidate._router?.stack ?? candidate.stack;
+  // Express 4's `app.router` is a getter that throws, so its `_router` is read first.
+  const stack = candidate._router?.stack ?? candidate.stack ?? candidate.router?.stack;
   return Array.isArray(stack) ? (stack as Layer[]) : undefined;
 }
 
