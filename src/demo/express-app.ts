@@ -4,6 +4,7 @@ import { createAuth } from '../index.js';
 import { demoAuthOptions, demoRoutes, failureAnswer, NOT_FOUND, type DemoAppOptions } from './routes.js';
 import type { DemoSettings } from './settings.js';
 import { openApiDocument, OPENAPI_PATH, SCOPE_DESCRIPTIONS } from './openapi.js';
+import { expressDemoLimiter } from './rate-limit.js';
 
 /** The demo routes served through the Express adapter. */
 export function createExpressDemoApp(settings: DemoSettings, options: DemoAppOptions): RequestListener {
@@ -11,6 +12,7 @@ export function createExpressDemoApp(settings: DemoSettings, options: DemoAppOpt
   const app = express();
   app.disable('x-powered-by');
   const routes = demoRoutes(auth);
+  const limiter = expressDemoLimiter(settings, options);
   for (const route of routes) {
     const handler = (req: Request, res: Response, next: NextFunction) => {
       Promise.resolve()
@@ -19,7 +21,8 @@ export function createExpressDemoApp(settings: DemoSettings, options: DemoAppOpt
     };
     const method = route.method === 'GET' ? 'get' : 'post';
     if (route.guard === undefined) app[method](route.path, handler);
-    else app[method](route.path, route.guard, handler);
+    else if (limiter === undefined) app[method](route.path, route.guard, handler);
+    else app[method](route.path, route.guard, limiter, handler); // after the guard: only verified clients count
   }
   const document = openApiDocument(routes, () => auth.openapi(app, { scopeDescriptions: SCOPE_DESCRIPTIONS }));
   app.get(OPENAPI_PATH, (_req: Request, res: Response, next: NextFunction) => {

@@ -4,6 +4,7 @@ import { createFastifyAuth } from '../fastify/index.js';
 import { demoAuthOptions, demoRoutes, failureAnswer, NOT_FOUND, type DemoAppOptions } from './routes.js';
 import type { DemoSettings } from './settings.js';
 import { openApiDocument, OPENAPI_PATH, SCOPE_DESCRIPTIONS } from './openapi.js';
+import { fastifyDemoLimiter } from './rate-limit.js';
 
 /** The demo routes served through the Fastify adapter: the same answers as the Express app. */
 export async function createFastifyDemoApp(settings: DemoSettings, options: DemoAppOptions): Promise<RequestListener> {
@@ -11,11 +12,13 @@ export async function createFastifyDemoApp(settings: DemoSettings, options: Demo
   const app = Fastify({ logger: false });
   await app.register(auth.plugin);
   const routes = demoRoutes(auth);
+  const limiter = await fastifyDemoLimiter(app, settings, options);
   for (const route of routes) {
     app.route({
       method: route.method,
       url: route.path,
-      ...(route.guard === undefined ? {} : { onRequest: route.guard }),
+      // The limiter after the guard: only verified clients count.
+      ...(route.guard === undefined ? {} : { onRequest: limiter ? [route.guard, limiter] : route.guard }),
       handler: async (request) => route.answer(request.auth),
     });
   }
