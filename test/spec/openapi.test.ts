@@ -60,3 +60,15 @@ test('GET /api/public requires nothing and keeps the operation the demo wrote', 
   expect(document.paths['/api/public'].get.summary).toBe('GET /api/public');
   expect(document.security).toBeUndefined();
 });
+
+test('answers 503 while the token endpoint cannot be discovered', async () => {
+  const gone = await startFakeProvider();
+  const demoOfGone = await startDemo(gone);
+  await gone.close();
+  try {
+    const res = await send(`${demoOfGone.url}/openapi.json`);
+    expect(res).toMatchObject({ status: 503, body: { error: 'server_error' } });
+  } finally {
+    await demoOfGone.close();
+  }
+});
