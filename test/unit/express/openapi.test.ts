@@ -44,7 +44,9 @@ test('documents the guarded routes of an Express 5 app, nested routers under the
     openIdConnectUrl: `${idp.issuer}/.well-known/openid-configuration`,
   });
   const merged = mergeOpenApi({ openapi: '3.1.0', info: { title: 't', version: '1' } }, fragment);
-  await expect(new Validator().validate(merged as unknown as Record<string, unknown>)).resolves.toEqual({ valid: true });
+  await expect(new Validator().validate(merged as unknown as Record<string, unknown>)).resolves.toEqual({
+    valid: true,
+  });
 });
 
 test('documents the routes of an Express 4 app, a guard used app-wide covering the routes after it', async () => {
