@@ -10,6 +10,8 @@ const library = {
   'testing/index': 'src/testing/index.ts',
   'redis/index': 'src/redis/index.ts',
   'fastify/index': 'src/fastify/index.ts',
+  'rate-limit/index': 'src/rate-limit/index.ts',
+  'rate-limit/fastify': 'src/rate-limit/fastify.ts',
 };
 
 const shared: Options = {

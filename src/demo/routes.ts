@@ -1,8 +1,9 @@
 import type { AuthControl, AuthOptions, Guards, RevocationStore, VerifiedToken } from '../index.js';
+import type { DemoRateLimitOptions } from './rate-limit.js';
 import type { DemoSettings } from './settings.js';
 
 /** Options of the demo app beyond its settings. */
-export interface DemoAppOptions {
+export interface DemoAppOptions extends DemoRateLimitOptions {
   readonly revocations?: RevocationStore;
   readonly fetch?: typeof fetch;
 }

@@ -30,9 +30,22 @@ if (settings.audience === false) {
   console.warn('demo server: WARNING: AUDIENCE=none turns the audience check off: any token of the realm passes');
 }
 
+// RATE_LIMIT counts are shared through the same Redis, so every instance enforces one budget per client.
+let rateLimitRedis;
+if (settings.redisUrl !== undefined && settings.rateLimit !== undefined) {
+  const { Redis } = await import('ioredis');
+  rateLimitRedis = new Redis(settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await rateLimitRedis
+    .connect()
+    .catch((error: Error) => fail(`cannot reach REDIS_URL ${settings.redisUrl}: ${error.message}`));
+}
+
 let app: RequestListener;
 try {
-  app = await createDemoApp(settings, revocations ? { revocations } : {});
+  app = await createDemoApp(settings, {
+    ...(revocations ? { revocations } : {}),
+    ...(rateLimitRedis ? { rateLimitRedis } : {}),
+  });
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }

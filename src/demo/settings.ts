@@ -11,6 +11,8 @@ export interface DemoSettings {
   readonly redisOnOutage?: 'fail-closed' | 'fail-open';
   /** FRAMEWORK: which adapter serves the routes. Default `express`. */
   readonly framework?: 'express' | 'fastify';
+  /** RATE_LIMIT: requests per minute for each verified client across the protected routes. Default: no limit. */
+  readonly rateLimit?: number;
 }
 
 /** A setting that cannot be used; the server exits non-zero with this message. */
@@ -55,6 +57,10 @@ export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
   if (framework !== 'express' && framework !== 'fastify') {
     throw new SettingsError(`FRAMEWORK must be express or fastify, got "${framework}"`);
   }
+  const rateLimit = get('RATE_LIMIT');
+  if (rateLimit !== undefined && (!/^\d+$/.test(rateLimit) || Number(rateLimit) < 1)) {
+    throw new SettingsError(`RATE_LIMIT must be a positive whole number of requests per minute, got "${rateLimit}"`);
+  }
   return {
     issuerUrl,
     audience: audienceSetting.toLowerCase() === 'none' ? false : audienceSetting,
@@ -64,5 +70,6 @@ export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
     redisUrl,
     redisOnOutage,
     framework,
+    ...(rateLimit === undefined ? {} : { rateLimit: Number(rateLimit) }),
   };
 }

@@ -10,6 +10,9 @@ import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { createGuardDecorator, type GuardDecorator } from './decorator.js';
 import { createErrorHandler } from './error-response.js';
 import { toHandler, type ExpressAnswering } from './guard.js';
+import { generateSecurityDocument, type OpenApiOptions } from '../core/openapi/generate.js';
+import type { SecurityDocument } from '../core/openapi/document.js';
+import { collectExpressRoutes } from './openapi-routes.js';
 
 export type { VerifyOptions } from '../core/pipeline/admission.js';
 
@@ -37,6 +40,8 @@ export interface Auth extends Guards<RequestHandler>, AuthControl {
   decorator(scopes?: string | readonly string[], ...checks: TokenCheck[]): GuardDecorator;
   /** Error middleware for `passErrors: true`. */
   errorHandler(): ErrorRequestHandler;
+  /** The OpenAPI 3.1 security of `app`'s guarded routes (schemes and per-operation `security`); see README. */
+  openapi(app: unknown, options?: OpenApiOptions): Promise<SecurityDocument>;
 }
 
 /**
@@ -57,8 +62,9 @@ export function createAuth(options: ExpressAuthOptions): Auth {
   const extract = createTokenExtractor(getToken, (req: Request) => extractBearerToken(req, sources));
   const answering: ExpressAnswering = { challenge: admission.challenge, passErrors: passErrors === true };
 
+  const guards = createGuards((policy) => toHandler(admission.gate(policy, extract), answering), new GuardRegistry());
   return withCheckedArguments({
-    ...createGuards((policy) => toHandler(admission.gate(policy, extract), answering), new GuardRegistry()),
+    ...guards,
     decorator: (scopes?: string | readonly string[], ...checks: TokenCheck[]) =>
       createGuardDecorator(admission.gate({ checks: [...scopeChecks(scopes), ...checks] }, extract), answering),
     verify: admission.verify,
@@ -66,5 +72,7 @@ export function createAuth(options: ExpressAuthOptions): Auth {
     ready: admission.ready,
     status: admission.status,
     errorHandler: () => createErrorHandler(admission.challenge),
+    openapi: async (app: unknown, openApiOptions?: OpenApiOptions) =>
+      generateSecurityDocument(collectExpressRoutes(app, guards.requirementOf), openApiOptions, admission.provider),
   });
 }

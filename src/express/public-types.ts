@@ -8,6 +8,8 @@ import type { BearerSources } from '../core/bearer/extract.js';
 import type { TokenCheck } from '../core/claims/requirements.js';
 import type { AdmissionOptions, AuthControl } from '../core/pipeline/admission.js';
 import type { Guards } from '../core/pipeline/guards.js';
+import type { OpenApiOptions } from '../core/openapi/generate.js';
+import type { SecurityDocument } from '../core/openapi/document.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -94,4 +96,13 @@ export interface Auth extends Guards<ExpressHandler>, AuthControl {
   decorator(scopes?: string | readonly string[], ...checks: TokenCheck[]): GuardDecorator;
   /** Error middleware for `passErrors: true`. */
   errorHandler(): ExpressErrorHandler;
+  /**
+   * The OpenAPI 3.1 security of the guarded routes of `app` (an Express app or router): an `oauth2` scheme with
+   * the client-credentials flow (its `tokenUrl` found by discovery unless given), the union of the guards'
+   * scopes, and each guarded operation's `security`. Merge it into a document with `mergeOpenApi`.
+   *
+   * @example
+   * res.json(mergeOpenApi(myDocument, await auth.openapi(app)))
+   */
+  openapi(app: unknown, options?: OpenApiOptions): Promise<SecurityDocument>;
 }

@@ -13,6 +13,9 @@ import { GuardRegistry } from '../core/pipeline/guard-registry.js';
 import { createGuards, type Guards } from '../core/pipeline/guards.js';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { toHook, type FastifyAnswering, type FastifyGuard } from './guard.js';
+import { generateSecurityDocument, type OpenApiOptions } from '../core/openapi/generate.js';
+import type { GuardedRoute, SecurityDocument } from '../core/openapi/document.js';
+import { guardedRoute } from './openapi-routes.js';
 
 /** Options of {@link createFastifyAuth}: the pipeline's options plus how Fastify requests are read and answered. */
 export interface FastifyAuthOptions extends AdmissionOptions {
@@ -36,6 +39,12 @@ export interface FastifyAuth extends Guards<FastifyGuard>, AuthControl {
    * encapsulation contexts. Optional: the guards work without it.
    */
   readonly plugin: FastifyPluginCallback;
+  /**
+   * The OpenAPI 3.1 security of the guarded routes registered after {@link FastifyAuth.plugin} (an `oauth2`
+   * scheme with the client-credentials flow, the union of the guards' scopes, each operation's `security`).
+   * Merge it into a document with `mergeOpenApi`.
+   */
+  openapi(options?: OpenApiOptions): Promise<SecurityDocument>;
 }
 
 /** What token extraction reads of a Fastify request: the raw Node request, plus the parsed body when asked. */
@@ -62,20 +71,28 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
     extractBearerToken(bearerView(request, sources.body), sources),
   );
   const answering: FastifyAnswering = { challenge: admission.challenge, passErrors: passErrors === true };
+  const guards = createGuards((policy) => toHook(admission.gate(policy, extract), answering), new GuardRegistry());
+  const routes: GuardedRoute[] = [];
   const plugin: FastifyPluginCallback = fastifyPlugin(
     (instance, _options, done) => {
       instance.decorateRequest('auth', undefined);
+      // Every route registered from here on is looked at once, so `openapi()` knows the guarded ones.
+      instance.addHook('onRoute', (route) => {
+        routes.push(...guardedRoute(route, guards.requirementOf));
+      });
       done();
     },
     { fastify: '5.x', name: 'bearer-guard' },
   );
 
   return withCheckedArguments({
-    ...createGuards((policy) => toHook(admission.gate(policy, extract), answering), new GuardRegistry()),
+    ...guards,
     verify: admission.verify,
     revoke: admission.revoke,
     ready: admission.ready,
     status: admission.status,
     plugin,
+    openapi: async (openApiOptions?: OpenApiOptions) =>
+      generateSecurityDocument(routes, openApiOptions, admission.provider),
   });
 }

@@ -10,4 +10,7 @@ export { createFastifyAuth } from './create-auth.js';
 export type { FastifyAuth, FastifyAuthOptions } from './create-auth.js';
 export type { FastifyGuard } from './guard.js';
 export type { GuardRequirement } from '../core/pipeline/guard-registry.js';
+export { mergeOpenApi } from '../core/openapi/merge.js';
+export type { OpenApiOptions } from '../core/openapi/generate.js';
+export type { SecurityDocument, SecuredOperation, SecurityRequirement } from '../core/openapi/document.js';
 export type { VerifyOptions } from '../core/pipeline/admission.js';

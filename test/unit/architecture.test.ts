@@ -37,7 +37,20 @@ const RULES: Record<string, ReadonlySet<string>> = {
   cli: new Set(['cli', 'client', 'shared', 'node']),
   redis: new Set(['redis', 'core', 'shared', 'ioredis', 'node']),
   testing: new Set(['testing', 'core', 'shared', 'node', 'jose']),
-  demo: new Set(['demo', 'express', 'fastify', '.', 'redis', 'node']),
+  // Rate limits are the ecosystem's limiters, keyed by the verified token; each framework's from its own entry.
+  'rate-limit': new Set(['rate-limit', 'core', 'shared', 'express-rate-limit', '@fastify', 'fastify', 'node']),
+  demo: new Set([
+    'demo',
+    'express',
+    'fastify',
+    '.',
+    'redis',
+    'rate-limit',
+    'rate-limit-redis',
+    '@fastify',
+    'ioredis',
+    'node',
+  ]),
   shared: new Set(['shared', 'node', 'fastest-levenshtein', 'jose']),
 };
 

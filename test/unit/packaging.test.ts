@@ -58,7 +58,15 @@ beforeAll(async () => {
 describe('the built package', () => {
   test('emits ES module and CommonJS code with declarations for every entry point of package.json#exports', () => {
     const subpaths = Object.entries(PACKAGE.exports).filter(([subpath]) => subpath !== './package.json');
-    expect(subpaths.map(([subpath]) => subpath)).toEqual(['.', './client', './testing', './redis', './fastify']);
+    expect(subpaths.map(([subpath]) => subpath)).toEqual([
+      '.',
+      './client',
+      './testing',
+      './redis',
+      './fastify',
+      './rate-limit',
+      './rate-limit/fastify',
+    ]);
     const missing = subpaths.flatMap(([, conditions]) =>
       Object.values(conditions as Conditions)
         .flatMap((files) => [files.types, files.default])
@@ -101,6 +109,9 @@ describe('the built package', () => {
       );
     expect(['.', './client', './testing', './redis'].flatMap(frameworks)).toEqual([]);
     expect(frameworks('./fastify')).toEqual(['fastify', 'fastify']);
+    // The limiters are optional peers: only the rate-limit entries name them.
+    expect(frameworks('./rate-limit')).toEqual(['express-rate-limit', 'express-rate-limit']);
+    expect(frameworks('./rate-limit/fastify')).toEqual(['fastify', 'fastify']);
   });
 
   test('can be imported from ESM, with the bearer-guard/testing entry', async () => {

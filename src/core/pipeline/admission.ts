@@ -11,6 +11,8 @@ import { createTokenVerifier } from '../jwt/verify.js';
 import { refuseUnknownKeys, type OptionKeys } from '../../shared/option-keys.js';
 import { then, type Outcome } from './outcome.js';
 import { createRevocationCheck } from '../revocation/check.js';
+import type { ProviderEndpoints } from '../openapi/generate.js';
+import { providerEndpoints } from '../openapi/provider.js';
 
 /** Options of the admission pipeline: verification, revocation and introspection. No framework in sight. */
 export interface AdmissionOptions extends AuthOptions {
@@ -72,6 +74,8 @@ export interface Admission extends AuthControl {
    * none, `InvalidRequestError` when the request is malformed); the gate does everything after that.
    */
   gate<R>(policy: GatePolicy, extract: (request: R) => string): Gate<R>;
+  /** Where the (first) issuer's discovery document and token endpoint are, for generated API documents. */
+  readonly provider: ProviderEndpoints;
 }
 
 /**
@@ -155,5 +159,6 @@ export function createAdmission(
     },
     ready: () => verifier.warmUp(),
     status: () => verifier.status(),
+    provider: providerEndpoints(resolved),
   });
 }
