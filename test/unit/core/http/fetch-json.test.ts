@@ -172,7 +172,7 @@ describe('fetchJsonObject', () => {
     expect((await failure('/hang-body')).message).toBe(`${base}/hang-body timed out after 200 ms`);
   });
 
-  test('fails on a refused connection', async () => {
+  test('fails on a refused connection, naming ECONNREFUSED', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/x`;
@@ -184,7 +184,8 @@ describe('fetchJsonObject', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(FetchFailedError);
-    expect((error as Error).message).toBe(`${url} could not be fetched`);
+    expect((error as Error).message).toBe(`${url} could not be fetched (ECONNREFUSED)`);
+    expect((error as FetchFailedError).kind).toBe('ECONNREFUSED');
   });
 });
 
