@@ -16,7 +16,7 @@ export type FetchFailureCause =
   | 'refused_url'
   | 'bad_document'
   | 'unknown'
-  | (string & {}); // a Node network error code such as ECONNREFUSED, ENOTFOUND, ECONNRESET
+  | (string & {}); // a network error code such as ECONNREFUSED, ENOTFOUND, ECONNRESET, UND_ERR_SOCKET
 
 /** An issuer's keys were fetched. */
 export interface KeysFetchedEvent {
