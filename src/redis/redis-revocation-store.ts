@@ -44,6 +44,8 @@ export class RedisRevocationStore implements RevocationStore {
 
   /** Set once the first sync is done: only later changes of the in-sync state are reported. */
   private started = false;
+  /** The last error a connection reported (ioredis rejects `connect()` with a bare "Connection is closed"). */
+  private connectionError: unknown;
 
   private constructor(
     private readonly commands: Redis,
@@ -70,7 +72,8 @@ export class RedisRevocationStore implements RevocationStore {
     const store = new RedisRevocationStore(commands, subscriber, resolved, storeAddress(url));
     subscriber.on('message', (_channel: string, message: string) => store.receive(message));
     for (const client of [commands, subscriber]) {
-      client.on('error', () => undefined); // the state is tracked through 'close' and the health check
+      // The state is tracked through 'close' and the health check; the error is kept to explain a failed start.
+      client.on('error', (error: unknown) => void (store.connectionError = error));
       client.on('close', () => store.lost());
     }
     try {
@@ -90,7 +93,7 @@ export class RedisRevocationStore implements RevocationStore {
 
   /** The start-up failure, naming the Redis URL (without credentials) and the network error when there is one. */
   private cannotConnect(error: unknown): RevocationStoreUnavailableError {
-    const code = networkFailure(error);
+    const code = networkFailure(this.connectionError ?? error);
     const why = code !== 'unknown' ? code : error instanceof Error ? error.message : 'no answer';
     return new RevocationStoreUnavailableError(`cannot connect to redis at ${this.address}: ${why}`, { cause: error });
   }
