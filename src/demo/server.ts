@@ -1,7 +1,8 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RevocationStore } from '../index.js';
+import type { AuthEvent, RevocationStore } from '../index.js';
 import { createDemoApp } from './app.js';
+import { eventLine } from './event-log.js';
 import { readSettings, SettingsError } from './settings.js';
 
 function fail(message: string): never {
@@ -15,15 +16,17 @@ try {
 } catch (error) {
   fail(error instanceof SettingsError ? error.message : String(error));
 }
+const onEvent = (event: AuthEvent): void => console.log(eventLine(event));
 let revocations: RevocationStore | undefined;
 if (settings.redisUrl !== undefined) {
   const { RedisRevocationStore } = await import('../redis/index.js');
   try {
     revocations = await RedisRevocationStore.connect(settings.redisUrl, {
       onOutage: settings.redisOnOutage ?? 'fail-closed',
+      onEvent,
     });
   } catch (error) {
-    fail(`cannot reach REDIS_URL ${settings.redisUrl}: ${error instanceof Error ? error.message : String(error)}`);
+    fail(error instanceof Error ? error.message : String(error)); // names the URL without its credentials
   }
 }
 if (settings.audience === false) {
@@ -32,7 +35,7 @@ if (settings.audience === false) {
 
 let app: RequestListener;
 try {
-  app = await createDemoApp(settings, revocations ? { revocations } : {});
+  app = await createDemoApp(settings, revocations ? { revocations, onEvent } : { onEvent });
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }
