@@ -50,6 +50,18 @@ export { ASYMMETRIC_ALGORITHMS } from './core/jws/algorithms.js';
 export type { Algorithm } from './core/jws/algorithms.js';
 export type { AuthOptions, IssuerOptions, KeySetOptions } from './core/options.js';
 export type { KeySetStatus, KeyState } from './core/jwks/remote.js';
+export type {
+  AuthEvent,
+  AuthEventListener,
+  FetchFailureCause,
+  KeysFetchedEvent,
+  KeysFetchFailedEvent,
+  KeysRotatedEvent,
+  ProviderUnavailableEvent,
+  RevocationStoreEvent,
+  TokenRefusedEvent,
+} from './core/events/events.js';
+export type { MetricAttributes, MetricsMeter } from './core/events/metrics.js';
 export type { IntrospectionOptions } from './core/introspection/options.js';
 export type { IntrospectionClientAuth, IntrospectionClientAuthContext } from './core/introspection/client-auth.js';
 export { MemoryRevocationStore } from './core/revocation/store.js';

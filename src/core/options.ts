@@ -2,6 +2,9 @@ import { ASYMMETRIC_ALGORITHMS, isAlgorithm, type Algorithm } from './jws/algori
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { checkUrl, DISCOVERY_PATH } from '../shared/url-policy.js';
 import { TOKEN_CACHE_OPTION_KEYS, type TokenCacheOptions } from './jwt/verified-cache.js';
+import type { AuthEventListener } from './events/events.js';
+import type { MetricsMeter } from './events/metrics.js';
+import { createObserver, type Observer } from './events/observer.js';
 
 /** One trusted issuer (realm). */
 export interface IssuerOptions {
@@ -78,6 +81,16 @@ export interface AuthOptions {
   readonly now?: () => number;
   /** The fetch implementation. Default the global `fetch`. */
   readonly fetch?: typeof fetch;
+  /**
+   * Receives what happens (keys fetched, failed or rotated, tokens refused, the provider unavailable) as
+   * structured events without tokens, keys or secrets. What it throws is ignored. Default: none.
+   */
+  readonly onEvent?: AuthEventListener;
+  /**
+   * OpenTelemetry metrics: `true` for `@opentelemetry/api`'s global meter (install that package), or a `Meter`.
+   * Default off.
+   */
+  readonly metrics?: boolean | MetricsMeter;
 }
 
 /** The keys of {@link AuthOptions}; an adapter adds its own (`express/create-auth.ts`). */
@@ -96,6 +109,8 @@ export const AUTH_OPTION_KEYS = {
   cache: true,
   now: true,
   fetch: true,
+  onEvent: true,
+  metrics: true,
 } as const satisfies OptionKeys<AuthOptions>;
 
 /** One issuer after validation. */
@@ -121,6 +136,8 @@ export interface ResolvedOptions {
   readonly cache: Required<TokenCacheOptions>;
   readonly now: () => number;
   readonly fetch: typeof fetch;
+  /** The `onEvent` listener and the metrics; `undefined` when neither is configured. */
+  readonly observer: Observer | undefined;
 }
 
 const KEY_DEFAULTS: Required<KeySetOptions> = {
@@ -244,5 +261,6 @@ export function resolveOptions(
     cache: Object.freeze(cache),
     now,
     fetch: fetchImpl,
+    observer: createObserver(options.onEvent, options.metrics),
   });
 }

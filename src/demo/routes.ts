@@ -1,4 +1,4 @@
-import type { AuthControl, AuthOptions, Guards, RevocationStore, VerifiedToken } from '../index.js';
+import type { AuthControl, AuthEventListener, AuthOptions, Guards, RevocationStore, VerifiedToken } from '../index.js';
 import type { DemoRateLimitOptions } from './rate-limit.js';
 import type { DemoSettings } from './settings.js';
 
@@ -6,6 +6,8 @@ import type { DemoSettings } from './settings.js';
 export interface DemoAppOptions extends DemoRateLimitOptions {
   readonly revocations?: RevocationStore;
   readonly fetch?: typeof fetch;
+  /** Where the library's events go (the server logs them). */
+  readonly onEvent?: AuthEventListener;
 }
 
 /** One route of the contract: its guard (none for public routes) and the JSON it answers an admitted caller. */
@@ -32,6 +34,7 @@ export function demoAuthOptions(settings: DemoSettings, options: DemoAppOptions)
     allowInsecureHttp: true, // a demo: docker compose reaches Keycloak as http://keycloak:8080
     ...(options.revocations ? { revocations: options.revocations } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RevocationStore } from '../index.js';
+import type { AuthEvent, RevocationStore } from '../index.js';
 import { createDemoApp } from './app.js';
+import { eventLine } from './event-log.js';
 import { readSettings, SettingsError } from './settings.js';
 
 function fail(message: string): never {
@@ -15,15 +16,17 @@ try {
 } catch (error) {
   fail(error instanceof SettingsError ? error.message : String(error));
 }
+const onEvent = (event: AuthEvent): void => console.log(eventLine(event));
 let revocations: RevocationStore | undefined;
 if (settings.redisUrl !== undefined) {
   const { RedisRevocationStore } = await import('../redis/index.js');
   try {
     revocations = await RedisRevocationStore.connect(settings.redisUrl, {
       onOutage: settings.redisOnOutage ?? 'fail-closed',
+      onEvent,
     });
   } catch (error) {
-    fail(`cannot reach REDIS_URL ${settings.redisUrl}: ${error instanceof Error ? error.message : String(error)}`);
+    fail(error instanceof Error ? error.message : String(error)); // names the URL without its credentials
   }
 }
 if (settings.audience === false) {
@@ -34,10 +37,11 @@ if (settings.audience === false) {
 let rateLimitRedis;
 if (settings.redisUrl !== undefined && settings.rateLimit !== undefined) {
   const { Redis } = await import('ioredis');
+  const { redisAddress } = await import('../redis/index.js');
   rateLimitRedis = new Redis(settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await rateLimitRedis
     .connect()
-    .catch((error: Error) => fail(`cannot reach REDIS_URL ${settings.redisUrl}: ${error.message}`));
+    .catch((error: Error) => fail(`cannot reach REDIS_URL ${redisAddress(settings.redisUrl!)}: ${error.message}`));
 }
 
 let app: RequestListener;
@@ -45,6 +49,7 @@ try {
   app = await createDemoApp(settings, {
     ...(revocations ? { revocations } : {}),
     ...(rateLimitRedis ? { rateLimitRedis } : {}),
+    onEvent,
   });
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));

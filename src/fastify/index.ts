@@ -14,3 +14,4 @@ export { mergeOpenApi } from '../core/openapi/merge.js';
 export type { OpenApiOptions } from '../core/openapi/generate.js';
 export type { SecurityDocument, SecuredOperation, SecurityRequirement } from '../core/openapi/document.js';
 export type { VerifyOptions } from '../core/pipeline/admission.js';
+export type { AuthEvent, AuthEventListener } from '../core/events/events.js';

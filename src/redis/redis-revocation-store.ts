@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import type { RevocationStore } from '../core/revocation/store.js';
 import { RevocationMirror, storedExpiry } from './revocation-mirror.js';
 import { resolveStoreOptions, type RedisRevocationStoreOptions, type ResolvedStoreOptions } from './store-options.js';
+import { storeAddress } from './store-address.js';
+import { networkFailure } from '../core/http/network-failure.js';
 
 /** Redis could not be reached (or did not answer in time) while checking or storing a revocation. */
 export class RevocationStoreUnavailableError extends Error {
@@ -40,10 +42,16 @@ export class RedisRevocationStore implements RevocationStore {
   private checkingHealth = false;
   private healthTimer: NodeJS.Timeout | undefined;
 
+  /** Set once the first sync is done: only later changes of the in-sync state are reported. */
+  private started = false;
+  /** The last error a connection reported (ioredis rejects `connect()` with a bare "Connection is closed"). */
+  private connectionError: unknown;
+
   private constructor(
     private readonly commands: Redis,
     private readonly subscriber: Redis,
     private readonly options: ResolvedStoreOptions,
+    private readonly address: string,
   ) {
     this.mirror = new RevocationMirror(options.maxEntries, options.now);
   }
@@ -61,10 +69,11 @@ export class RedisRevocationStore implements RevocationStore {
     const resolved = resolveStoreOptions(options);
     const commands = new Redis(url, resolved.redis);
     const subscriber = new Redis(url, resolved.redis);
-    const store = new RedisRevocationStore(commands, subscriber, resolved);
+    const store = new RedisRevocationStore(commands, subscriber, resolved, storeAddress(url));
     subscriber.on('message', (_channel: string, message: string) => store.receive(message));
     for (const client of [commands, subscriber]) {
-      client.on('error', () => undefined); // the state is tracked through 'close' and the health check
+      // The state is tracked through 'close' and the health check; the error is kept to explain a failed start.
+      client.on('error', (error: unknown) => void (store.connectionError = error));
       client.on('close', () => store.lost());
     }
     try {
@@ -73,12 +82,20 @@ export class RedisRevocationStore implements RevocationStore {
       if (!store.synced) throw new RevocationStoreUnavailableError('redis was lost while loading the revocations');
     } catch (error) {
       await store.close();
-      throw error;
+      throw store.cannotConnect(error);
     }
+    store.started = true;
     for (const client of [commands, subscriber]) client.on('ready', () => void store.requestSync().catch(() => {}));
     store.healthTimer = setInterval(() => void store.checkHealth(), resolved.healthCheckInterval);
     store.healthTimer.unref(); // the check alone must not keep a process alive
     return store;
+  }
+
+  /** The start-up failure, naming the Redis URL (without credentials) and the network error when there is one. */
+  private cannotConnect(error: unknown): RevocationStoreUnavailableError {
+    const code = networkFailure(this.connectionError ?? error);
+    const why = code !== 'unknown' ? code : error instanceof Error ? error.message : 'no answer';
+    return new RevocationStoreUnavailableError(`cannot connect to redis at ${this.address}: ${why}`, { cause: error });
   }
 
   private key(id: string): string {
@@ -88,6 +105,8 @@ export class RedisRevocationStore implements RevocationStore {
   /** Leaves the in-sync state at once: under `fail-closed` checks fail until a sync has loaded the keys again. */
   private lost(): void {
     this.losses++;
+    if (this.synced && this.started)
+      this.options.onEvent?.({ type: 'revocation_store_out_of_sync', store: this.address });
     this.synced = false;
   }
 
@@ -126,6 +145,8 @@ export class RedisRevocationStore implements RevocationStore {
       } while (cursor !== '0');
       if (losses !== this.losses || this.commands.status !== 'ready' || this.subscriber.status !== 'ready') return;
       this.mirror = fresh;
+      if (!this.synced && this.started)
+        this.options.onEvent?.({ type: 'revocation_store_in_sync', store: this.address });
       this.synced = true;
     } finally {
       if (this.loading === fresh) this.loading = undefined;

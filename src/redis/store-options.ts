@@ -1,5 +1,6 @@
 import type { RedisOptions } from 'ioredis';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
+import { safeListener, type AuthEventListener } from '../core/events/events.js';
 
 /** What to do while Redis cannot be reached. */
 export type RedisOutagePolicy = 'fail-closed' | 'fail-open';
@@ -34,6 +35,11 @@ export interface RedisRevocationStoreOptions {
   readonly redis?: RedisOptions;
   /** The clock in ms since the epoch. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Told when this instance falls out of sync with Redis and when it is back in sync (the Redis URL without
+   * credentials in each event). What it throws is ignored.
+   */
+  readonly onEvent?: AuthEventListener;
 }
 
 /** `redis` is ioredis's own options object, passed on as it is: its keys are ioredis's business. */
@@ -46,6 +52,7 @@ const REDIS_STORE_OPTION_KEYS = {
   maxEntries: true,
   redis: true,
   now: true,
+  onEvent: true,
 } as const satisfies OptionKeys<RedisRevocationStoreOptions>;
 
 /** The options with their defaults, checked. */
@@ -59,6 +66,8 @@ export interface ResolvedStoreOptions {
   readonly now: () => number;
   /** What both ioredis connections are created with. */
   readonly redis: RedisOptions;
+  /** The `onEvent` listener, made safe; `undefined` without one. */
+  readonly onEvent: AuthEventListener | undefined;
 }
 
 /** The longest delay Node's timers take (about 24.8 days); a longer one would fire at once. */
@@ -104,6 +113,7 @@ export function resolveStoreOptions(options: RedisRevocationStoreOptions): Resol
     healthCheckInterval: wholeNumber('healthCheckInterval', options.healthCheckInterval, 1000, MAX_TIMER_MS),
     maxEntries: wholeNumber('maxEntries', options.maxEntries, 100_000, MAX_MAP_SIZE),
     now,
+    onEvent: safeListener(options.onEvent, 'onEvent'),
     redis: {
       maxRetriesPerRequest: 1,
       connectTimeout: commandTimeout,

@@ -118,7 +118,7 @@ describe('the demo API against a real Keycloak', () => {
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({
       error: 'invalid_token',
-      error_description: 'token "iss" is not a trusted issuer',
+      error_description: `token "iss" is not a trusted issuer; expected "${keycloak.issuer()}"`,
     });
   });
 

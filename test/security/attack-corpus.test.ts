@@ -83,7 +83,7 @@ describe('attack corpus: every forged or malformed token is refused over HTTP', 
     const token = await attack.forge(ctx);
     const response = await get(attack.route, token);
     const { status, error, description, scope } = attack.expected;
-    expectChallenge(response, status, error, description, scope);
+    expectChallenge(response, status, error, description.replaceAll('<issuer>', ctx.idp.issuer), scope);
     expectNoLeak(response, token);
     expect(attacker.received.length).toBe(fetchedBefore);
   });

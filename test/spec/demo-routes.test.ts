@@ -195,7 +195,7 @@ describe('settings', () => {
         await get('/api/private', { iss: internal }, aliased.url),
         401,
         'invalid_token',
-        'token "iss" is not a trusted issuer',
+        `token "iss" is not a trusted issuer; expected "${idp.issuer}"`,
       );
     } finally {
       await aliased.close();

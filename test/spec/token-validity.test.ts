@@ -28,11 +28,11 @@ const signed = (payload: Record<string, unknown>, header: Record<string, unknown
 
 const NOT_COMPACT = 'token is not a compact JWS (three base64url parts)';
 const ALG = 'token "alg" is not allowed; only asymmetric signatures are accepted';
-const ISS = 'token "iss" is not a trusted issuer';
+const ISS = (): string => `token "iss" is not a trusted issuer; expected "${idp.issuer}"`;
 const NO_KEY = 'no signing key of the issuer matches the token\'s "kid"';
 const HEADER_TYP = 'token is not an access token (header "typ" is not JWT or at+jwt)';
 
-type Line = [what: string, make: () => Promise<string>, description: string];
+type Line = [what: string, make: () => Promise<string>, description: string | (() => string)];
 
 const LINES: Line[] = [
   // not a compact JWS of three base64url parts
@@ -98,7 +98,11 @@ const LINES: Line[] = [
     'token header has a "crit" extension this server does not understand',
   ],
   // iss
-  ['its iss has a trailing slash', async () => idp.mint({ iss: `${idp.issuer}/` }), ISS],
+  [
+    'its iss has a trailing slash',
+    async () => idp.mint({ iss: `${idp.issuer}/` }),
+    () => `${ISS()} (the token's "iss" differs from "${idp.issuer}" only by a trailing slash)`,
+  ],
   ['its iss differs in case', async () => idp.mint({ iss: idp.issuer.replace('/realms/myorg', '/realms/MyOrg') }), ISS],
   [
     'its iss is another realm',
@@ -164,7 +168,8 @@ const LINES: Line[] = [
 
 describe('a token is invalid when', () => {
   test.each(LINES)('%s → 401 invalid_token', async (_what, make, description) => {
-    expectChallenge(await private_(await make()), 401, 'invalid_token', description);
+    const expected = typeof description === 'string' ? description : description();
+    expectChallenge(await private_(await make()), 401, 'invalid_token', expected);
   });
 
   test('its kid names no signing key of the JWKS after one refetch → 401 invalid_token', async () => {

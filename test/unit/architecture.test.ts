@@ -28,7 +28,8 @@ function target(file: string, specifier: string): string {
 // shared/ holds what both the guard and the client need (the URL rule, the unknown-option check, client
 // authentication at the provider) and depends on neither.
 const RULES: Record<string, ReadonlySet<string>> = {
-  core: new Set(['core', 'shared', 'node', 'jose', 'lru-cache']),
+  // @opentelemetry/api: imported on demand, only when the application asks for metrics (an optional peer).
+  core: new Set(['core', 'shared', 'node', 'jose', 'lru-cache', '@opentelemetry']),
   express: new Set(['core', 'shared', 'express', 'node']),
   fastify: new Set(['core', 'shared', 'fastify', 'fastify-plugin', 'node']),
   client: new Set(['client', 'shared', 'node', 'axios', 'jose', 'undici']),

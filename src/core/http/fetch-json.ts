@@ -1,12 +1,17 @@
+import type { FetchFailureCause } from '../events/events.js';
+import { networkFailure } from './network-failure.js';
 import { urlForMessages, urlProblem } from '../../shared/url-policy.js';
 
 /** Why a metadata or key fetch failed; every kind means "the provider cannot be relied on right now". */
 export class FetchFailedError extends Error {
   readonly status: number | undefined;
-  constructor(message: string, options?: { cause?: unknown; status?: number }) {
+  /** What went wrong, in one word (for events and metrics); `http_status` when `status` is set. */
+  readonly kind: FetchFailureCause;
+  constructor(message: string, options?: { cause?: unknown; status?: number; kind?: FetchFailureCause }) {
     super(message, options);
     this.name = 'FetchFailedError';
     this.status = options?.status;
+    this.kind = options?.kind ?? (options?.status === undefined ? 'bad_document' : 'http_status');
   }
 }
 
@@ -25,17 +30,18 @@ function assertAllowedUrl(url: string, allowInsecureHttp: boolean): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw new FetchFailedError('refusing to fetch something that is not a URL');
+    throw new FetchFailedError('refusing to fetch something that is not a URL', { kind: 'refused_url' });
   }
   const problem = urlProblem(parsed, { allowInsecureHttp });
-  if (problem !== undefined) throw new FetchFailedError(`refusing to fetch ${urlForMessages(parsed)}: it ${problem}`);
+  if (problem !== undefined)
+    throw new FetchFailedError(`refusing to fetch ${urlForMessages(parsed)}: it ${problem}`, { kind: 'refused_url' });
 }
 
 async function readCapped(response: Response, maxBytes: number, url: string): Promise<string> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel();
-    throw new FetchFailedError(`response from ${url} is larger than ${maxBytes} bytes`);
+    throw new FetchFailedError(`response from ${url} is larger than ${maxBytes} bytes`, { kind: 'too_large' });
   }
   if (!response.body) return '';
   const reader = response.body.getReader();
@@ -47,7 +53,7 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw new FetchFailedError(`response from ${url} is larger than ${maxBytes} bytes`);
+      throw new FetchFailedError(`response from ${url} is larger than ${maxBytes} bytes`, { kind: 'too_large' });
     }
     chunks.push(value);
   }
@@ -97,6 +103,7 @@ export async function fetchJsonObject(
       await response.body?.cancel().catch(() => undefined);
       throw new FetchFailedError(`${url} answered a redirect (HTTP ${response.status}); redirects are not followed`, {
         status: response.status,
+        kind: 'redirect',
       });
     }
     if (!response.ok) {
@@ -106,17 +113,20 @@ export async function fetchJsonObject(
     text = await readCapped(response, limits.maxResponseBytes, url);
   } catch (error) {
     if (error instanceof FetchFailedError) throw error;
-    const reason = signal.aborted ? `timed out after ${limits.timeout} ms` : 'could not be fetched';
-    throw new FetchFailedError(`${url} ${reason}`, { cause: error });
+    const failure = signal.aborted ? 'timeout' : networkFailure(error);
+    const reason = signal.aborted
+      ? `timed out after ${limits.timeout} ms`
+      : `could not be fetched${failure === 'unknown' ? '' : ` (${failure})`}`;
+    throw new FetchFailedError(`${url} ${reason}`, { cause: error, kind: failure });
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new FetchFailedError(`${url} did not answer JSON`, { cause: error });
+    throw new FetchFailedError(`${url} did not answer JSON`, { cause: error, kind: 'not_json' });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new FetchFailedError(`${url} did not answer a JSON object`);
+    throw new FetchFailedError(`${url} did not answer a JSON object`, { kind: 'not_json' });
   }
   return parsed as Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
 import { FetchFailedError, fetchJsonObject, type FetchLimits } from '../http/fetch-json.js';
 import type { ResolvedIssuer } from '../options.js';
-import { checkUrl } from '../../shared/url-policy.js';
+import { checkUrl, urlForMessages } from '../../shared/url-policy.js';
 
 /** An endpoint of the discovery document, and where Keycloak serves it when there is no document. */
 export interface DiscoveredEndpoint {
@@ -27,12 +27,22 @@ export async function discoverEndpoint(
   endpoint: DiscoveredEndpoint,
   limits: FetchLimits,
 ): Promise<string> {
+  return (await locateEndpoint(issuer, endpoint, limits)).url;
+}
+
+/** {@link discoverEndpoint}, telling whether the URL is Keycloak's layout guessed after a 404 from discovery. */
+async function locateEndpoint(
+  issuer: ResolvedIssuer,
+  endpoint: DiscoveredEndpoint,
+  limits: FetchLimits,
+): Promise<{ url: string; guessed: boolean }> {
   const base = issuer.discoveryUrl;
   let metadata: Record<string, unknown>;
   try {
     metadata = await fetchJsonObject(`${base}/.well-known/openid-configuration`, limits);
   } catch (error) {
-    if (error instanceof FetchFailedError && error.status === 404) return `${base}${endpoint.keycloakPath}`;
+    if (error instanceof FetchFailedError && error.status === 404)
+      return { url: `${base}${endpoint.keycloakPath}`, guessed: true };
     throw error;
   }
   if (metadata.issuer !== issuer.issuer) {
@@ -44,11 +54,33 @@ export async function discoverEndpoint(
   } catch (error) {
     throw new FetchFailedError(`the discovery document is refused: ${(error as Error).message}`);
   }
-  return url as string;
+  return { url: url as string, guessed: false };
 }
 
 /** Finds the JWKS URL of an issuer: the explicit `jwksUri`, else {@link discoverEndpoint} for `jwks_uri`. */
 export async function discoverJwksUri(issuer: ResolvedIssuer, limits: FetchLimits): Promise<string> {
   if (issuer.jwksUri !== undefined) return issuer.jwksUri;
   return discoverEndpoint(issuer, JWKS_URI, limits);
+}
+
+/**
+ * Fetches an issuer's JWKS (found by {@link discoverJwksUri}). When discovery answered 404 and Keycloak's layout
+ * does too, the server is up but serves no such realm: said so, since "cannot be reached" would send the reader
+ * looking at the network rather than at the realm's name.
+ */
+export async function fetchJwks(issuer: ResolvedIssuer, limits: FetchLimits): Promise<Record<string, unknown>> {
+  const { url, guessed } =
+    issuer.jwksUri === undefined
+      ? await locateEndpoint(issuer, JWKS_URI, limits)
+      : { url: issuer.jwksUri, guessed: false };
+  try {
+    return await fetchJsonObject(url, limits);
+  } catch (error) {
+    if (!guessed || !(error instanceof FetchFailedError) || error.status !== 404) throw error;
+    throw new FetchFailedError(
+      `no such realm: ${urlForMessages(new URL(issuer.discoveryUrl))} has no OpenID discovery document and no ` +
+        "Keycloak keys (both answered HTTP 404); check the issuer's realm name",
+      { status: 404, kind: 'no_such_realm', cause: error },
+    );
+  }
 }

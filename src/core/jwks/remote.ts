@@ -1,8 +1,9 @@
 import type { KeyObject, webcrypto } from 'node:crypto';
 import type { JSONWebKeySet, JWK, JWSHeaderParameters } from 'jose';
-import { discoverJwksUri } from './discovery.js';
+import { fetchJwks } from './discovery.js';
 import { InvalidTokenError, ProviderUnavailableError } from '../errors.js';
-import { FetchFailedError, fetchJsonObject, type FetchLimits } from '../http/fetch-json.js';
+import { FetchFailedError, type FetchLimits } from '../http/fetch-json.js';
+import { reportKeysFetched, reportKeysFetchFailed } from '../events/key-set-events.js';
 import { screenKeys, type SkippedKey } from './key-safety.js';
 import { KeySelection, UnusableKeyError } from './key-selection.js';
 import type { ResolvedIssuer, ResolvedOptions } from '../options.js';
@@ -71,7 +72,8 @@ export class RemoteKeySet {
 
   constructor(
     readonly issuer: ResolvedIssuer,
-    private readonly options: Pick<ResolvedOptions, 'keys' | 'now' | 'fetch' | 'allowInsecureHttp'>,
+    private readonly options: Pick<ResolvedOptions, 'keys' | 'now' | 'fetch' | 'allowInsecureHttp'> &
+      Partial<Pick<ResolvedOptions, 'observer'>>,
   ) {
     this.limits = {
       timeout: options.keys.timeout,
@@ -91,9 +93,9 @@ export class RemoteKeySet {
 
   private async load(): Promise<void> {
     try {
-      const jwksUri = await discoverJwksUri(this.issuer, this.limits);
-      const jwks = publicKeysOnly(await fetchJsonObject(jwksUri, this.limits));
+      const jwks = publicKeysOnly(await fetchJwks(this.issuer, this.limits));
       const published = JSON.stringify(jwks.keys);
+      const previous = this.publishedKeys;
       if (published !== this.publishedKeys) {
         this.publishedKeys = published;
         this.generation++;
@@ -103,9 +105,14 @@ export class RemoteKeySet {
       this.skippedKeys = skipped;
       this.fetchedAt = this.options.now();
       this.lastError = undefined;
+      if (this.options.observer !== undefined) {
+        const before = previous === '' || previous === published ? undefined : (JSON.parse(previous) as JWK[]);
+        reportKeysFetched(this.options.observer, this.issuer.issuer, before, jwks.keys, usable.length, skipped);
+      }
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : 'the keys could not be fetched';
       this.startCooldown();
+      if (this.options.observer !== undefined) reportKeysFetchFailed(this.options.observer, this.issuer.issuer, error);
       throw error instanceof FetchFailedError ? error : new FetchFailedError(this.lastError, { cause: error });
     }
   }
@@ -193,11 +200,17 @@ export class RemoteKeySet {
 
   private unavailable(now: number, cause?: unknown): ProviderUnavailableError {
     const retryAfter = Math.max(1, (this.cooldownUntil - now) / 1000);
-    return new ProviderUnavailableError(
+    const error = new ProviderUnavailableError(
       "the identity provider cannot be reached to fetch the token's key",
       retryAfter,
       { reason: 'provider_unavailable', cause },
     );
+    this.options.observer?.emit({
+      type: 'provider_unavailable',
+      issuer: this.issuer.issuer,
+      retryAfter: error.retryAfter,
+    });
+    return error;
   }
 
   /** The matching keys, `undefined` when no key matches. */

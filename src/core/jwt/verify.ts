@@ -1,5 +1,6 @@
 import { assertAccessToken } from '../claims/access-token.js';
 import { checkClaims, checkClaimTypes, clientIdOf, type ClaimRules } from '../claims/validate.js';
+import { untrustedIssuer } from '../claims/untrusted-issuer.js';
 import { decodeBase64url, decodeCompactJws } from '../jws/compact.js';
 import { InvalidTokenError } from '../errors.js';
 import { RemoteKeySet, type KeySetStatus, type ResolvedKey } from '../jwks/remote.js';
@@ -51,6 +52,7 @@ export function deepFreeze<T>(value: T): T {
 export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
   const keySets = new Map(options.issuers.map((issuer) => [issuer.issuer, new RemoteKeySet(issuer, options)]));
   const cache = new VerifiedTokenCache(options.cache);
+  const trusted = options.issuers.map((issuer) => issuer.issuer);
   // One rules object, its clock set before each (synchronous) check: no allocation per request.
   const claimRules: { now: number } & ClaimRules = {
     now: 0,
@@ -96,7 +98,7 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
     if (header.kid !== undefined && typeof header.kid !== 'string')
       throw new InvalidTokenError('token "kid" must be a string', { reason: 'unsupported_header' });
     const keySet = typeof payload.iss === 'string' ? keySets.get(payload.iss) : undefined;
-    if (keySet === undefined) throw new InvalidTokenError('token "iss" is not a trusted issuer', { reason: 'issuer' });
+    if (keySet === undefined) throw untrustedIssuer(payload.iss, trusted);
     if (options.requireAccessToken) assertAccessToken({ header, payload });
     checkClaimTypes(payload);
     checkClaims(payload, rules());

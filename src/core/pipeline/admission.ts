@@ -13,6 +13,7 @@ import { then, type Outcome } from './outcome.js';
 import { createRevocationCheck } from '../revocation/check.js';
 import type { ProviderEndpoints } from '../openapi/generate.js';
 import { providerEndpoints } from '../openapi/provider.js';
+import { observeDecision, trustedIssuerOf } from './observe.js';
 
 /** Options of the admission pipeline: verification, revocation and introspection. No framework in sight. */
 export interface AdmissionOptions extends AuthOptions {
@@ -101,6 +102,9 @@ export function createAdmission(
     options.introspection === undefined
       ? undefined
       : createIntrospector(options.introspection, resolved, options.allowInsecureHttp === true);
+  const observer = resolved.observer;
+  const trusted = new Set(resolved.issuers.map((issuer) => issuer.issuer));
+  const issuerOf = (token: string | undefined) => trustedIssuerOf(token, trusted, resolved.maxTokenLength);
 
   /**
    * A JWT, verified locally, then revocation: without a promise when it was verified before or its key is
@@ -108,6 +112,7 @@ export function createAdmission(
    */
   function admitJwt(token: string): Outcome<VerifiedToken> {
     const cached = verifier.verifyCached(token);
+    observer?.metrics?.cacheLookup(cached !== undefined);
     if (cached !== undefined) return checkRevocation(cached);
     return then(verifier.verifyUncached(token), checkRevocation);
   }
@@ -136,7 +141,7 @@ export function createAdmission(
         for (const check of checks) check(token);
         return token;
       };
-      return (request) => {
+      const decide: Gate<R> = (request) => {
         let token: string;
         try {
           token = extract(request);
@@ -146,18 +151,37 @@ export function createAdmission(
         }
         return then(admitToken(token), passChecks);
       };
+      if (observer === undefined) return decide;
+      // Extracting again only after a refusal, to name the issuer: the admitted path pays nothing for it.
+      const tokenOf = (request: R): string | undefined => {
+        try {
+          return extract(request);
+        } catch {
+          return undefined;
+        }
+      };
+      return (request) =>
+        observeDecision(
+          observer,
+          () => decide(request),
+          () => issuerOf(tokenOf(request)),
+        );
     },
     verify: async (token: string, verifyOptions?: VerifyOptions) => {
       if (verifyOptions !== undefined) refuseUnknownKeys(verifyOptions, VERIFY_OPTION_KEYS, '');
-      return (verifyOptions?.introspect ?? introspector?.everyRoute === true)
-        ? introspecting().verify(token, local)
-        : admitJwt(token);
+      const decide = () =>
+        (verifyOptions?.introspect ?? introspector?.everyRoute === true)
+          ? introspecting().verify(token, local)
+          : admitJwt(token);
+      return observer === undefined ? decide() : observeDecision(observer, decide, () => issuerOf(token));
     },
     revoke: async (token: VerifiedToken) => {
       const exp = typeof token.payload.exp === 'number' ? token.payload.exp : Math.floor(resolved.now() / 1000);
       await revocations.revoke(revocationId(token), exp + resolved.clockTolerance);
     },
-    ready: () => verifier.warmUp(),
+    ready: async () => {
+      await Promise.all([verifier.warmUp(), observer?.ready]);
+    },
     status: () => verifier.status(),
     provider: providerEndpoints(resolved),
   });

@@ -338,7 +338,12 @@ describe('createAuth', () => {
       const fresh = await app(createAuth(options()));
       const before = [idp.requests.jwks, second.requests.jwks, idp.requests.discovery, second.requests.discovery];
       const res = await send(`${fresh}/any`, { headers: bearer(await stranger.mint()) });
-      expectChallenge(res, 401, 'invalid_token', 'token "iss" is not a trusted issuer');
+      expectChallenge(
+        res,
+        401,
+        'invalid_token',
+        `token "iss" is not a trusted issuer; expected one of "${idp.issuer}", "${second.issuer}"`,
+      );
       expect(stranger.requests.jwks).toBe(0);
       expect(stranger.requests.discovery).toBe(0);
       expect([idp.requests.jwks, second.requests.jwks, idp.requests.discovery, second.requests.discovery]).toEqual(
@@ -369,7 +374,7 @@ describe('createAuth', () => {
       await send(`${once}/any`, { headers: bearer(await second.mint()) }),
       401,
       'invalid_token',
-      'token "iss" is not a trusted issuer',
+      `token "iss" is not a trusted issuer; expected "${idp.issuer}"`,
     );
     expectChallenge(
       await send(`${once}/any`, { headers: bearer(await idp.mint({ aud: 'account' })) }),

@@ -167,7 +167,7 @@ describe('fetchJsonObject', () => {
     expect((await failure('/hang-body')).message).toBe(`${base}/hang-body timed out after 200 ms`);
   });
 
-  test('fails on a refused connection', async () => {
+  test('fails on a refused connection, naming ECONNREFUSED', async () => {
     const url = `http://127.0.0.1:${await freePort()}/x`;
     let error: unknown;
     try {
@@ -176,7 +176,8 @@ describe('fetchJsonObject', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(FetchFailedError);
-    expect((error as Error).message).toBe(`${url} could not be fetched`);
+    expect((error as Error).message).toBe(`${url} could not be fetched (ECONNREFUSED)`);
+    expect((error as FetchFailedError).kind).toBe('ECONNREFUSED');
   });
 });
 

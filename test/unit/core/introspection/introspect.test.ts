@@ -213,7 +213,7 @@ describe('createIntrospector', () => {
       ['garbage', 'did not answer JSON'],
       ['no-active', 'answered without a boolean "active"'],
       ['unauthorized', 'answered HTTP 401'],
-      ['refuse', 'could not be fetched'],
+      ['refuse', 'could not be fetched (UND_ERR_SOCKET)'], // undici's code for a dropped connection
       ['hang', 'timed out after 200 ms'],
     ])('(%s) gives 503 temporarily_unavailable with Retry-After, never a pass', async (fault, cause) => {
       server.fault = fault;
