@@ -20,6 +20,8 @@ export { createAdmission } from './core/pipeline/admission.js';
 export type { Admission, AdmissionOptions, AuthControl, Gate, GatePolicy } from './core/pipeline/admission.js';
 export type { Guards } from './core/pipeline/guards.js';
 export type { GuardRequirement } from './core/pipeline/guard-registry.js';
+export type { ProtectedResourceDocument, ProtectedResourceOptions } from './core/resource/metadata.js';
+export type { AcrOptions } from './core/claims/step-up.js';
 export { errorAnswer } from './core/bearer/answer.js';
 export type { ErrorAnswer, ErrorBody } from './core/bearer/answer.js';
 export { sendAuthError } from './express/error-response.js';
@@ -34,6 +36,7 @@ export type { TokenCheck, TokenPredicate } from './core/claims/requirements.js';
 export {
   AuthError,
   InsufficientScopeError,
+  InsufficientUserAuthenticationError,
   InvalidRequestError,
   InvalidTokenError,
   isAuthError,

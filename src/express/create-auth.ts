@@ -10,6 +10,8 @@ import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { createGuardDecorator, type GuardDecorator } from './decorator.js';
 import { createErrorHandler } from './error-response.js';
 import { toHandler, type ExpressAnswering } from './guard.js';
+import type { ProtectedResourceOptions } from '../core/resource/metadata.js';
+import { metadataMiddleware } from './resource-metadata.js';
 
 export type { VerifyOptions } from '../core/pipeline/admission.js';
 
@@ -37,6 +39,8 @@ export interface Auth extends Guards<RequestHandler>, AuthControl {
   decorator(scopes?: string | readonly string[], ...checks: TokenCheck[]): GuardDecorator;
   /** Error middleware for `passErrors: true`. */
   errorHandler(): ErrorRequestHandler;
+  /** Middleware serving the `resource`'s RFC 9728 metadata (`app.use(auth.protectedResource())`). */
+  protectedResource(options?: ProtectedResourceOptions): RequestHandler;
 }
 
 /**
@@ -57,8 +61,9 @@ export function createAuth(options: ExpressAuthOptions): Auth {
   const extract = createTokenExtractor(getToken, (req: Request) => extractBearerToken(req, sources));
   const answering: ExpressAnswering = { challenge: admission.challenge, passErrors: passErrors === true };
 
+  const registry = new GuardRegistry();
   return withCheckedArguments({
-    ...createGuards((policy) => toHandler(admission.gate(policy, extract), answering), new GuardRegistry()),
+    ...createGuards((policy) => toHandler(admission.gate(policy, extract), answering), registry, options.now),
     decorator: (scopes?: string | readonly string[], ...checks: TokenCheck[]) =>
       createGuardDecorator(admission.gate({ checks: [...scopeChecks(scopes), ...checks] }, extract), answering),
     verify: admission.verify,
@@ -66,5 +71,9 @@ export function createAuth(options: ExpressAuthOptions): Auth {
     ready: admission.ready,
     status: admission.status,
     errorHandler: () => createErrorHandler(admission.challenge),
+    protectedResource: (metadataOptions?: ProtectedResourceOptions) =>
+      metadataMiddleware(
+        admission.resourceMetadata({ requirements: () => registry.all(), bearerMethods: sources }, metadataOptions),
+      ),
   });
 }

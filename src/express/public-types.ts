@@ -8,6 +8,7 @@ import type { BearerSources } from '../core/bearer/extract.js';
 import type { TokenCheck } from '../core/claims/requirements.js';
 import type { AdmissionOptions, AuthControl } from '../core/pipeline/admission.js';
 import type { Guards } from '../core/pipeline/guards.js';
+import type { ProtectedResourceOptions } from '../core/resource/metadata.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -94,4 +95,12 @@ export interface Auth extends Guards<ExpressHandler>, AuthControl {
   decorator(scopes?: string | readonly string[], ...checks: TokenCheck[]): GuardDecorator;
   /** Error middleware for `passErrors: true`. */
   errorHandler(): ExpressErrorHandler;
+  /**
+   * Middleware serving the configured `resource`'s RFC 9728 metadata at `/.well-known/oauth-protected-resource`
+   * (with the resource's path appended, if it has one). Needs the `resource` option, else throws a `TypeError`.
+   *
+   * @example
+   * app.use(auth.protectedResource({ resourceName: 'Orders API' }))
+   */
+  protectedResource(options?: ProtectedResourceOptions): ExpressHandler;
 }

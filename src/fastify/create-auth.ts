@@ -13,6 +13,8 @@ import { GuardRegistry } from '../core/pipeline/guard-registry.js';
 import { createGuards, type Guards } from '../core/pipeline/guards.js';
 import { refuseUnknownKeys, type OptionKeys } from '../shared/option-keys.js';
 import { toHook, type FastifyAnswering, type FastifyGuard } from './guard.js';
+import type { ProtectedResourceOptions } from '../core/resource/metadata.js';
+import { metadataPlugin } from './resource-metadata.js';
 
 /** Options of {@link createFastifyAuth}: the pipeline's options plus how Fastify requests are read and answered. */
 export interface FastifyAuthOptions extends AdmissionOptions {
@@ -36,6 +38,12 @@ export interface FastifyAuth extends Guards<FastifyGuard>, AuthControl {
    * encapsulation contexts. Optional: the guards work without it.
    */
   readonly plugin: FastifyPluginCallback;
+  /**
+   * A plugin serving the configured `resource`'s RFC 9728 metadata at `/.well-known/oauth-protected-resource`
+   * (with the resource's path appended, if it has one): `app.register(auth.protectedResource())`. Needs the
+   * `resource` option, else throws a `TypeError`.
+   */
+  protectedResource(options?: ProtectedResourceOptions): FastifyPluginCallback;
 }
 
 /** What token extraction reads of a Fastify request: the raw Node request, plus the parsed body when asked. */
@@ -70,12 +78,17 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
     { fastify: '5.x', name: 'bearer-guard' },
   );
 
+  const registry = new GuardRegistry();
   return withCheckedArguments({
-    ...createGuards((policy) => toHook(admission.gate(policy, extract), answering), new GuardRegistry()),
+    ...createGuards((policy) => toHook(admission.gate(policy, extract), answering), registry, options.now),
     verify: admission.verify,
     revoke: admission.revoke,
     ready: admission.ready,
     status: admission.status,
     plugin,
+    protectedResource: (metadataOptions?: ProtectedResourceOptions) =>
+      metadataPlugin(
+        admission.resourceMetadata({ requirements: () => registry.all(), bearerMethods: sources }, metadataOptions),
+      ),
   });
 }

@@ -11,3 +11,4 @@ export type { FastifyAuth, FastifyAuthOptions } from './create-auth.js';
 export type { FastifyGuard } from './guard.js';
 export type { GuardRequirement } from '../core/pipeline/guard-registry.js';
 export type { VerifyOptions } from '../core/pipeline/admission.js';
+export type { ProtectedResourceDocument, ProtectedResourceOptions } from '../core/resource/metadata.js';

@@ -11,6 +11,13 @@ import { createTokenVerifier } from '../jwt/verify.js';
 import { refuseUnknownKeys, type OptionKeys } from '../../shared/option-keys.js';
 import { then, type Outcome } from './outcome.js';
 import { createRevocationCheck } from '../revocation/check.js';
+import {
+  createResourceMetadata,
+  type MetadataSources,
+  type ProtectedResourceOptions,
+  type ResourceMetadata,
+} from '../resource/metadata.js';
+import { resourceMetadataUrl } from '../../shared/resource-metadata-url.js';
 
 /** Options of the admission pipeline: verification, revocation and introspection. No framework in sight. */
 export interface AdmissionOptions extends AuthOptions {
@@ -72,6 +79,8 @@ export interface Admission extends AuthControl {
    * none, `InvalidRequestError` when the request is malformed); the gate does everything after that.
    */
   gate<R>(policy: GatePolicy, extract: (request: R) => string): Gate<R>;
+  /** The RFC 9728 metadata of the configured `resource` (a `TypeError` without one), for an adapter to serve. */
+  resourceMetadata(sources: Omit<MetadataSources, 'resolved'>, options?: ProtectedResourceOptions): ResourceMetadata;
 }
 
 /**
@@ -116,7 +125,12 @@ export function createAdmission(
   };
 
   return Object.freeze({
-    challenge: Object.freeze({ realm: resolved.realm }),
+    challenge: Object.freeze({
+      realm: resolved.realm,
+      ...(resolved.resource === undefined ? {} : { resourceMetadata: resourceMetadataUrl(resolved.resource) }),
+    }),
+    resourceMetadata: (sources: Omit<MetadataSources, 'resolved'>, metadataOptions?: ProtectedResourceOptions) =>
+      createResourceMetadata({ ...sources, resolved }, metadataOptions),
     gate<R>(policy: GatePolicy, extract: (request: R) => string): Gate<R> {
       const checks = Object.freeze([...policy.checks]);
       const optional = policy.optional === true;
