@@ -9,6 +9,7 @@ export function createExpressDemoApp(settings: DemoSettings, options: DemoAppOpt
   const auth = createAuth(demoAuthOptions(settings, options));
   const app = express();
   app.disable('x-powered-by');
+  if (settings.resource !== undefined) app.use(auth.protectedResource());
   for (const route of demoRoutes(auth)) {
     const handler = (req: Request, res: Response, next: NextFunction) => {
       Promise.resolve()

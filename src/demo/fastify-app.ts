@@ -9,6 +9,7 @@ export async function createFastifyDemoApp(settings: DemoSettings, options: Demo
   const auth = createFastifyAuth(demoAuthOptions(settings, options));
   const app = Fastify({ logger: false });
   await app.register(auth.plugin);
+  if (settings.resource !== undefined) await app.register(auth.protectedResource());
   for (const route of demoRoutes(auth)) {
     app.route({
       method: route.method,

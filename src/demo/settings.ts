@@ -11,6 +11,8 @@ export interface DemoSettings {
   readonly redisOnOutage?: 'fail-closed' | 'fail-open';
   /** FRAMEWORK: which adapter serves the routes. Default `express`. */
   readonly framework?: 'express' | 'fastify';
+  /** RESOURCE: the API's resource identifier (RFC 9728), an origin. Default `http://<HOST>:<PORT>`. */
+  readonly resource?: string;
 }
 
 /** A setting that cannot be used; the server exits non-zero with this message. */
@@ -27,6 +29,22 @@ function url(name: string, value: string): string {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new SettingsError(`${name} must be an http(s) URL, got "${value}"`);
+  return value;
+}
+
+/** RESOURCE is an origin, exactly as written: `scheme://host[:port]`, no path, no trailing slash, nothing else. */
+function origin(value: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || !/^https?:$/.test(parsed.protocol) || parsed.origin !== value) {
+    throw new SettingsError(
+      `RESOURCE must be an origin (http(s)://host[:port], no path, no trailing slash), got "${value}"`,
+    );
+  }
   return value;
 }
 
@@ -55,14 +73,17 @@ export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
   if (framework !== 'express' && framework !== 'fastify') {
     throw new SettingsError(`FRAMEWORK must be express or fastify, got "${framework}"`);
   }
+  const host = get('HOST') ?? '127.0.0.1';
+  const resource = origin(get('RESOURCE') ?? `http://${host.includes(':') ? `[${host}]` : host}:${portSetting}`);
   return {
     issuerUrl,
     audience: audienceSetting.toLowerCase() === 'none' ? false : audienceSetting,
     discoveryUrl,
-    host: get('HOST') ?? '127.0.0.1',
+    host,
     port: Number(portSetting),
     redisUrl,
     redisOnOutage,
     framework,
+    resource,
   };
 }

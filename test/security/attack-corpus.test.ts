@@ -10,17 +10,8 @@ import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 import { createDemoApp } from '../../src/demo/app.js';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/index.js';
-import { demoSettings, startDemo } from '../helpers/demo.js';
-import {
-  bearer,
-  expectChallenge,
-  parseRaw,
-  rawStatus,
-  send,
-  sendRaw,
-  type HttpResponse,
-  type Served,
-} from '../helpers/http.js';
+import { demoSettings, expectChallenge, startDemo } from '../helpers/demo.js';
+import { bearer, parseRaw, rawStatus, send, sendRaw, type HttpResponse, type Served } from '../helpers/http.js';
 import { claimsFor, nowSeconds } from '../helpers/tokens.js';
 import { createAttackerKeys, startAttackerServer, type AttackerServer } from './attacker.js';
 import { ATTACKS, type Attack, type AttackContext } from './attacks.js';
