@@ -22,6 +22,8 @@ export interface ProviderAnswer {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  /** `WWW-Authenticate`, when the answer has one (a protected resource's challenge). */
+  readonly wwwAuthenticate?: string;
 }
 
 /** The body as text, refused once it exceeds {@link MAX_RESPONSE_BYTES}. */
@@ -61,7 +63,13 @@ export async function sendToProvider(request: ProviderRequest): Promise<Provider
       signal: AbortSignal.timeout(request.timeoutMs),
     });
     const body = await readCapped(response, request.url);
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body };
+    const challenge = response.headers.get('www-authenticate');
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      body,
+      ...(challenge === null ? {} : { wwwAuthenticate: challenge }),
+    };
   } catch (error) {
     return translate(error, request);
   }

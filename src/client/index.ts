@@ -26,6 +26,8 @@ export { createConfiguration } from './configuration.js';
 export type { ClientConfiguration, ClientSettings, ConfigurationOptions } from './configuration.js';
 export { discovery } from './discovery.js';
 export type { DiscoveryOptions } from './discovery.js';
+export { discoverResource } from './resource-discovery.js';
+export type { DiscoverResourceOptions, ResourceDescription } from './resource-discovery.js';
 export { ClientError, OAuthError, ProviderUnreachableError, TimeoutError, UnexpectedResponseError } from './errors.js';
 export type { ClientErrorCode } from './errors.js';
 export type { PrivateKeyInput } from './signing-alg.js';

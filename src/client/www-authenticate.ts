@@ -10,6 +10,11 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/;
  * or it has no `error`. Handles several challenges in one header and quoted values with escapes.
  */
 export function bearerChallengeError(header: string): string | undefined {
+  return bearerChallengeParam(header, 'error');
+}
+
+/** Any auth-param of the `Bearer` challenge (`resource_metadata`, RFC 9728 §5.1), as {@link bearerChallengeError}. */
+export function bearerChallengeParam(header: string, param: string): string | undefined {
   let rest = header;
   let scheme: string | undefined;
   while (rest.length > 0) {
@@ -32,7 +37,7 @@ export function bearerChallengeError(header: string): string | undefined {
       value = TOKEN.exec(rest)?.[0] ?? '';
       rest = rest.slice(value.length);
     }
-    if (scheme === 'bearer' && name.toLowerCase() === 'error') return value;
+    if (scheme === 'bearer' && name.toLowerCase() === param) return value;
   }
   return undefined;
 }
