@@ -45,6 +45,8 @@ export type Command =
       readonly method: string;
       readonly data: string | undefined;
       readonly headers: readonly (readonly [string, string])[];
+      /** Find the issuer through the API's protected-resource metadata (RFC 9728) instead of `--issuer`. */
+      readonly discover: boolean;
     }
   | {
       readonly name: 'revoke';
@@ -72,6 +74,7 @@ const OPTIONS = {
   method: { type: 'string', short: 'X', default: 'GET' },
   data: { type: 'string', short: 'd' },
   header: { type: 'string', short: 'H', multiple: true, default: [] },
+  discover: { type: 'boolean', default: false },
   'token-file': { type: 'string' },
   'token-type-hint': { type: 'string' },
   'revocation-endpoint': { type: 'string' },
@@ -85,6 +88,7 @@ const ONLY_FOR: Readonly<Record<string, CommandName>> = {
   method: 'call',
   data: 'call',
   header: 'call',
+  discover: 'call',
   'token-file': 'revoke',
   'token-type-hint': 'revoke',
   'revocation-endpoint': 'revoke',
@@ -181,5 +185,6 @@ export function parseCommandLine(argv: readonly string[]): Command {
     method: values.method.toUpperCase(),
     data: values.data,
     headers: values.header.map(parseHeader),
+    discover: values.discover,
   };
 }

@@ -64,6 +64,8 @@ Options:
   -X, --method <method>       HTTP method (default GET)
   -d, --data <body>           request body; sent as application/json when it parses as JSON, else text/plain
   -H, --header <'Name: value'> extra request header; repeatable
+  --discover                  find the issuer from <url> alone: the API's 401 "resource_metadata" or its
+                              /.well-known/oauth-protected-resource document (RFC 9728) replaces --issuer
 
 ${PROVIDER_OPTIONS}
 
