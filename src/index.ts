@@ -23,6 +23,8 @@ export type { GuardRequirement } from './core/pipeline/guard-registry.js';
 export { mergeOpenApi } from './core/openapi/merge.js';
 export type { OpenApiOptions } from './core/openapi/generate.js';
 export type { SecurityDocument, SecuredOperation, SecurityRequirement } from './core/openapi/document.js';
+export type { ProtectedResourceDocument, ProtectedResourceOptions } from './core/resource/metadata.js';
+export type { AcrOptions } from './core/claims/step-up.js';
 export { errorAnswer } from './core/bearer/answer.js';
 export type { ErrorAnswer, ErrorBody } from './core/bearer/answer.js';
 export { sendAuthError } from './express/error-response.js';
@@ -37,6 +39,7 @@ export type { TokenCheck, TokenPredicate } from './core/claims/requirements.js';
 export {
   AuthError,
   InsufficientScopeError,
+  InsufficientUserAuthenticationError,
   InvalidRequestError,
   InvalidTokenError,
   isAuthError,

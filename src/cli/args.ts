@@ -50,6 +50,8 @@ export type Command =
       readonly method: string;
       readonly data: string | undefined;
       readonly headers: readonly (readonly [string, string])[];
+      /** Find the issuer through the API's protected-resource metadata (RFC 9728) instead of `--issuer`. */
+      readonly discover: boolean;
     }
   | {
       readonly name: 'revoke';
@@ -81,6 +83,7 @@ const OPTIONS = {
   method: { type: 'string', short: 'X', default: 'GET' },
   data: { type: 'string', short: 'd' },
   header: { type: 'string', short: 'H', multiple: true, default: [] },
+  discover: { type: 'boolean', default: false },
   'token-file': { type: 'string' },
   'token-type-hint': { type: 'string' },
   'revocation-endpoint': { type: 'string' },
@@ -94,6 +97,7 @@ const ONLY_FOR: Readonly<Record<string, CommandName>> = {
   method: 'call',
   data: 'call',
   header: 'call',
+  discover: 'call',
   'token-file': 'revoke',
   'token-type-hint': 'revoke',
   'revocation-endpoint': 'revoke',
@@ -203,5 +207,6 @@ export function parseCommandLine(argv: readonly string[]): Command {
     method: values.method.toUpperCase(),
     data: values.data,
     headers: values.header.map(parseHeader),
+    discover: values.discover,
   };
 }

@@ -2,7 +2,7 @@
  * `call <url>`: calls a protected URL with a token and prints the status and body.
  */
 import { Agent as HttpsAgent } from 'node:https';
-import { ClientError, createBearerAxios, createTokenSource } from '../client/index.js';
+import { ClientError, createBearerAxios, createTokenSource, discoverResource } from '../client/index.js';
 import { urlProblem } from '../shared/url-policy.js';
 import type { Command } from './args.js';
 import { configure } from './configure.js';
@@ -35,10 +35,19 @@ function contentTypeFor(data: string): string {
   }
 }
 
+/** The options with `--issuer` replaced by the first authorization server the API's metadata names. */
+async function discoveredIssuer(common: CallCommand['common'], url: string): Promise<CallCommand['common']> {
+  const found = await discoverResource(url, {
+    timeoutMs: common.timeoutMs,
+    allowInsecureHttp: common.allowInsecureHttp,
+  });
+  return { ...common, issuer: found.authorizationServers[0]! };
+}
+
 /** Runs `call` and returns what to print on stdout; throws {@link ExitError} when the API refuses. */
 export async function runCall(command: CallCommand, io: Io): Promise<string> {
-  const { common } = command;
-  const url = checkUrl(command.url, common.allowInsecureHttp);
+  const url = checkUrl(command.url, command.common.allowInsecureHttp);
+  const common = command.discover ? await discoveredIssuer(command.common, url) : command.common;
   const headers = Object.fromEntries(command.headers);
   if (command.data !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
     headers['content-type'] = contentTypeFor(command.data);

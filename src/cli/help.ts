@@ -73,6 +73,8 @@ Options:
   --dpop                      get a DPoP-bound token (RFC 9449) for a fresh key and send it as
                               "Authorization: DPoP <token>" with a proof of that key; a 401 use_dpop_nonce
                               is retried once with the API's DPoP-Nonce
+  --discover                  find the issuer from <url> alone: the API's 401 "resource_metadata" or its
+                              /.well-known/oauth-protected-resource document (RFC 9728) replaces --issuer
 
 ${PROVIDER_OPTIONS}
 

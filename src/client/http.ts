@@ -27,6 +27,8 @@ export interface ProviderAnswer {
   readonly body: string;
   /** The `DPoP-Nonce` header (RFC 9449 §8), when the provider sent one. */
   readonly dpopNonce?: string | undefined;
+  /** `WWW-Authenticate`, when the answer has one (a protected resource's challenge). */
+  readonly wwwAuthenticate?: string;
 }
 
 /** The body as text, refused once it exceeds {@link MAX_RESPONSE_BYTES}. */
@@ -67,7 +69,14 @@ export async function sendToProvider(request: ProviderRequest): Promise<Provider
     });
     const body = await readCapped(response, request.url);
     const dpopNonce = response.headers.get('dpop-nonce') ?? undefined;
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body, dpopNonce };
+    const challenge = response.headers.get('www-authenticate');
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      body,
+      dpopNonce,
+      ...(challenge === null ? {} : { wwwAuthenticate: challenge }),
+    };
   } catch (error) {
     return translate(error, request);
   }

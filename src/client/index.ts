@@ -30,6 +30,8 @@ export { discovery } from './discovery.js';
 export { createDpopKey } from './dpop.js';
 export type { DpopKey, DpopKeyOptions, DpopProofRequest } from './dpop.js';
 export type { DiscoveryOptions } from './discovery.js';
+export { discoverResource } from './resource-discovery.js';
+export type { DiscoverResourceOptions, ResourceDescription } from './resource-discovery.js';
 export { ClientError, OAuthError, ProviderUnreachableError, TimeoutError, UnexpectedResponseError } from './errors.js';
 export type { ClientErrorCode } from './errors.js';
 export type { PrivateKeyInput } from './signing-alg.js';

@@ -10,15 +10,20 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/;
  * or it has no `error`. Handles several challenges in one header and quoted values with escapes.
  */
 export function bearerChallengeError(header: string): string | undefined {
-  return challengeError(header, 'bearer');
+  return challengeParam(header, 'bearer', 'error');
 }
 
 /** The same for the `DPoP` challenge (RFC 9449 §7.1), which may stand beside a Bearer one. */
 export function dpopChallengeError(header: string): string | undefined {
-  return challengeError(header, 'dpop');
+  return challengeParam(header, 'dpop', 'error');
 }
 
-function challengeError(header: string, wanted: 'bearer' | 'dpop'): string | undefined {
+/** Any auth-param of the `Bearer` challenge (`resource_metadata`, RFC 9728 §5.1), as {@link bearerChallengeError}. */
+export function bearerChallengeParam(header: string, param: string): string | undefined {
+  return challengeParam(header, 'bearer', param);
+}
+
+function challengeParam(header: string, wanted: 'bearer' | 'dpop', param: string): string | undefined {
   let rest = header;
   let scheme: string | undefined;
   while (rest.length > 0) {
@@ -41,7 +46,7 @@ function challengeError(header: string, wanted: 'bearer' | 'dpop'): string | und
       value = TOKEN.exec(rest)?.[0] ?? '';
       rest = rest.slice(value.length);
     }
-    if (scheme === wanted && name.toLowerCase() === 'error') return value;
+    if (scheme === wanted && name.toLowerCase() === param) return value;
   }
   return undefined;
 }

@@ -6,9 +6,17 @@
  * `error_description`: they never contain token contents, key material or stack traces.
  */
 
-/** RFC 6750 §3.1 error codes, plus `unauthorized` (no credentials) and `temporarily_unavailable` (RFC 6749). */
+/**
+ * RFC 6750 §3.1 error codes, plus `unauthorized` (no credentials), `temporarily_unavailable` (RFC 6749) and
+ * `insufficient_user_authentication` (RFC 9470 §3: the user must authenticate again, more strongly or more recently).
+ */
 export type AuthErrorCode =
-  'unauthorized' | 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
+  | 'unauthorized'
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'insufficient_user_authentication'
+  | 'temporarily_unavailable';
 
 /** Why a token is not valid: stable values for callers, logs and tests to match on (never the message). */
 export type InvalidTokenReason =
@@ -34,6 +42,11 @@ export type InvalidTokenReason =
 /** Why a valid token does not get through this route. */
 export type InsufficientReason = 'insufficient_scope' | 'insufficient_role' | 'claim_check';
 
+/** Why the user's authentication is not strong or recent enough (RFC 9470). */
+export type StepUpReason =
+  | 'insufficient_acr' // `acr` missing or not one of the accepted values
+  | 'authentication_too_old'; // `auth_time` missing or older than the route's `maxAge`
+
 /** Why the decision cannot be made now (503). */
 export type UnavailableReason =
   | 'provider_unavailable' // keys cannot be fetched
@@ -43,7 +56,12 @@ export type UnavailableReason =
 
 /** Every refusal's stable machine-readable reason, beside its RFC 6750 `code`. */
 export type RefusalReason =
-  'missing_credentials' | 'invalid_request' | InvalidTokenReason | InsufficientReason | UnavailableReason;
+  | 'missing_credentials'
+  | 'invalid_request'
+  | InvalidTokenReason
+  | InsufficientReason
+  | StepUpReason
+  | UnavailableReason;
 
 /** Base class of every request-time error of this library. */
 export abstract class AuthError extends Error {
@@ -106,6 +124,28 @@ export class InsufficientScopeError extends AuthError {
     super(message);
     this.reason = options.reason;
     this.scopes = options.scopes;
+  }
+}
+
+/**
+ * The token is valid but the user authenticated too weakly (`acr`) or too long ago (`auth_time`) for this route
+ * (RFC 9470 §3). 401, so the client sends the user to authenticate again; `acrValues` and `maxAge` go into the
+ * challenge's `acr_values` and `max_age` attributes, which the client passes on in its authorization request.
+ */
+export class InsufficientUserAuthenticationError extends AuthError {
+  readonly code = 'insufficient_user_authentication' as const;
+  readonly status = 401;
+  readonly reason: StepUpReason;
+  readonly acrValues: readonly string[] | undefined;
+  readonly maxAge: number | undefined;
+  constructor(
+    message: string,
+    options: { readonly reason: StepUpReason; readonly acrValues?: readonly string[]; readonly maxAge?: number },
+  ) {
+    super(message);
+    this.reason = options.reason;
+    this.acrValues = options.acrValues;
+    this.maxAge = options.maxAge;
   }
 }
 

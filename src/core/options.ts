@@ -69,6 +69,16 @@ export interface AuthOptions {
   /** The `realm` of the `WWW-Authenticate` challenge. Default `"api"`. */
   readonly realm?: string;
   /**
+   * This API's resource identifier as its clients know it (RFC 9728), e.g. `https://api.example.com`. Set, every
+   * 401 and 403 challenge points to its metadata (`resource_metadata`), which `protectedResource()` serves.
+   */
+  readonly resource?: string;
+  /**
+   * RFC 8707: every token's `aud` must also contain `resource` (with `audience: false`, only that). Keycloak: an
+   * "Audience" mapper on the client with `resource` as its "Included Custom Audience". Default false.
+   */
+  readonly resourceAudience?: boolean;
+  /**
    * Allow `http://` issuers, discovery, JWKS and introspection URLs, configured or discovered, on hosts other
    * than loopback (127.0.0.0/8, `[::1]`, `localhost`). Default false.
    */
@@ -104,6 +114,8 @@ export const AUTH_OPTION_KEYS = {
   requireAccessToken: true,
   maxTokenLength: true,
   realm: true,
+  resource: true,
+  resourceAudience: true,
   allowInsecureHttp: true,
   keys: true,
   cache: true,
@@ -124,6 +136,8 @@ export interface ResolvedIssuer {
 export interface ResolvedOptions {
   readonly issuers: readonly ResolvedIssuer[];
   readonly audience: readonly string[] | false;
+  /** With `resourceAudience`, the resource, which `aud` must contain besides one of `audience`. */
+  readonly resourceAudience: string | undefined;
   readonly algorithms: ReadonlySet<string>;
   readonly clockTolerance: number;
   readonly maxTokenAge: number | undefined;
@@ -131,6 +145,8 @@ export interface ResolvedOptions {
   readonly requireAccessToken: boolean;
   readonly maxTokenLength: number;
   readonly realm: string;
+  /** The resource identifier, exactly as configured (RFC 9728 §3.3: clients compare it as a string). */
+  readonly resource: string | undefined;
   readonly allowInsecureHttp: boolean;
   readonly keys: Required<KeySetOptions>;
   readonly cache: Required<TokenCacheOptions>;
@@ -185,6 +201,22 @@ function resolveIssuer(entry: unknown, allowInsecureHttp: boolean): ResolvedIssu
   return Object.freeze({ issuer: spec.issuer, discoveryUrl: discoveryUrl as string, jwksUri: spec.jwksUri });
 }
 
+/** The resource identifier: an http(s) URL under the URL rule, without fragment or query (RFC 9728 §1.2). */
+function resolveResource(options: AuthOptions, allowInsecureHttp: boolean): string | undefined {
+  if (options.resource === undefined) return undefined;
+  checkUrl(options.resource, 'resource', { allowInsecureHttp, issuer: true });
+  return options.resource;
+}
+
+/** With `resourceAudience`, the resource every token must be meant for (RFC 8707 §2). */
+function resolveResourceAudience(options: AuthOptions, resource: string | undefined): string | undefined {
+  if (options.resourceAudience !== undefined && typeof options.resourceAudience !== 'boolean')
+    throw new TypeError('"resourceAudience" must be true or false');
+  if (options.resourceAudience !== true) return undefined;
+  if (resource === undefined) throw new TypeError('"resourceAudience" needs "resource": the audience it requires');
+  return resource;
+}
+
 /**
  * Validates options once, at start-up: a configuration mistake throws a `TypeError` naming the option, and so
  * does a key that is not an option (`known`: {@link AUTH_OPTION_KEYS}, or an adapter's longer list).
@@ -206,10 +238,12 @@ export function resolveOptions(
   if (new Set(issuers.map((i) => i.issuer)).size !== issuers.length)
     throw new TypeError('"issuer" lists an issuer twice');
 
+  const resource = resolveResource(options, allowInsecureHttp);
   if (options.audience === undefined) {
     throw new TypeError('"audience" is required; pass audience: false to accept any token of the issuer');
   }
   const audience = options.audience === false ? false : stringList(options.audience, 'audience');
+  const resourceAudience = resolveResourceAudience(options, resource);
 
   const algorithms = options.algorithms ?? ASYMMETRIC_ALGORITHMS;
   if (!Array.isArray(algorithms) || algorithms.length === 0)
@@ -248,6 +282,7 @@ export function resolveOptions(
   return Object.freeze({
     issuers: Object.freeze(issuers),
     audience,
+    resourceAudience,
     algorithms: new Set<string>(algorithms),
     clockTolerance,
     maxTokenAge: options.maxTokenAge,
@@ -256,6 +291,7 @@ export function resolveOptions(
     requireAccessToken: options.requireAccessToken ?? true,
     maxTokenLength,
     realm,
+    resource,
     allowInsecureHttp,
     keys: Object.freeze(keys),
     cache: Object.freeze(cache),

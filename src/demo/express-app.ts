@@ -11,6 +11,7 @@ export function createExpressDemoApp(settings: DemoSettings, options: DemoAppOpt
   const auth = createAuth(demoAuthOptions(settings, options));
   const app = express();
   app.disable('x-powered-by');
+  if (settings.resource !== undefined) app.use(auth.protectedResource());
   const routes = demoRoutes(auth);
   const limiter = expressDemoLimiter(settings, options);
   for (const route of routes) {

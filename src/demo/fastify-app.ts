@@ -11,6 +11,7 @@ export async function createFastifyDemoApp(settings: DemoSettings, options: Demo
   const auth = createFastifyAuth(demoAuthOptions(settings, options));
   const app = Fastify({ logger: false });
   await app.register(auth.plugin);
+  if (settings.resource !== undefined) await app.register(auth.protectedResource());
   const routes = demoRoutes(auth);
   const limiter = await fastifyDemoLimiter(app, settings, options);
   for (const route of routes) {

@@ -32,6 +32,7 @@ export function demoAuthOptions(settings: DemoSettings, options: DemoAppOptions)
     clockTolerance: 30,
     realm: realmName(settings.issuerUrl),
     allowInsecureHttp: true, // a demo: docker compose reaches Keycloak as http://keycloak:8080
+    ...(settings.resource === undefined ? {} : { resource: settings.resource }),
     ...(options.revocations ? { revocations: options.revocations } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),

@@ -13,6 +13,8 @@ export interface DemoSettings {
   readonly framework?: 'express' | 'fastify';
   /** RATE_LIMIT: requests per minute for each verified client across the protected routes. Default: no limit. */
   readonly rateLimit?: number;
+  /** RESOURCE: the API's resource identifier (RFC 9728), an origin. Default `http://<HOST>:<PORT>`. */
+  readonly resource?: string;
 }
 
 /** A setting that cannot be used; the server exits non-zero with this message. */
@@ -29,6 +31,22 @@ function url(name: string, value: string): string {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new SettingsError(`${name} must be an http(s) URL, got "${value}"`);
+  return value;
+}
+
+/** RESOURCE is an origin, exactly as written: `scheme://host[:port]`, no path, no trailing slash, nothing else. */
+function origin(value: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || !/^https?:$/.test(parsed.protocol) || parsed.origin !== value) {
+    throw new SettingsError(
+      `RESOURCE must be an origin (http(s)://host[:port], no path, no trailing slash), got "${value}"`,
+    );
+  }
   return value;
 }
 
@@ -61,15 +79,18 @@ export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
   if (rateLimit !== undefined && (!/^\d+$/.test(rateLimit) || Number(rateLimit) < 1)) {
     throw new SettingsError(`RATE_LIMIT must be a positive whole number of requests per minute, got "${rateLimit}"`);
   }
+  const host = get('HOST') ?? '127.0.0.1';
+  const resource = origin(get('RESOURCE') ?? `http://${host.includes(':') ? `[${host}]` : host}:${portSetting}`);
   return {
     issuerUrl,
     audience: audienceSetting.toLowerCase() === 'none' ? false : audienceSetting,
     discoveryUrl,
-    host: get('HOST') ?? '127.0.0.1',
+    host,
     port: Number(portSetting),
     redisUrl,
     redisOnOutage,
     framework,
     ...(rateLimit === undefined ? {} : { rateLimit: Number(rateLimit) }),
+    resource,
   };
 }

@@ -13,6 +13,8 @@ import { toHandler, type ExpressAnswering } from './guard.js';
 import { generateSecurityDocument, type OpenApiOptions } from '../core/openapi/generate.js';
 import type { SecurityDocument } from '../core/openapi/document.js';
 import { collectExpressRoutes } from './openapi-routes.js';
+import type { ProtectedResourceOptions } from '../core/resource/metadata.js';
+import { metadataMiddleware } from './resource-metadata.js';
 
 export type { VerifyOptions } from '../core/pipeline/admission.js';
 
@@ -42,6 +44,8 @@ export interface Auth extends Guards<RequestHandler>, AuthControl {
   errorHandler(): ErrorRequestHandler;
   /** The OpenAPI 3.1 security of `app`'s guarded routes (schemes and per-operation `security`); see README. */
   openapi(app: unknown, options?: OpenApiOptions): Promise<SecurityDocument>;
+  /** Middleware serving the `resource`'s RFC 9728 metadata (`app.use(auth.protectedResource())`). */
+  protectedResource(options?: ProtectedResourceOptions): RequestHandler;
 }
 
 /**
@@ -62,7 +66,8 @@ export function createAuth(options: ExpressAuthOptions): Auth {
   const extract = createTokenExtractor(getToken, (req: Request) => extractBearerToken(req, sources));
   const answering: ExpressAnswering = { challenge: admission.challenge, passErrors: passErrors === true };
 
-  const guards = createGuards((policy) => toHandler(admission.gate(policy, extract), answering), new GuardRegistry());
+  const registry = new GuardRegistry();
+  const guards = createGuards((policy) => toHandler(admission.gate(policy, extract), answering), registry, options.now);
   return withCheckedArguments({
     ...guards,
     decorator: (scopes?: string | readonly string[], ...checks: TokenCheck[]) =>
@@ -74,5 +79,9 @@ export function createAuth(options: ExpressAuthOptions): Auth {
     errorHandler: () => createErrorHandler(admission.challenge),
     openapi: async (app: unknown, openApiOptions?: OpenApiOptions) =>
       generateSecurityDocument(collectExpressRoutes(app, guards.requirementOf), openApiOptions, admission.provider),
+    protectedResource: (metadataOptions?: ProtectedResourceOptions) =>
+      metadataMiddleware(
+        admission.resourceMetadata({ requirements: () => registry.all(), bearerMethods: sources }, metadataOptions),
+      ),
   });
 }

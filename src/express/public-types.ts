@@ -10,6 +10,7 @@ import type { AdmissionOptions, AuthControl } from '../core/pipeline/admission.j
 import type { Guards } from '../core/pipeline/guards.js';
 import type { OpenApiOptions } from '../core/openapi/generate.js';
 import type { SecurityDocument } from '../core/openapi/document.js';
+import type { ProtectedResourceOptions } from '../core/resource/metadata.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -105,4 +106,12 @@ export interface Auth extends Guards<ExpressHandler>, AuthControl {
    * res.json(mergeOpenApi(myDocument, await auth.openapi(app)))
    */
   openapi(app: unknown, options?: OpenApiOptions): Promise<SecurityDocument>;
+  /**
+   * Middleware serving the configured `resource`'s RFC 9728 metadata at `/.well-known/oauth-protected-resource`
+   * (with the resource's path appended, if it has one). Needs the `resource` option, else throws a `TypeError`.
+   *
+   * @example
+   * app.use(auth.protectedResource({ resourceName: 'Orders API' }))
+   */
+  protectedResource(options?: ProtectedResourceOptions): ExpressHandler;
 }

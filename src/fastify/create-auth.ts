@@ -16,6 +16,8 @@ import { toHook, type FastifyAnswering, type FastifyGuard } from './guard.js';
 import { generateSecurityDocument, type OpenApiOptions } from '../core/openapi/generate.js';
 import type { GuardedRoute, SecurityDocument } from '../core/openapi/document.js';
 import { guardedRoute } from './openapi-routes.js';
+import type { ProtectedResourceOptions } from '../core/resource/metadata.js';
+import { metadataPlugin } from './resource-metadata.js';
 
 /** Options of {@link createFastifyAuth}: the pipeline's options plus how Fastify requests are read and answered. */
 export interface FastifyAuthOptions extends AdmissionOptions {
@@ -45,6 +47,12 @@ export interface FastifyAuth extends Guards<FastifyGuard>, AuthControl {
    * Merge it into a document with `mergeOpenApi`.
    */
   openapi(options?: OpenApiOptions): Promise<SecurityDocument>;
+  /**
+   * A plugin serving the configured `resource`'s RFC 9728 metadata at `/.well-known/oauth-protected-resource`
+   * (with the resource's path appended, if it has one): `app.register(auth.protectedResource())`. Needs the
+   * `resource` option, else throws a `TypeError`.
+   */
+  protectedResource(options?: ProtectedResourceOptions): FastifyPluginCallback;
 }
 
 /** What token extraction reads of a Fastify request: the raw Node request, plus the parsed body when asked. */
@@ -71,7 +79,8 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
     extractBearerToken(bearerView(request, sources.body), sources),
   );
   const answering: FastifyAnswering = { challenge: admission.challenge, passErrors: passErrors === true };
-  const guards = createGuards((policy) => toHook(admission.gate(policy, extract), answering), new GuardRegistry());
+  const registry = new GuardRegistry();
+  const guards = createGuards((policy) => toHook(admission.gate(policy, extract), answering), registry, options.now);
   const routes: GuardedRoute[] = [];
   const plugin: FastifyPluginCallback = fastifyPlugin(
     (instance, _options, done) => {
@@ -94,5 +103,9 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
     plugin,
     openapi: async (openApiOptions?: OpenApiOptions) =>
       generateSecurityDocument(routes, openApiOptions, admission.provider),
+    protectedResource: (metadataOptions?: ProtectedResourceOptions) =>
+      metadataPlugin(
+        admission.resourceMetadata({ requirements: () => registry.all(), bearerMethods: sources }, metadataOptions),
+      ),
   });
 }

@@ -15,3 +15,4 @@ export type { OpenApiOptions } from '../core/openapi/generate.js';
 export type { SecurityDocument, SecuredOperation, SecurityRequirement } from '../core/openapi/document.js';
 export type { VerifyOptions } from '../core/pipeline/admission.js';
 export type { AuthEvent, AuthEventListener } from '../core/events/events.js';
+export type { ProtectedResourceDocument, ProtectedResourceOptions } from '../core/resource/metadata.js';

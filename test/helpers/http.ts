@@ -86,7 +86,8 @@ function asAttribute(value: string): string {
 /**
  * Asserts an answer of the contract's table: the status, the exact `WWW-Authenticate`, the JSON body. For
  * `unauthorized` (no credentials) the challenge is the bare `Bearer realm="…"`. Without `description`, the
- * header's `error_description` must still be present and equal the body's.
+ * header's `error_description` must still be present and equal the body's. With `resourceMetadata`, every
+ * challenge ends with `resource_metadata="…"` (RFC 9728 §5.1).
  */
 export function expectChallenge(
   response: HttpResponse,
@@ -95,13 +96,15 @@ export function expectChallenge(
   description?: string,
   scope?: string,
   realm = 'myorg',
+  resourceMetadata?: string,
 ): void {
   const challenge = response.headers['www-authenticate'];
+  const metadata = resourceMetadata === undefined ? '' : `, resource_metadata="${resourceMetadata}"`;
   const body = response.body as { error?: unknown; error_description?: unknown } | undefined;
   expect({ status: response.status, error: body?.error }).toEqual({ status, error });
   expect(typeof body?.error_description).toBe('string');
   if (error === 'unauthorized') {
-    expect(challenge).toBe(`Bearer realm="${realm}"`);
+    expect(challenge).toBe(`Bearer realm="${realm}"${metadata}`);
     if (description !== undefined) expect(body?.error_description).toBe(description);
     return;
   }
@@ -109,7 +112,7 @@ export function expectChallenge(
   if (description !== undefined) expect(actualDescription).toBe(description);
   let expected = `Bearer realm="${realm}", error="${error}", error_description="${asAttribute(actualDescription)}"`;
   if (scope !== undefined) expected += `, scope="${scope}"`;
-  expect(challenge).toBe(expected);
+  expect(challenge).toBe(expected + metadata);
   expect(Object.keys(body ?? {}).sort()).toEqual(['error', 'error_description']);
 }
 

@@ -73,7 +73,7 @@ describe('the demo API against a real Keycloak', () => {
     const refused = await get('/api/private-scoped', await tokenFor('test_api_client'));
     expect(refused.status).toBe(403);
     expect(refused.headers.get('www-authenticate')).toBe(
-      'Bearer realm="myorg", error="insufficient_scope", error_description="token lacks a required scope (needs all of: test_api_access)", scope="test_api_access"',
+      `Bearer realm="myorg", error="insufficient_scope", error_description="token lacks a required scope (needs all of: test_api_access)", scope="test_api_access", resource_metadata="${api.url}/.well-known/oauth-protected-resource"`,
     );
     expect(await refused.json()).toMatchObject({ error: 'insufficient_scope' });
   });

@@ -36,8 +36,9 @@ describe('the demo API through Fastify against a real Keycloak', () => {
 
   beforeAll(async () => {
     [fastify, express] = await Promise.all([
-      startDemoServer({ ISSUER_URL: keycloak.issuer(), FRAMEWORK: 'fastify' }),
-      startDemoServer({ ISSUER_URL: keycloak.issuer(), FRAMEWORK: 'express' }),
+      // One RESOURCE for both, so that their challenges (resource_metadata) can be compared as they are.
+      startDemoServer({ ISSUER_URL: keycloak.issuer(), FRAMEWORK: 'fastify', RESOURCE: 'http://127.0.0.1:50100' }),
+      startDemoServer({ ISSUER_URL: keycloak.issuer(), FRAMEWORK: 'express', RESOURCE: 'http://127.0.0.1:50100' }),
     ]);
   }, 60_000);
   afterAll(async () => {

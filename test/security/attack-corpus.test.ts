@@ -9,18 +9,9 @@ import { createServer } from 'node:http';
 import type { JWK } from 'jose';
 import { createDemoApp } from '../../src/demo/app.js';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/index.js';
-import { demoSettings, startDemo } from '../helpers/demo.js';
+import { demoSettings, expectChallenge, startDemo } from '../helpers/demo.js';
 import { listenOnLoopback } from '../helpers/free-port.js';
-import {
-  bearer,
-  expectChallenge,
-  parseRaw,
-  rawStatus,
-  send,
-  sendRaw,
-  type HttpResponse,
-  type Served,
-} from '../helpers/http.js';
+import { bearer, parseRaw, rawStatus, send, sendRaw, type HttpResponse, type Served } from '../helpers/http.js';
 import { claimsFor, nowSeconds } from '../helpers/tokens.js';
 import { createAttackerKeys, startAttackerServer, type AttackerServer } from './attacker.js';
 import { ATTACKS, type Attack, type AttackContext } from './attacks.js';

@@ -12,7 +12,7 @@ import express from 'express';
 import { exportJWK, type JWK } from 'jose';
 import { createAuth, type Auth } from '../../src/index.js';
 import { createFakeKey, startFakeProvider, type FakeKey } from '../../src/testing/index.js';
-import { startDemo } from '../helpers/demo.js';
+import { expectChallenge as expectDemoChallenge, startDemo } from '../helpers/demo.js';
 import {
   bearer,
   expectChallenge,
@@ -389,7 +389,7 @@ describe('the demo app with its own settings (5 s fetch timeout)', () => {
       const rotated = await idp.rotate(); // published by a provider nobody can reach
       expect((await call(await idp.mint({}, { key: known }))).status).toBe(200);
       expectUnavailable(await call(await idp.mint({}, { key: rotated })));
-      expectChallenge(
+      expectDemoChallenge(
         await call(await idp.mint({}, { key: await createFakeKey('RS256', known.kid) })),
         401,
         'invalid_token',

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/index.js';
-import { startDemo } from '../helpers/demo.js';
-import { bearer, expectChallenge, expectUnavailable, send, type Served } from '../helpers/http.js';
+import { expectChallenge, startDemo } from '../helpers/demo.js';
+import { bearer, expectUnavailable, send, type Served } from '../helpers/http.js';
 
 let idp: FakeProvider;
 let bare: FakeProvider; // no discovery document: Keycloak's certs endpoint is the fallback
@@ -310,6 +310,11 @@ describe('the server process (npm run server)', () => {
       'DISCOVERY_URL',
       { DISCOVERY_URL: 'ftp://x/realms/a' },
       'DISCOVERY_URL must be an http(s) URL, got "ftp://x/realms/a"',
+    ],
+    [
+      'RESOURCE',
+      { RESOURCE: 'http://127.0.0.1:50100/api' },
+      'RESOURCE must be an origin (http(s)://host[:port], no path, no trailing slash), got "http://127.0.0.1:50100/api"',
     ],
   ])(
     'exits non-zero with a clear message on a bad %s',

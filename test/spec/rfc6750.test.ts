@@ -4,10 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/index.js';
-import { startDemo } from '../helpers/demo.js';
+import { DEMO_RESOURCE_METADATA, expectChallenge, startDemo } from '../helpers/demo.js';
 import {
   bearer,
-  expectChallenge,
   expectUnavailable,
   parseRaw,
   rawStatus,
@@ -196,7 +195,7 @@ describe('RFC 6750 answers of the demo server', () => {
   test('a role refusal names the role and carries no scope attribute', async () => {
     const res = await get('/api/admin', bearer(await token()));
     expect(res.headers['www-authenticate']).toBe(
-      `Bearer realm="myorg", error="insufficient_scope", error_description="token lacks the realm role 'admin'"`,
+      `Bearer realm="myorg", error="insufficient_scope", error_description="token lacks the realm role 'admin'", resource_metadata="${DEMO_RESOURCE_METADATA}"`,
     );
   });
 

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { createFakeKey, startFakeProvider, type FakeProvider } from '../../src/testing/index.js';
-import { startDemo } from '../helpers/demo.js';
-import { bearer, expectChallenge, parseRaw, rawStatus, send, sendRaw, type Served } from '../helpers/http.js';
+import { DEMO_RESOURCE_METADATA, expectChallenge, startDemo } from '../helpers/demo.js';
+import { bearer, parseRaw, rawStatus, send, sendRaw, type Served } from '../helpers/http.js';
 import { b64, claimsFor, craft, nowSeconds, sign } from '../helpers/tokens.js';
 
 let idp: FakeProvider;
@@ -276,7 +276,7 @@ describe('where the token comes from', () => {
     expect(rawStatus(answer)).toBe(400);
     // Header names are case-insensitive (RFC 9110 §5.1): Express sends `WWW-Authenticate`, Fastify lower case.
     expect(parseRaw(answer).headers['www-authenticate']).toBe(
-      'Bearer realm="myorg", error="invalid_request", error_description="more than one \'Authorization\' header"',
+      `Bearer realm="myorg", error="invalid_request", error_description="more than one 'Authorization' header", resource_metadata="${DEMO_RESOURCE_METADATA}"`,
     );
   });
 

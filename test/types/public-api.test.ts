@@ -29,7 +29,12 @@ export type PublicTypeAssertions = [
   Expect<
     Equal<
       AuthErrorCode,
-      'unauthorized' | 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable'
+      | 'unauthorized'
+      | 'invalid_request'
+      | 'invalid_token'
+      | 'insufficient_scope'
+      | 'insufficient_user_authentication'
+      | 'temporarily_unavailable'
     >
   >,
   Expect<Equal<AccessToken['token'], string>>,

@@ -1,5 +1,5 @@
 import type { AuthError } from '../errors.js';
-import { InsufficientScopeError } from '../errors.js';
+import { InsufficientScopeError, InsufficientUserAuthenticationError } from '../errors.js';
 
 /**
  * What every challenge of one configuration carries besides the error's own attributes: the `realm` (RFC 6750
@@ -28,6 +28,15 @@ export function toChallengeValue(value: string): string {
     .replace(/[^\x20-\x7e]/g, '');
 }
 
+/** RFC 9470 §3: `acr_values` (space-separated) and `max_age` tell the client what authentication to ask for. */
+function stepUpAttributes(error: InsufficientUserAuthenticationError): string[] {
+  const parts: string[] = [];
+  if (error.acrValues && error.acrValues.length > 0)
+    parts.push(`acr_values="${toChallengeValue(error.acrValues.join(' '))}"`);
+  if (error.maxAge !== undefined) parts.push(`max_age="${error.maxAge}"`);
+  return parts;
+}
+
 /**
  * Builds the `WWW-Authenticate` value for an error (RFC 6750 §3). Missing credentials get the bare
  * challenge with no error code (§3.1); a 503 gets none (`undefined`). A configured `resourceMetadata` URL
@@ -42,6 +51,7 @@ export function buildChallenge(error: AuthError, context: string | ChallengeCont
     if (error instanceof InsufficientScopeError && error.scopes && error.scopes.length > 0) {
       parts.push(`scope="${toChallengeValue(error.scopes.join(' '))}"`);
     }
+    if (error instanceof InsufficientUserAuthenticationError) parts.push(...stepUpAttributes(error));
   }
   if (resourceMetadata !== undefined) parts.push(`resource_metadata="${toChallengeValue(resourceMetadata)}"`);
   return parts.join(', ');

@@ -8,6 +8,8 @@ export interface ClaimRules {
   readonly clockTolerance: number;
   readonly maxTokenAge: number | undefined;
   readonly audience: readonly string[] | false;
+  /** RFC 8707: the resource `aud` must contain as well. */
+  readonly resourceAudience?: string | undefined;
   readonly allowedClients: ReadonlySet<string> | undefined;
 }
 
@@ -125,6 +127,7 @@ export function checkClaimTypes(claims: Readonly<Record<string, unknown>>): void
 export function checkClaims(payload: JWTPayload, rules: ClaimRules): void {
   checkTimes(payload, rules);
   if (rules.audience !== false) checkAudience(payload, rules.audience);
+  if (rules.resourceAudience !== undefined) checkAudience(payload, [rules.resourceAudience]);
   if (rules.allowedClients !== undefined) {
     const client = clientIdOf(payload);
     if (client === undefined || !rules.allowedClients.has(client)) {

@@ -116,6 +116,7 @@ export function createIntrospector(
           clockTolerance: resolved.clockTolerance,
           maxTokenAge: resolved.maxTokenAge,
           audience: resolved.audience,
+          resourceAudience: resolved.resourceAudience,
           allowedClients: resolved.allowedClients,
         };
         return local.accept(introspectedToken(token, answer.claims, issuer, rules, resolved.requireAccessToken));

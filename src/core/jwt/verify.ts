@@ -59,6 +59,7 @@ export function createTokenVerifier(options: ResolvedOptions): TokenVerifier {
     clockTolerance: options.clockTolerance,
     maxTokenAge: options.maxTokenAge,
     audience: options.audience,
+    resourceAudience: options.resourceAudience,
     allowedClients: options.allowedClients,
   };
   const rules = (): ClaimRules => {

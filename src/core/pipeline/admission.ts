@@ -14,6 +14,13 @@ import { createRevocationCheck } from '../revocation/check.js';
 import type { ProviderEndpoints } from '../openapi/generate.js';
 import { providerEndpoints } from '../openapi/provider.js';
 import { observeDecision, trustedIssuerOf } from './observe.js';
+import {
+  createResourceMetadata,
+  type MetadataSources,
+  type ProtectedResourceOptions,
+  type ResourceMetadata,
+} from '../resource/metadata.js';
+import { resourceMetadataUrl } from '../../shared/resource-metadata-url.js';
 
 /** Options of the admission pipeline: verification, revocation and introspection. No framework in sight. */
 export interface AdmissionOptions extends AuthOptions {
@@ -77,6 +84,8 @@ export interface Admission extends AuthControl {
   gate<R>(policy: GatePolicy, extract: (request: R) => string): Gate<R>;
   /** Where the (first) issuer's discovery document and token endpoint are, for generated API documents. */
   readonly provider: ProviderEndpoints;
+  /** The RFC 9728 metadata of the configured `resource` (a `TypeError` without one), for an adapter to serve. */
+  resourceMetadata(sources: Omit<MetadataSources, 'resolved'>, options?: ProtectedResourceOptions): ResourceMetadata;
 }
 
 /**
@@ -128,7 +137,12 @@ export function createAdmission(
   };
 
   return Object.freeze({
-    challenge: Object.freeze({ realm: resolved.realm }),
+    challenge: Object.freeze({
+      realm: resolved.realm,
+      ...(resolved.resource === undefined ? {} : { resourceMetadata: resourceMetadataUrl(resolved.resource) }),
+    }),
+    resourceMetadata: (sources: Omit<MetadataSources, 'resolved'>, metadataOptions?: ProtectedResourceOptions) =>
+      createResourceMetadata({ ...sources, resolved }, metadataOptions),
     gate<R>(policy: GatePolicy, extract: (request: R) => string): Gate<R> {
       const checks = Object.freeze([...policy.checks]);
       const optional = policy.optional === true;

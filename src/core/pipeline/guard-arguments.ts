@@ -9,6 +9,7 @@ const CALLS: Readonly<Record<string, string>> = {
   requireClaim: 'auth.requireClaim((token) => ..., "description")',
   optionalAuth: 'auth.optionalAuth()',
   requireActiveToken: 'auth.requireActiveToken() or auth.requireActiveToken("scope")',
+  requireAcr: 'auth.requireAcr("acr-value", { maxAge: 300 })',
   decorator: '@auth.decorator() or @auth.decorator("scope")',
   errorHandler: 'app.use(auth.errorHandler())',
 };

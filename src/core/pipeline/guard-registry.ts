@@ -17,6 +17,10 @@ export interface GuardRequirement {
   readonly optional: boolean;
   /** The token is also confirmed by introspection. */
   readonly introspect: boolean;
+  /** Step-up (RFC 9470): the `acr` values of which the token must hold one (empty: no such condition). */
+  readonly acrValues: readonly string[];
+  /** Step-up (RFC 9470): the longest time since the user authenticated, in seconds (`undefined`: no limit). */
+  readonly acrMaxAge: number | undefined;
 }
 
 /** A requirement with every list empty: the base each guard factory adds to. */
@@ -28,6 +32,8 @@ export const NO_REQUIREMENT: GuardRequirement = Object.freeze({
   customChecks: 0,
   optional: false,
   introspect: false,
+  acrValues: [],
+  acrMaxAge: undefined,
 });
 
 /** The guards one `Auth` has built, in order, and the requirement behind each route hook. */

@@ -7,6 +7,7 @@ import {
   type TokenCheck,
   type TokenPredicate,
 } from '../claims/requirements.js';
+import { acrRequirement, requireAcrCheck, type AcrOptions } from '../claims/step-up.js';
 import type { GatePolicy } from './admission.js';
 import { NO_REQUIREMENT, type GuardRegistry, type GuardRequirement } from './guard-registry.js';
 
@@ -33,6 +34,16 @@ export interface Guards<H> {
    * app.post('/api/payments', auth.requireActiveToken('payments:write'), handler)
    */
   requireActiveToken(scopes?: string | readonly string[], ...checks: TokenCheck[]): H;
+  /**
+   * Step-up (RFC 9470): the token's `acr` must be one of `acrValues` and, with `maxAge` (seconds), its `auth_time`
+   * that recent. Otherwise 401 `insufficient_user_authentication` with `acr_values` (and `max_age`) in the
+   * challenge, so the client can have the user authenticate again. Keycloak sets `acr` from its authentication
+   * flows' levels of authentication.
+   *
+   * @example
+   * app.post('/api/transfer', auth.requireAcr('gold', { maxAge: 300 }), handler)
+   */
+  requireAcr(acrValues: string | readonly string[], options?: AcrOptions): H;
   /** What a route hook built by these guards demands, as data; `undefined` for anything else. */
   requirementOf(hook: unknown): GuardRequirement | undefined;
   /** What every guard built so far demands, in the order they were created. */
@@ -51,7 +62,11 @@ const asList = (value: string | readonly string[] | undefined): readonly string[
  * Builds every guard from one adapter function turning a policy into that framework's route hook, and records
  * what each demands in `registry` (the checks validate their arguments first, so only valid lists get there).
  */
-export function createGuards<H>(build: (policy: GatePolicy) => H, registry: GuardRegistry): Guards<H> {
+export function createGuards<H>(
+  build: (policy: GatePolicy) => H,
+  registry: GuardRegistry,
+  now: () => number = Date.now,
+): Guards<H> {
   const guard = (policy: GatePolicy, requirement: Partial<GuardRequirement>): H =>
     registry.add(build(policy), {
       ...NO_REQUIREMENT,
@@ -74,6 +89,13 @@ export function createGuards<H>(build: (policy: GatePolicy) => H, registry: Guar
         { checks: [...scopeChecks(scopes), ...checks], introspect: true },
         { scopes: asList(scopes), customChecks: checks.length },
       ),
+    requireAcr: (acrValues, options) => {
+      const requirement = acrRequirement(acrValues, options);
+      return guard(
+        { checks: [requireAcrCheck(requirement, now)] },
+        { acrValues: requirement.acrValues, acrMaxAge: requirement.maxAge },
+      );
+    },
     requirementOf: (hook) => registry.requirementOf(hook),
     requirements: () => registry.all(),
   };

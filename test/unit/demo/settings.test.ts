@@ -2,6 +2,25 @@ import { describe, expect, test } from '@jest/globals';
 import { readSettings, SettingsError } from '../../../src/demo/settings.js';
 
 describe('readSettings (shared/demo-contract.md)', () => {
+  test('RESOURCE is an origin as written, defaulting to http://HOST:PORT (an IPv6 host in brackets)', () => {
+    expect(readSettings({ RESOURCE: 'https://api.example.com' }).resource).toBe('https://api.example.com');
+    expect(readSettings({ RESOURCE: 'http://localhost:50100' }).resource).toBe('http://localhost:50100');
+    expect(readSettings({ HOST: '::1', PORT: '8000' }).resource).toBe('http://[::1]:8000');
+    for (const bad of [
+      'https://api.example.com/',
+      'https://api.example.com/v1',
+      'https://api.example.com?x',
+      'https://api.example.com#x',
+      'ftp://api.example.com',
+      'https://user@api.example.com',
+      'HTTPS://API.example.com',
+      'api.example.com',
+    ]) {
+      expect(() => readSettings({ RESOURCE: bad })).toThrow(SettingsError);
+      expect(() => readSettings({ RESOURCE: bad })).toThrow(`RESOURCE must be an origin`);
+    }
+  });
+
   test('defaults to the contract: localhost issuer, audience test-api, 127.0.0.1:50100, no Redis, fail closed', () => {
     expect(readSettings({})).toEqual({
       issuerUrl: 'http://localhost:8080/realms/myorg',
@@ -12,6 +31,7 @@ describe('readSettings (shared/demo-contract.md)', () => {
       redisUrl: undefined,
       redisOnOutage: 'fail-closed',
       framework: 'express',
+      resource: 'http://127.0.0.1:50100',
     });
   });
 
@@ -34,6 +54,7 @@ describe('readSettings (shared/demo-contract.md)', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       redisOnOutage: 'fail-open',
       framework: 'fastify',
+      resource: 'http://0.0.0.0:8000',
     });
     expect(readSettings({ ...env, DISCOVERY_URL: 'http://keycloak:8080/realms/a' }).discoveryUrl).toBe(
       'http://keycloak:8080/realms/a',
