@@ -1,10 +1,37 @@
-import type { AuthControl, AuthOptions, Guards, RevocationStore, VerifiedToken } from '../index.js';
+import type {
+  AuthControl,
+  AuthOptions,
+  DpopOptions,
+  Guards,
+  ReplayStore,
+  RevocationStore,
+  VerifiedToken,
+} from '../index.js';
 import type { DemoSettings } from './settings.js';
 
 /** Options of the demo app beyond its settings. */
 export interface DemoAppOptions {
   readonly revocations?: RevocationStore;
   readonly fetch?: typeof fetch;
+  /** Where seen DPoP proofs are kept (Redis, to share them between instances). Default: this process. */
+  readonly dpopReplay?: ReplayStore;
+  /** The secret of DPoP server nonces, shared between instances. Default: random per process. */
+  readonly dpopNonceSecret?: string;
+}
+
+/** The DPoP proof algorithms the demo accepts (and lists in its challenges and metadata). */
+export const DEMO_DPOP_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'EdDSA'] as const;
+
+/** The demo's DPoP options: proofs for `RESOURCE` + path, replay kept as configured, nonces with DPOP_NONCE=on. */
+function demoDpop(settings: DemoSettings, options: DemoAppOptions): DpopOptions {
+  const nonce = options.dpopNonceSecret === undefined ? true : { secret: options.dpopNonceSecret };
+  return {
+    origin: settings.resource ?? `http://${settings.host}:${settings.port}`,
+    algorithms: DEMO_DPOP_ALGORITHMS,
+    proofLifetime: 60,
+    ...(options.dpopReplay ? { replay: options.dpopReplay } : {}),
+    ...(settings.dpopNonce === true ? { nonce } : {}),
+  };
 }
 
 /** One route of the contract: its guard (none for public routes) and the JSON it answers an admitted caller. */
@@ -22,7 +49,10 @@ function realmName(issuer: string): string {
 }
 
 /** The guard options of the demo, the same for every framework. */
-export function demoAuthOptions(settings: DemoSettings, options: DemoAppOptions): AuthOptions & DemoAppOptions {
+export function demoAuthOptions(
+  settings: DemoSettings,
+  options: DemoAppOptions,
+): AuthOptions & Pick<DemoAppOptions, 'revocations' | 'fetch'> & { dpop: DpopOptions } {
   return {
     issuer: { issuer: settings.issuerUrl, discoveryUrl: settings.discoveryUrl },
     audience: settings.audience,
@@ -31,6 +61,7 @@ export function demoAuthOptions(settings: DemoSettings, options: DemoAppOptions)
     allowInsecureHttp: true, // a demo: docker compose reaches Keycloak as http://keycloak:8080
     ...(options.revocations ? { revocations: options.revocations } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    dpop: demoDpop(settings, options),
   };
 }
 
@@ -78,6 +109,12 @@ export function demoRoutes<H>(auth: Guards<H> & Pick<AuthControl, 'revoke'>): re
         scopes: token!.scopes,
         roles: token!.roles,
       }),
+    },
+    {
+      method: 'GET',
+      path: '/api/dpop',
+      guard: auth.requireDPoP(),
+      answer: () => ({ message: 'DPoP endpoint: a DPoP-bound token with its proof' }),
     },
     {
       method: 'POST',

@@ -1,6 +1,6 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RevocationStore } from '../index.js';
+import type { ReplayStore, RevocationStore } from '../index.js';
 import { createDemoApp } from './app.js';
 import { readSettings, SettingsError } from './settings.js';
 
@@ -16,12 +16,17 @@ try {
   fail(error instanceof SettingsError ? error.message : String(error));
 }
 let revocations: RevocationStore | undefined;
+let dpopReplay: ReplayStore | undefined;
+let dpopNonceSecret: string | undefined;
 if (settings.redisUrl !== undefined) {
-  const { RedisRevocationStore } = await import('../redis/index.js');
+  const { RedisRevocationStore, RedisReplayStore } = await import('../redis/index.js');
   try {
     revocations = await RedisRevocationStore.connect(settings.redisUrl, {
       onOutage: settings.redisOnOutage ?? 'fail-closed',
     });
+    const replay = await RedisReplayStore.connect(settings.redisUrl);
+    dpopReplay = replay;
+    if (settings.dpopNonce === true) dpopNonceSecret = await replay.sharedSecret(); // every instance's nonces pass
   } catch (error) {
     fail(`cannot reach REDIS_URL ${settings.redisUrl}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -32,7 +37,11 @@ if (settings.audience === false) {
 
 let app: RequestListener;
 try {
-  app = await createDemoApp(settings, revocations ? { revocations } : {});
+  app = await createDemoApp(settings, {
+    ...(revocations ? { revocations } : {}),
+    ...(dpopReplay ? { dpopReplay } : {}),
+    ...(dpopNonceSecret ? { dpopNonceSecret } : {}),
+  });
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }

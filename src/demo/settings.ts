@@ -11,6 +11,10 @@ export interface DemoSettings {
   readonly redisOnOutage?: 'fail-closed' | 'fail-open';
   /** FRAMEWORK: which adapter serves the routes. Default `express`. */
   readonly framework?: 'express' | 'fastify';
+  /** RESOURCE: the API's public origin (DPoP `htu` is compared with it). Default `http://<HOST>:<PORT>`. */
+  readonly resource?: string;
+  /** DPOP_NONCE=on: DPoP proofs must carry a server nonce. Default off. */
+  readonly dpopNonce?: boolean;
 }
 
 /** A setting that cannot be used; the server exits non-zero with this message. */
@@ -28,6 +32,16 @@ function url(name: string, value: string): string {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new SettingsError(`${name} must be an http(s) URL, got "${value}"`);
   return value;
+}
+
+/** True for `scheme://host[:port]` exactly: an http(s) URL that is its own origin. */
+function isOrigin(value: string): boolean {
+  try {
+    const parsed = new URL(value);
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === value;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads and checks the settings; throws {@link SettingsError} on a bad one. */
@@ -55,14 +69,25 @@ export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
   if (framework !== 'express' && framework !== 'fastify') {
     throw new SettingsError(`FRAMEWORK must be express or fastify, got "${framework}"`);
   }
+  const host = get('HOST') ?? '127.0.0.1';
+  const resource = get('RESOURCE') ?? `http://${host.includes(':') ? `[${host}]` : host}:${portSetting}`;
+  if (!isOrigin(resource)) {
+    throw new SettingsError(`RESOURCE must be an origin (scheme://host[:port], no path), got "${resource}"`);
+  }
+  const dpopNonce = get('DPOP_NONCE') ?? 'off';
+  if (dpopNonce !== 'on' && dpopNonce !== 'off') {
+    throw new SettingsError(`DPOP_NONCE must be on or off, got "${dpopNonce}"`);
+  }
   return {
     issuerUrl,
     audience: audienceSetting.toLowerCase() === 'none' ? false : audienceSetting,
     discoveryUrl,
-    host: get('HOST') ?? '127.0.0.1',
+    host,
     port: Number(portSetting),
     redisUrl,
     redisOnOutage,
     framework,
+    resource,
+    dpopNonce: dpopNonce === 'on',
   };
 }

@@ -71,7 +71,14 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
   );
 
   return withCheckedArguments({
-    ...createGuards((policy) => toHook(admission.gate(policy, extract), answering), new GuardRegistry()),
+    ...createGuards(
+      (policy) =>
+        toHook(
+          admission.gate(policy, extract, (request: FastifyRequest) => request.raw),
+          answering,
+        ),
+      new GuardRegistry(),
+    ),
     verify: admission.verify,
     revoke: admission.revoke,
     ready: admission.ready,

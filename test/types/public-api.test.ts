@@ -29,7 +29,13 @@ export type PublicTypeAssertions = [
   Expect<
     Equal<
       AuthErrorCode,
-      'unauthorized' | 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable'
+      | 'unauthorized'
+      | 'invalid_request'
+      | 'invalid_token'
+      | 'insufficient_scope'
+      | 'temporarily_unavailable'
+      | 'invalid_dpop_proof'
+      | 'use_dpop_nonce'
     >
   >,
   Expect<Equal<AccessToken['token'], string>>,

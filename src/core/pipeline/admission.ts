@@ -1,6 +1,9 @@
 import type { ChallengeContext } from '../bearer/challenge.js';
 import type { TokenCheck } from '../claims/requirements.js';
-import { MissingCredentialsError } from '../errors.js';
+import { createSenderConstraints } from '../dpop/binding.js';
+import { isDpopAuthorization, type SenderRequest } from '../dpop/extract.js';
+import { resolveDpop, resolveMtls, type DpopOptions, type MtlsOptions } from '../dpop/options.js';
+import { AuthError, InvalidTokenError, MissingCredentialsError } from '../errors.js';
 import { createIntrospector, type LocalVerification } from '../introspection/introspect.js';
 import type { IntrospectionOptions } from '../introspection/options.js';
 import type { KeySetStatus } from '../jwks/remote.js';
@@ -18,12 +21,18 @@ export interface AdmissionOptions extends AuthOptions {
   readonly revocations?: RevocationStore;
   /** Confirm tokens with the provider's introspection endpoint (RFC 7662), on every route or on chosen ones. Off by default. */
   readonly introspection?: IntrospectionOptions;
+  /** Accept DPoP-bound tokens with their proofs (RFC 9449). Off unless given: proofs are checked against `origin`. */
+  readonly dpop?: DpopOptions;
+  /** How certificate-bound tokens (RFC 8705) are checked. Default: against the request's TLS client certificate. */
+  readonly mtls?: MtlsOptions;
 }
 
 const ADMISSION_OPTION_KEYS = {
   ...AUTH_OPTION_KEYS,
   revocations: true,
   introspection: true,
+  dpop: true,
+  mtls: true,
 } as const satisfies OptionKeys<AdmissionOptions>;
 
 /** Options of {@link AuthControl.verify}. */
@@ -42,6 +51,8 @@ export interface GatePolicy {
   readonly optional?: boolean;
   /** `true`: confirm by introspection whatever `introspection.everyRoute` says. Default: `everyRoute`. */
   readonly introspect?: boolean;
+  /** `true`: only DPoP-bound tokens with their proofs pass this guard, whatever `dpop.mode` says. */
+  readonly requireDpop?: boolean;
 }
 
 /**
@@ -69,9 +80,11 @@ export interface Admission extends AuthControl {
   readonly challenge: ChallengeContext;
   /**
    * Compiles a guard: `extract` finds the request's token (throwing `MissingCredentialsError` when there is
-   * none, `InvalidRequestError` when the request is malformed); the gate does everything after that.
+   * none, `InvalidRequestError` when the request is malformed); the gate does everything after that. `view`
+   * shows the request to the DPoP and mTLS checks (method, original URL, headers, socket); without it, a guard
+   * accepts no sender-constrained token.
    */
-  gate<R>(policy: GatePolicy, extract: (request: R) => string): Gate<R>;
+  gate<R>(policy: GatePolicy, extract: (request: R) => string, view?: (request: R) => SenderRequest): Gate<R>;
 }
 
 /**
@@ -97,6 +110,11 @@ export function createAdmission(
     options.introspection === undefined
       ? undefined
       : createIntrospector(options.introspection, resolved, options.allowInsecureHttp === true);
+  const senders = createSenderConstraints(
+    resolveDpop(options.dpop, resolved.now),
+    resolveMtls(options.mtls),
+    resolved.now,
+  );
 
   /** A JWT, verified locally: from the cache without a promise when it was verified before, then revocation. */
   function admitJwt(token: string): Outcome<VerifiedToken> {
@@ -116,8 +134,11 @@ export function createAdmission(
   };
 
   return Object.freeze({
-    challenge: Object.freeze({ realm: resolved.realm }),
-    gate<R>(policy: GatePolicy, extract: (request: R) => string): Gate<R> {
+    challenge: Object.freeze({
+      realm: resolved.realm,
+      ...(senders.challenge === undefined ? {} : { dpop: senders.challenge }),
+    }),
+    gate<R>(policy: GatePolicy, extract: (request: R) => string, view?: (request: R) => SenderRequest): Gate<R> {
       const checks = Object.freeze([...policy.checks]);
       const optional = policy.optional === true;
       const admitToken =
@@ -125,26 +146,61 @@ export function createAdmission(
           ? (token: string) => introspecting().verify(token, local)
           : admitJwt;
       if (policy.introspect === true) introspecting(); // fail when the guard is built, not per request
+      const onlyDpop = policy.requireDpop === true || senders.challenge?.required === true;
+      if (onlyDpop && !senders.acceptsDpop(true))
+        throw new TypeError('"dpop" must be configured for a guard that requires DPoP');
+      const acceptsDpop = view !== undefined && senders.acceptsDpop(onlyDpop);
       const passChecks = (token: VerifiedToken): VerifiedToken => {
         for (const check of checks) check(token);
         return token;
+      };
+      /** Refusals of a DPoP request, or of a route that demands DPoP, are answered with a DPoP challenge. */
+      const underDpop = (error: unknown): never => {
+        if (error instanceof AuthError) {
+          error.scheme = 'DPoP';
+          error.onlyDpop = onlyDpop;
+        }
+        throw error;
       };
       return (request) => {
         let token: string;
         try {
           token = extract(request);
         } catch (error) {
-          if (optional && error instanceof MissingCredentialsError) return undefined;
+          if (error instanceof MissingCredentialsError) {
+            if (acceptsDpop && isDpopAuthorization(view(request)))
+              return senders.admitDpop(view(request), admitToken).then(passChecks, underDpop);
+            if (optional) return undefined;
+            if (onlyDpop) underDpop(error);
+          }
           throw error;
         }
-        return then(admitToken(token), passChecks);
+        if (onlyDpop)
+          underDpop(
+            new InvalidTokenError('this resource accepts only DPoP-bound tokens', { reason: 'sender_constrained' }),
+          );
+        return then(admitToken(token), (verified) =>
+          passChecks(
+            verified.payload.cnf === undefined
+              ? verified
+              : senders.checkBearer(verified, () => (view === undefined ? undefined : view(request))),
+          ),
+        );
       };
     },
     verify: async (token: string, verifyOptions?: VerifyOptions) => {
       if (verifyOptions !== undefined) refuseUnknownKeys(verifyOptions, VERIFY_OPTION_KEYS, '');
-      return (verifyOptions?.introspect ?? introspector?.everyRoute === true)
+      const verified = await ((verifyOptions?.introspect ?? introspector?.everyRoute === true)
         ? introspecting().verify(token, local)
-        : admitJwt(token);
+        : admitJwt(token));
+      if (verified.payload.cnf !== undefined)
+        throw new InvalidTokenError(
+          'token is sender-constrained ("cnf"): it needs its proof, which only a guard sees',
+          {
+            reason: 'sender_constrained',
+          },
+        );
+      return verified;
     },
     revoke: async (token: VerifiedToken) => {
       const exp = typeof token.payload.exp === 'number' ? token.payload.exp : Math.floor(resolved.now() / 1000);

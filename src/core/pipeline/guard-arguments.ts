@@ -9,6 +9,7 @@ const CALLS: Readonly<Record<string, string>> = {
   requireClaim: 'auth.requireClaim((token) => ..., "description")',
   optionalAuth: 'auth.optionalAuth()',
   requireActiveToken: 'auth.requireActiveToken() or auth.requireActiveToken("scope")',
+  requireDPoP: 'auth.requireDPoP() or auth.requireDPoP("scope")',
   decorator: '@auth.decorator() or @auth.decorator("scope")',
   errorHandler: 'app.use(auth.errorHandler())',
 };
@@ -17,6 +18,7 @@ const CALLS: Readonly<Record<string, string>> = {
 const CHECKS_FROM: Readonly<Record<string, number>> = {
   requireAuth: 1,
   requireActiveToken: 1,
+  requireDPoP: 1,
   decorator: 1,
   optionalAuth: 0,
 };

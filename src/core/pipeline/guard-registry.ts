@@ -54,5 +54,4 @@ export class GuardRegistry {
   all(): readonly GuardRequirement[] {
     return [...this.built];
   }
-
 }
