@@ -40,13 +40,18 @@ export {
   AuthError,
   InsufficientScopeError,
   InsufficientUserAuthenticationError,
+  InvalidDpopProofError,
   InvalidRequestError,
   InvalidTokenError,
   isAuthError,
   MissingCredentialsError,
   ProviderUnavailableError,
+  UseDpopNonceError,
 } from './core/errors.js';
 export type { AuthErrorCode } from './core/errors.js';
+export { MemoryReplayStore } from './core/dpop/replay.js';
+export type { MemoryReplayStoreOptions, ReplayStore } from './core/dpop/replay.js';
+export type { DpopNonceOptions, DpopOptions, MtlsOptions, SenderConstraintMode } from './core/dpop/options.js';
 export { extractBearerToken } from './core/bearer/extract.js';
 export type { BearerRequest, BearerSources } from './core/bearer/extract.js';
 export { ASYMMETRIC_ALGORITHMS } from './core/jws/algorithms.js';

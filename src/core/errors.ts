@@ -16,7 +16,17 @@ export type AuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'insufficient_user_authentication'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  | DpopErrorCode;
+
+/** RFC 9449 §7.1, §9: a DPoP proof that does not pass, or one that lacks the server's current nonce. */
+export type DpopErrorCode = 'invalid_dpop_proof' | 'use_dpop_nonce';
+
+/** Why a DPoP proof is refused. */
+export type DpopProofReason =
+  | 'dpop_proof' // the proof's format, header, signature or claims are wrong
+  | 'dpop_replay' // its `jti` was seen before
+  | 'dpop_nonce'; // it lacks a current server nonce
 
 /** Why a token is not valid: stable values for callers, logs and tests to match on (never the message). */
 export type InvalidTokenReason =
@@ -52,7 +62,8 @@ export type UnavailableReason =
   | 'provider_unavailable' // keys cannot be fetched
   | 'revocation_store_unavailable'
   | 'introspection_unavailable' // the provider failed to answer an introspection
-  | 'introspection_busy'; // too many introspections in flight
+  | 'introspection_busy' // too many introspections in flight
+  | 'replay_store_unavailable'; // the store of seen DPoP proofs cannot be reached
 
 /** Every refusal's stable machine-readable reason, beside its RFC 6750 `code`. */
 export type RefusalReason =
@@ -61,7 +72,8 @@ export type RefusalReason =
   | InvalidTokenReason
   | InsufficientReason
   | StepUpReason
-  | UnavailableReason;
+  | UnavailableReason
+  | DpopProofReason;
 
 /** Base class of every request-time error of this library. */
 export abstract class AuthError extends Error {
@@ -76,6 +88,12 @@ export abstract class AuthError extends Error {
    * `next(err)`, so that Express's own final handler answers with the same headers as ours.
    */
   headers: Record<string, string> | undefined;
+  /**
+   * Set by the guard when the refusal concerns the DPoP scheme (RFC 9449 §7.1): the request came as DPoP, or the
+   * route demands it. The challenge then carries the error under `DPoP`; with `onlyDpop`, Bearer is not offered.
+   */
+  scheme: 'DPoP' | undefined;
+  onlyDpop: boolean | undefined;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -167,6 +185,28 @@ export class ProviderUnavailableError extends AuthError {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.retryAfter = Math.max(1, Math.ceil(retryAfter));
     this.reason = options.reason;
+  }
+}
+
+/** A DPoP proof that does not pass (RFC 9449 §7.1 `invalid_dpop_proof`). 401. */
+export class InvalidDpopProofError extends AuthError {
+  readonly code = 'invalid_dpop_proof' as const;
+  readonly status = 401;
+  readonly reason: DpopProofReason;
+  constructor(message: string, options: { readonly reason?: DpopProofReason; readonly cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = options.reason ?? 'dpop_proof';
+  }
+}
+
+/** RFC 9449 §9: the proof must carry the nonce this error offers (sent as the `DPoP-Nonce` header). 401. */
+export class UseDpopNonceError extends AuthError {
+  readonly code = 'use_dpop_nonce' as const;
+  readonly reason = 'dpop_nonce' as const;
+  readonly status = 401;
+  constructor(readonly nonce: string) {
+    super('the DPoP proof must carry the nonce of the "DPoP-Nonce" header');
+    this.scheme = 'DPoP';
   }
 }
 

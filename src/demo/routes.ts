@@ -1,4 +1,13 @@
-import type { AuthControl, AuthEventListener, AuthOptions, Guards, RevocationStore, VerifiedToken } from '../index.js';
+import type {
+  AuthControl,
+  AuthEventListener,
+  AuthOptions,
+  DpopOptions,
+  Guards,
+  ReplayStore,
+  RevocationStore,
+  VerifiedToken,
+} from '../index.js';
 import type { DemoRateLimitOptions } from './rate-limit.js';
 import type { DemoSettings } from './settings.js';
 
@@ -8,6 +17,25 @@ export interface DemoAppOptions extends DemoRateLimitOptions {
   readonly fetch?: typeof fetch;
   /** Where the library's events go (the server logs them). */
   readonly onEvent?: AuthEventListener;
+  /** Where seen DPoP proofs are kept (Redis, to share them between instances). Default: this process. */
+  readonly dpopReplay?: ReplayStore;
+  /** The secret of DPoP server nonces, shared between instances. Default: random per process. */
+  readonly dpopNonceSecret?: string;
+}
+
+/** The DPoP proof algorithms the demo accepts (and lists in its challenges and metadata). */
+export const DEMO_DPOP_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'EdDSA'] as const;
+
+/** The demo's DPoP options: proofs for `RESOURCE` + path, replay kept as configured, nonces with DPOP_NONCE=on. */
+function demoDpop(settings: DemoSettings, options: DemoAppOptions): DpopOptions {
+  const nonce = options.dpopNonceSecret === undefined ? true : { secret: options.dpopNonceSecret };
+  return {
+    origin: settings.resource ?? `http://${settings.host}:${settings.port}`,
+    algorithms: DEMO_DPOP_ALGORITHMS,
+    proofLifetime: 60,
+    ...(options.dpopReplay ? { replay: options.dpopReplay } : {}),
+    ...(settings.dpopNonce === true ? { nonce } : {}),
+  };
 }
 
 /** One route of the contract: its guard (none for public routes) and the JSON it answers an admitted caller. */
@@ -25,7 +53,10 @@ function realmName(issuer: string): string {
 }
 
 /** The guard options of the demo, the same for every framework. */
-export function demoAuthOptions(settings: DemoSettings, options: DemoAppOptions): AuthOptions & DemoAppOptions {
+export function demoAuthOptions(
+  settings: DemoSettings,
+  options: DemoAppOptions,
+): AuthOptions & Pick<DemoAppOptions, 'revocations' | 'fetch'> & { dpop: DpopOptions } {
   return {
     issuer: { issuer: settings.issuerUrl, discoveryUrl: settings.discoveryUrl },
     audience: settings.audience,
@@ -36,6 +67,7 @@ export function demoAuthOptions(settings: DemoSettings, options: DemoAppOptions)
     ...(options.revocations ? { revocations: options.revocations } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    dpop: demoDpop(settings, options),
   };
 }
 
@@ -83,6 +115,12 @@ export function demoRoutes<H>(auth: Guards<H> & Pick<AuthControl, 'revoke'>): re
         scopes: token!.scopes,
         roles: token!.roles,
       }),
+    },
+    {
+      method: 'GET',
+      path: '/api/dpop',
+      guard: auth.requireDPoP(),
+      answer: () => ({ message: 'DPoP endpoint: a DPoP-bound token with its proof' }),
     },
     {
       method: 'POST',

@@ -1,6 +1,6 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuthEvent, RevocationStore } from '../index.js';
+import type { AuthEvent, ReplayStore, RevocationStore } from '../index.js';
 import { createDemoApp } from './app.js';
 import { eventLine } from './event-log.js';
 import { readSettings, SettingsError } from './settings.js';
@@ -18,13 +18,18 @@ try {
 }
 const onEvent = (event: AuthEvent): void => console.log(eventLine(event));
 let revocations: RevocationStore | undefined;
+let dpopReplay: ReplayStore | undefined;
+let dpopNonceSecret: string | undefined;
 if (settings.redisUrl !== undefined) {
-  const { RedisRevocationStore } = await import('../redis/index.js');
+  const { RedisRevocationStore, RedisReplayStore } = await import('../redis/index.js');
   try {
     revocations = await RedisRevocationStore.connect(settings.redisUrl, {
       onOutage: settings.redisOnOutage ?? 'fail-closed',
       onEvent,
     });
+    const replay = await RedisReplayStore.connect(settings.redisUrl);
+    dpopReplay = replay;
+    if (settings.dpopNonce === true) dpopNonceSecret = await replay.sharedSecret(); // every instance's nonces pass
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error)); // names the URL without its credentials
   }
@@ -50,6 +55,8 @@ try {
     ...(revocations ? { revocations } : {}),
     ...(rateLimitRedis ? { rateLimitRedis } : {}),
     onEvent,
+    ...(dpopReplay ? { dpopReplay } : {}),
+    ...(dpopNonceSecret ? { dpopNonceSecret } : {}),
   });
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));

@@ -13,8 +13,10 @@ export interface DemoSettings {
   readonly framework?: 'express' | 'fastify';
   /** RATE_LIMIT: requests per minute for each verified client across the protected routes. Default: no limit. */
   readonly rateLimit?: number;
-  /** RESOURCE: the API's resource identifier (RFC 9728), an origin. Default `http://<HOST>:<PORT>`. */
+  /** RESOURCE: the API's resource identifier (RFC 9728) and public origin (DPoP `htu` is compared with it). */
   readonly resource?: string;
+  /** DPOP_NONCE=on: DPoP proofs must carry a server nonce. Default off. */
+  readonly dpopNonce?: boolean;
 }
 
 /** A setting that cannot be used; the server exits non-zero with this message. */
@@ -81,6 +83,10 @@ export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
   }
   const host = get('HOST') ?? '127.0.0.1';
   const resource = origin(get('RESOURCE') ?? `http://${host.includes(':') ? `[${host}]` : host}:${portSetting}`);
+  const dpopNonce = get('DPOP_NONCE') ?? 'off';
+  if (dpopNonce !== 'on' && dpopNonce !== 'off') {
+    throw new SettingsError(`DPOP_NONCE must be on or off, got "${dpopNonce}"`);
+  }
   return {
     issuerUrl,
     audience: audienceSetting.toLowerCase() === 'none' ? false : audienceSetting,
@@ -92,5 +98,6 @@ export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
     framework,
     ...(rateLimit === undefined ? {} : { rateLimit: Number(rateLimit) }),
     resource,
+    dpopNonce: dpopNonce === 'on',
   };
 }

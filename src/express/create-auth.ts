@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { BEARER_SOURCE_KEYS, extractBearerToken, type BearerSources } from '../core/bearer/extract.js';
 import type { TokenCheck } from '../core/claims/requirements.js';
 import { createTokenExtractor } from '../core/bearer/extractor.js';
+import type { SenderRequest } from '../core/dpop/extract.js';
 import { createAdmission, type AdmissionOptions, type AuthControl } from '../core/pipeline/admission.js';
 import { withCheckedArguments } from '../core/pipeline/guard-arguments.js';
 import { GuardRegistry } from '../core/pipeline/guard-registry.js';
@@ -64,14 +65,25 @@ export function createAuth(options: ExpressAuthOptions): Auth {
   if (tokenSources !== undefined) refuseUnknownKeys(tokenSources, BEARER_SOURCE_KEYS, 'tokenSources');
   const sources: BearerSources = { query: tokenSources?.query === true, body: tokenSources?.body === true };
   const extract = createTokenExtractor(getToken, (req: Request) => extractBearerToken(req, sources));
+  const view = (req: Request): SenderRequest => ({
+    method: req.method,
+    url: req.originalUrl, // a router mounted on a path rewrites `req.url`; `htu` names the URL the client called
+    rawHeaders: req.rawHeaders,
+    headers: req.headers,
+    socket: req.socket,
+  });
   const answering: ExpressAnswering = { challenge: admission.challenge, passErrors: passErrors === true };
 
   const registry = new GuardRegistry();
-  const guards = createGuards((policy) => toHandler(admission.gate(policy, extract), answering), registry, options.now);
+  const guards = createGuards(
+    (policy) => toHandler(admission.gate(policy, extract, view), answering),
+    registry,
+    options.now,
+  );
   return withCheckedArguments({
     ...guards,
     decorator: (scopes?: string | readonly string[], ...checks: TokenCheck[]) =>
-      createGuardDecorator(admission.gate({ checks: [...scopeChecks(scopes), ...checks] }, extract), answering),
+      createGuardDecorator(admission.gate({ checks: [...scopeChecks(scopes), ...checks] }, extract, view), answering),
     verify: admission.verify,
     revoke: admission.revoke,
     ready: admission.ready,

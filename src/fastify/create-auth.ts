@@ -80,7 +80,15 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
   );
   const answering: FastifyAnswering = { challenge: admission.challenge, passErrors: passErrors === true };
   const registry = new GuardRegistry();
-  const guards = createGuards((policy) => toHook(admission.gate(policy, extract), answering), registry, options.now);
+  const guards = createGuards(
+    (policy) =>
+      toHook(
+        admission.gate(policy, extract, (request: FastifyRequest) => request.raw),
+        answering,
+      ),
+    registry,
+    options.now,
+  );
   const routes: GuardedRoute[] = [];
   const plugin: FastifyPluginCallback = fastifyPlugin(
     (instance, _options, done) => {

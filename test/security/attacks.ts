@@ -92,8 +92,8 @@ const AUD_WRONG = 'token "aud" does not include "test-api"; add an Audience mapp
 const AUD_TYPE = '"aud" claim must be a string or an array of strings';
 const SCOPE_TYPE = '"scope" claim must be a space-delimited string';
 const REALM_ROLES_SHAPE = '"realm_access" claim must be an object whose "roles" is an array of strings';
-const SENDER_CONSTRAINED =
-  'token is sender-constrained ("cnf"); its binding (DPoP proof or client certificate) is not verified by this guard';
+const DPOP_BOUND_AS_BEARER = 'token is DPoP-bound: send it as "Authorization: DPoP" with a proof';
+const CERTIFICATE_MISSING = 'token is bound to a client certificate ("cnf"), but none was presented';
 const mustBeString = (claim: string) => `"${claim}" claim must be a string`;
 const NEEDS_SCOPE = 'token lacks a required scope (needs all of: test_api_access)';
 const NEEDS_ADMIN = 'token lacks the realm role "admin"';
@@ -1370,18 +1370,18 @@ export const ATTACKS: readonly Attack[] = [
   // sender-constrained tokens presented as plain Bearer tokens (signed by the provider)
   A(
     'cnf.jkt (a DPoP-bound token) sent as Bearer',
-    'a stolen DPoP token must not work without its key; this guard verifies no DPoP proof',
+    'a stolen DPoP token must not work without its key: it passes only as DPoP, with a proof',
     'RFC 9449 §6, §7.1',
     (c) => byProvider(c, { cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }),
-    invalid(SENDER_CONSTRAINED),
+    invalid(DPOP_BOUND_AS_BEARER),
     '/api/me',
   ),
   A(
     'cnf["x5t#S256"] (a certificate-bound token) sent as Bearer',
-    'a stolen mTLS-bound token must not work without its certificate; this guard verifies none',
+    'a stolen mTLS-bound token must not work without its certificate (none on a plain HTTP connection)',
     'RFC 8705 §3',
     (c) => byProvider(c, { cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } }),
-    invalid(SENDER_CONSTRAINED),
+    invalid(CERTIFICATE_MISSING),
     '/api/me',
   ),
 ];

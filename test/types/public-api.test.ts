@@ -35,6 +35,8 @@ export type PublicTypeAssertions = [
       | 'insufficient_scope'
       | 'insufficient_user_authentication'
       | 'temporarily_unavailable'
+      | 'invalid_dpop_proof'
+      | 'use_dpop_nonce'
     >
   >,
   Expect<Equal<AccessToken['token'], string>>,

@@ -1,5 +1,5 @@
 import { buildChallenge, type ChallengeContext } from './challenge.js';
-import { ProviderUnavailableError, type AuthError, type AuthErrorCode } from '../errors.js';
+import { ProviderUnavailableError, UseDpopNonceError, type AuthError, type AuthErrorCode } from '../errors.js';
 
 /** The JSON body of a refusal (RFC 6750 §3 names; the description is the error's own message). */
 export interface ErrorBody {
@@ -19,7 +19,9 @@ export interface ErrorAnswer {
 export function errorHeaders(error: AuthError, context: string | ChallengeContext): Record<string, string> {
   if (error instanceof ProviderUnavailableError) return { 'Retry-After': String(error.retryAfter) };
   const challenge = buildChallenge(error, context);
-  return challenge === undefined ? {} : { 'WWW-Authenticate': challenge };
+  const headers: Record<string, string> = challenge === undefined ? {} : { 'WWW-Authenticate': challenge };
+  if (error instanceof UseDpopNonceError) headers['DPoP-Nonce'] = error.nonce; // RFC 9449 §9
+  return headers;
 }
 
 /**

@@ -8,6 +8,14 @@ import { InsufficientScopeError, InsufficientUserAuthenticationError } from '../
 export interface ChallengeContext {
   readonly realm: string;
   readonly resourceMetadata?: string | undefined;
+  /** DPoP accepted (RFC 9449 §7.1): the proof algorithms offered, and whether Bearer is refused everywhere. */
+  readonly dpop?: DpopChallenge | undefined;
+}
+
+/** What a `DPoP` challenge offers. */
+export interface DpopChallenge {
+  readonly algs: readonly string[];
+  readonly required: boolean;
 }
 
 /** A realm alone, for callers that give the realm as a string. */
@@ -44,15 +52,28 @@ function stepUpAttributes(error: InsufficientUserAuthenticationError): string[] 
  */
 export function buildChallenge(error: AuthError, context: string | ChallengeContext): string | undefined {
   if (error.status === 503) return undefined;
-  const { realm, resourceMetadata } = challengeContext(context);
-  const parts = [`Bearer realm="${toChallengeValue(realm)}"`];
+  const { realm, resourceMetadata, dpop } = challengeContext(context);
+  const attributes: string[] = [];
   if (error.code !== 'unauthorized') {
-    parts.push(`error="${error.code}"`, `error_description="${toChallengeValue(error.message)}"`);
+    attributes.push(`error="${error.code}"`, `error_description="${toChallengeValue(error.message)}"`);
     if (error instanceof InsufficientScopeError && error.scopes && error.scopes.length > 0) {
-      parts.push(`scope="${toChallengeValue(error.scopes.join(' '))}"`);
+      attributes.push(`scope="${toChallengeValue(error.scopes.join(' '))}"`);
     }
-    if (error instanceof InsufficientUserAuthenticationError) parts.push(...stepUpAttributes(error));
+    if (error instanceof InsufficientUserAuthenticationError) attributes.push(...stepUpAttributes(error));
   }
-  if (resourceMetadata !== undefined) parts.push(`resource_metadata="${toChallengeValue(resourceMetadata)}"`);
-  return parts.join(', ');
+  const tail = resourceMetadata === undefined ? [] : [`resource_metadata="${toChallengeValue(resourceMetadata)}"`];
+  const underDpop = dpop !== undefined && error.scheme === 'DPoP';
+  const bearer = [`Bearer realm="${toChallengeValue(realm)}"`, ...(underDpop ? [] : attributes), ...tail].join(', ');
+  if (dpop === undefined) return bearer;
+  const dpopChallenge = [
+    'DPoP algs="' + toChallengeValue(dpop.algs.join(' ')) + '"',
+    ...(underDpop ? attributes : []),
+    ...tail,
+  ].join(', ');
+  // RFC 9449 §7.1: a refusal under DPoP (or where only DPoP passes) is a DPoP challenge; a Bearer request keeps
+  // its Bearer challenge alone (the answers RFC 6750 clients expect). A 401 under DPoP offers Bearer beside it
+  // when Bearer is accepted too.
+  if (!underDpop) return bearer;
+  if (dpop.required || error.onlyDpop === true || error.status !== 401) return dpopChallenge;
+  return `${dpopChallenge}, ${bearer}`;
 }

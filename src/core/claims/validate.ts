@@ -89,16 +89,26 @@ export function clientIdOf(payload: JWTPayload): string | undefined {
  */
 const STRING_CLAIMS = ['sub', 'jti', 'client_id', 'azp', 'typ', 'sid', 'acr', 'preferred_username'] as const;
 
+/** The confirmation methods whose binding the guard verifies: DPoP (RFC 9449 §6.1), mTLS (RFC 8705 §3.1). */
+const VERIFIABLE_CONFIRMATIONS: ReadonlySet<string> = new Set(['jkt', 'x5t#S256']);
+
 /**
  * RFC 7800 §3.1: a `cnf` claim says that "the presenter of the JWT possesses a particular key"; RFC 9449 (DPoP,
- * `jkt`) and RFC 8705 (mTLS, `x5t#S256`) bind the token to that key. This guard verifies no such proof, so a token
- * with any confirmation (a method it does not know included) is refused rather than taken as a plain bearer
- * token that a thief could replay without the key. Applies to JWT claims and introspection answers alike.
+ * `jkt`) and RFC 8705 (mTLS, `x5t#S256`) bind the token to that key. The guard admits those two only with their
+ * binding verified on each request (`core/dpop/binding.ts`); a confirmation of any other kind, or of the wrong
+ * shape, is refused here rather than taken as a plain bearer token that a thief could replay without the key.
+ * Applies to JWT claims and introspection answers alike.
  */
 export function refuseSenderConstrained(claims: Readonly<Record<string, unknown>>): void {
-  if (claims.cnf !== undefined) {
+  const cnf = claims.cnf;
+  if (cnf === undefined) return;
+  const members = typeof cnf === 'object' && cnf !== null && !Array.isArray(cnf) ? Object.entries(cnf) : [];
+  const verifiable =
+    members.length > 0 &&
+    members.every(([name, value]) => VERIFIABLE_CONFIRMATIONS.has(name) && typeof value === 'string' && value !== '');
+  if (!verifiable) {
     throw new InvalidTokenError(
-      'token is sender-constrained ("cnf"); its binding (DPoP proof or client certificate) is not verified by this guard',
+      'token is sender-constrained ("cnf") by a method this guard cannot verify (only DPoP "jkt" and mTLS "x5t#S256")',
       { reason: 'sender_constrained' },
     );
   }

@@ -128,7 +128,10 @@ export function createIntrospector(
         });
       const answer = await ask(token, false, verified.payload.exp);
       if (!answer.active) throw inactive();
-      refuseSenderConstrained(answer.claims); // the provider may bind a token whose JWT does not say so
+      // The provider may bind a token whose JWT does not say so: the binding checked is the JWT's, so any other is refused.
+      if (answer.claims.cnf !== undefined && JSON.stringify(answer.claims.cnf) !== JSON.stringify(verified.payload.cnf))
+        refuseSenderConstrained({ cnf: null });
+      refuseSenderConstrained(answer.claims);
       return verified;
     },
   });

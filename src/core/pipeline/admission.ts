@@ -1,6 +1,9 @@
 import type { ChallengeContext } from '../bearer/challenge.js';
 import type { TokenCheck } from '../claims/requirements.js';
-import { MissingCredentialsError } from '../errors.js';
+import { createSenderConstraints } from '../dpop/binding.js';
+import { isDpopAuthorization, type SenderRequest } from '../dpop/extract.js';
+import { resolveDpop, resolveMtls, type DpopOptions, type MtlsOptions } from '../dpop/options.js';
+import { AuthError, InvalidTokenError, MissingCredentialsError } from '../errors.js';
 import { createIntrospector, type LocalVerification } from '../introspection/introspect.js';
 import type { IntrospectionOptions } from '../introspection/options.js';
 import type { KeySetStatus } from '../jwks/remote.js';
@@ -28,12 +31,18 @@ export interface AdmissionOptions extends AuthOptions {
   readonly revocations?: RevocationStore;
   /** Confirm tokens with the provider's introspection endpoint (RFC 7662), on every route or on chosen ones. Off by default. */
   readonly introspection?: IntrospectionOptions;
+  /** Accept DPoP-bound tokens with their proofs (RFC 9449). Off unless given: proofs are checked against `origin`. */
+  readonly dpop?: DpopOptions;
+  /** How certificate-bound tokens (RFC 8705) are checked. Default: against the request's TLS client certificate. */
+  readonly mtls?: MtlsOptions;
 }
 
 const ADMISSION_OPTION_KEYS = {
   ...AUTH_OPTION_KEYS,
   revocations: true,
   introspection: true,
+  dpop: true,
+  mtls: true,
 } as const satisfies OptionKeys<AdmissionOptions>;
 
 /** Options of {@link AuthControl.verify}. */
@@ -52,6 +61,8 @@ export interface GatePolicy {
   readonly optional?: boolean;
   /** `true`: confirm by introspection whatever `introspection.everyRoute` says. Default: `everyRoute`. */
   readonly introspect?: boolean;
+  /** `true`: only DPoP-bound tokens with their proofs pass this guard, whatever `dpop.mode` says. */
+  readonly requireDpop?: boolean;
 }
 
 /**
@@ -79,9 +90,11 @@ export interface Admission extends AuthControl {
   readonly challenge: ChallengeContext;
   /**
    * Compiles a guard: `extract` finds the request's token (throwing `MissingCredentialsError` when there is
-   * none, `InvalidRequestError` when the request is malformed); the gate does everything after that.
+   * none, `InvalidRequestError` when the request is malformed); the gate does everything after that. `view`
+   * shows the request to the DPoP and mTLS checks (method, original URL, headers, socket); without it, a guard
+   * accepts no sender-constrained token.
    */
-  gate<R>(policy: GatePolicy, extract: (request: R) => string): Gate<R>;
+  gate<R>(policy: GatePolicy, extract: (request: R) => string, view?: (request: R) => SenderRequest): Gate<R>;
   /** Where the (first) issuer's discovery document and token endpoint are, for generated API documents. */
   readonly provider: ProviderEndpoints;
   /** The RFC 9728 metadata of the configured `resource` (a `TypeError` without one), for an adapter to serve. */
@@ -114,6 +127,11 @@ export function createAdmission(
   const observer = resolved.observer;
   const trusted = new Set(resolved.issuers.map((issuer) => issuer.issuer));
   const issuerOf = (token: string | undefined) => trustedIssuerOf(token, trusted, resolved.maxTokenLength);
+  const senders = createSenderConstraints(
+    resolveDpop(options.dpop, resolved.now),
+    resolveMtls(options.mtls),
+    resolved.now,
+  );
 
   /**
    * A JWT, verified locally, then revocation: without a promise when it was verified before or its key is
@@ -140,10 +158,11 @@ export function createAdmission(
     challenge: Object.freeze({
       realm: resolved.realm,
       ...(resolved.resource === undefined ? {} : { resourceMetadata: resourceMetadataUrl(resolved.resource) }),
+      ...(senders.challenge === undefined ? {} : { dpop: senders.challenge }),
     }),
     resourceMetadata: (sources: Omit<MetadataSources, 'resolved'>, metadataOptions?: ProtectedResourceOptions) =>
       createResourceMetadata({ ...sources, resolved }, metadataOptions),
-    gate<R>(policy: GatePolicy, extract: (request: R) => string): Gate<R> {
+    gate<R>(policy: GatePolicy, extract: (request: R) => string, view?: (request: R) => SenderRequest): Gate<R> {
       const checks = Object.freeze([...policy.checks]);
       const optional = policy.optional === true;
       const admitToken =
@@ -151,19 +170,46 @@ export function createAdmission(
           ? (token: string) => introspecting().verify(token, local)
           : admitJwt;
       if (policy.introspect === true) introspecting(); // fail when the guard is built, not per request
+      const onlyDpop = policy.requireDpop === true || senders.challenge?.required === true;
+      if (onlyDpop && !senders.acceptsDpop(true))
+        throw new TypeError('"dpop" must be configured for a guard that requires DPoP');
+      const acceptsDpop = view !== undefined && senders.acceptsDpop(onlyDpop);
       const passChecks = (token: VerifiedToken): VerifiedToken => {
         for (const check of checks) check(token);
         return token;
+      };
+      /** Refusals of a DPoP request, or of a route that demands DPoP, are answered with a DPoP challenge. */
+      const underDpop = (error: unknown): never => {
+        if (error instanceof AuthError) {
+          error.scheme = 'DPoP';
+          error.onlyDpop = onlyDpop;
+        }
+        throw error;
       };
       const decide: Gate<R> = (request) => {
         let token: string;
         try {
           token = extract(request);
         } catch (error) {
-          if (optional && error instanceof MissingCredentialsError) return undefined;
+          if (error instanceof MissingCredentialsError) {
+            if (acceptsDpop && isDpopAuthorization(view(request)))
+              return senders.admitDpop(view(request), admitToken).then(passChecks, underDpop);
+            if (optional) return undefined;
+            if (onlyDpop) underDpop(error);
+          }
           throw error;
         }
-        return then(admitToken(token), passChecks);
+        if (onlyDpop)
+          underDpop(
+            new InvalidTokenError('this resource accepts only DPoP-bound tokens', { reason: 'sender_constrained' }),
+          );
+        return then(admitToken(token), (verified) =>
+          passChecks(
+            verified.payload.cnf === undefined
+              ? verified
+              : senders.checkBearer(verified, () => (view === undefined ? undefined : view(request))),
+          ),
+        );
       };
       if (observer === undefined) return decide;
       // Extracting again only after a refusal, to name the issuer: the admitted path pays nothing for it.
@@ -183,10 +229,19 @@ export function createAdmission(
     },
     verify: async (token: string, verifyOptions?: VerifyOptions) => {
       if (verifyOptions !== undefined) refuseUnknownKeys(verifyOptions, VERIFY_OPTION_KEYS, '');
-      const decide = () =>
-        (verifyOptions?.introspect ?? introspector?.everyRoute === true)
+      const decide = async (): Promise<VerifiedToken> => {
+        const verified = await ((verifyOptions?.introspect ?? introspector?.everyRoute === true)
           ? introspecting().verify(token, local)
-          : admitJwt(token);
+          : admitJwt(token));
+        if (verified.payload.cnf !== undefined)
+          throw new InvalidTokenError(
+            'token is sender-constrained ("cnf"): it needs its proof, which only a guard sees',
+            {
+              reason: 'sender_constrained',
+            },
+          );
+        return verified;
+      };
       return observer === undefined ? decide() : observeDecision(observer, decide, () => issuerOf(token));
     },
     revoke: async (token: VerifiedToken) => {

@@ -10,6 +10,7 @@ const CALLS: Readonly<Record<string, string>> = {
   optionalAuth: 'auth.optionalAuth()',
   requireActiveToken: 'auth.requireActiveToken() or auth.requireActiveToken("scope")',
   requireAcr: 'auth.requireAcr("acr-value", { maxAge: 300 })',
+  requireDPoP: 'auth.requireDPoP() or auth.requireDPoP("scope")',
   decorator: '@auth.decorator() or @auth.decorator("scope")',
   errorHandler: 'app.use(auth.errorHandler())',
 };
@@ -18,6 +19,7 @@ const CALLS: Readonly<Record<string, string>> = {
 const CHECKS_FROM: Readonly<Record<string, number>> = {
   requireAuth: 1,
   requireActiveToken: 1,
+  requireDPoP: 1,
   decorator: 1,
   optionalAuth: 0,
 };

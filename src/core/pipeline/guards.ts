@@ -44,6 +44,11 @@ export interface Guards<H> {
    * app.post('/api/transfer', auth.requireAcr('gold', { maxAge: 300 }), handler)
    */
   requireAcr(acrValues: string | readonly string[], options?: AcrOptions): H;
+  /**
+   * The {@link Guards.requireAuth} guard for DPoP-bound tokens only, each with a valid proof (RFC 9449), whatever
+   * `dpop.mode` says; a Bearer token gets a `DPoP` challenge. Needs the `dpop` option, else throws a `TypeError`.
+   */
+  requireDPoP(scopes?: string | readonly string[], ...checks: TokenCheck[]): H;
   /** What a route hook built by these guards demands, as data; `undefined` for anything else. */
   requirementOf(hook: unknown): GuardRequirement | undefined;
   /** What every guard built so far demands, in the order they were created. */
@@ -96,6 +101,11 @@ export function createGuards<H>(
         { acrValues: requirement.acrValues, acrMaxAge: requirement.maxAge },
       );
     },
+    requireDPoP: (scopes, ...checks) =>
+      guard(
+        { checks: [...scopeChecks(scopes), ...checks], requireDpop: true },
+        { scopes: asList(scopes), customChecks: checks.length },
+      ),
     requirementOf: (hook) => registry.requirementOf(hook),
     requirements: () => registry.all(),
   };

@@ -32,6 +32,7 @@ describe('readSettings (shared/demo-contract.md)', () => {
       redisOnOutage: 'fail-closed',
       framework: 'express',
       resource: 'http://127.0.0.1:50100',
+      dpopNonce: false,
     });
   });
 
@@ -55,10 +56,21 @@ describe('readSettings (shared/demo-contract.md)', () => {
       redisOnOutage: 'fail-open',
       framework: 'fastify',
       resource: 'http://0.0.0.0:8000',
+      dpopNonce: false,
     });
     expect(readSettings({ ...env, DISCOVERY_URL: 'http://keycloak:8080/realms/a' }).discoveryUrl).toBe(
       'http://keycloak:8080/realms/a',
     );
+  });
+
+  test('RESOURCE is an origin alone; DPOP_NONCE is on or off; anything else is a bad setting', () => {
+    expect(readSettings({ RESOURCE: 'https://api.example.com', DPOP_NONCE: 'on' })).toMatchObject({
+      resource: 'https://api.example.com',
+      dpopNonce: true,
+    });
+    for (const resource of ['https://api.example.com/', 'https://api.example.com/v1', 'ftp://x', 'api.example.com'])
+      expect(() => readSettings({ RESOURCE: resource })).toThrow(SettingsError);
+    expect(() => readSettings({ DPOP_NONCE: 'yes' })).toThrow('DPOP_NONCE must be on or off, got "yes"');
   });
 
   test('AUDIENCE=none (any case) turns the audience check off', () => {

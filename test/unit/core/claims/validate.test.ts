@@ -260,22 +260,32 @@ describe('checkClaimTypes', () => {
   });
 
   test.each([
-    ['DPoP (jkt)', { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' }],
-    ['mTLS (x5t#S256)', { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' }],
     ['a method it does not know', { kid: 'k1' }],
+    ['a known method beside an unknown one', { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I', kid: 'k1' }],
+    ['a jkt that is not a string', { jkt: 5 }],
+    ['an empty x5t#S256', { 'x5t#S256': '' }],
     ['an empty object', {}],
-  ])('refuses a sender-constrained token: cnf with %s', (_what, cnf) => {
+  ])('refuses a token confirmed by what the guard cannot verify: cnf with %s', (_what, cnf) => {
     expect(refusal({ cnf })).toMatchObject({
       code: 'invalid_token',
+      reason: 'sender_constrained',
       message:
-        'token is sender-constrained ("cnf"); its binding (DPoP proof or client certificate) is not verified by this guard',
+        'token is sender-constrained ("cnf") by a method this guard cannot verify (only DPoP "jkt" and mTLS "x5t#S256")',
     });
+  });
+
+  test.each([
+    ['DPoP (jkt)', { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' }],
+    ['mTLS (x5t#S256)', { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' }],
+  ])('lets a token bound by %s through to the binding check of the guard', (_what, cnf) => {
+    expect(() => checkClaimTypes({ cnf })).not.toThrow();
   });
 });
 
 describe('refuseSenderConstrained', () => {
-  test('passes claims without cnf, refuses any cnf', () => {
+  test('passes claims without cnf or with a verifiable one, refuses any other cnf', () => {
     expect(() => refuseSenderConstrained({ active: true, scope: 'a' })).not.toThrow();
-    expect(() => refuseSenderConstrained({ cnf: { jkt: 'x' } })).toThrow(InvalidTokenError);
+    expect(() => refuseSenderConstrained({ cnf: { jkt: 'x' } })).not.toThrow();
+    expect(() => refuseSenderConstrained({ cnf: 'x' })).toThrow(InvalidTokenError);
   });
 });

@@ -126,7 +126,7 @@ describe('createIntrospector', () => {
       expect(await failure(verify(token))).toMatchObject({
         code: 'invalid_token',
         message:
-          'token is sender-constrained ("cnf"); its binding (DPoP proof or client certificate) is not verified by this guard',
+          'token is sender-constrained ("cnf") by a method this guard cannot verify (only DPoP "jkt" and mTLS "x5t#S256")',
       });
     });
   });
@@ -340,9 +340,9 @@ describe('createIntrospector', () => {
       ['a sub that is not a string', { sub: { $ne: null } }, '"sub" claim must be a string'],
       ['a client_id that is not a string', { client_id: ['x'] }, '"client_id" claim must be a string'],
       [
-        'a cnf (DPoP)',
-        { cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } },
-        'token is sender-constrained ("cnf"); its binding (DPoP proof or client certificate) is not verified by this guard',
+        'a cnf of a method the guard cannot verify',
+        { cnf: { kid: 'k1' } },
+        'token is sender-constrained ("cnf") by a method this guard cannot verify (only DPoP "jkt" and mTLS "x5t#S256")',
       ],
     ])('whose answer holds %s is refused, as a JWT would be', async (_what, claims, message) => {
       const { verify, accepted } = setup({ acceptOpaqueTokens: true });

@@ -103,9 +103,9 @@ describe('introspectedToken', () => {
     ['a sub that is a number', { ...CLAIMS, sub: 1 }, '"sub" claim must be a string', {}],
     ['an azp that is a number', { ...CLAIMS, azp: 5 }, '"azp" claim must be a string', {}],
     [
-      'a cnf (mTLS)',
-      { ...CLAIMS, cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } },
-      'token is sender-constrained ("cnf"); its binding (DPoP proof or client certificate) is not verified by this guard',
+      'a cnf of a method the guard cannot verify',
+      { ...CLAIMS, cnf: { kid: 'k1' } },
+      'token is sender-constrained ("cnf") by a method this guard cannot verify (only DPoP "jkt" and mTLS "x5t#S256")',
       {},
     ],
     [
