@@ -14,6 +14,8 @@ import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 const RESOURCE = 'https://api.example.test';
 const ALGS = 'DPoP algs="ES256 ES384 ES512 PS256 PS384 PS512 RS256 EdDSA"';
+/** Every challenge, DPoP and Bearer alike, ends with the resource's metadata URL (RFC 9728 §5.1). */
+const METADATA = `resource_metadata="${RESOURCE}/.well-known/oauth-protected-resource"`;
 let idp: FakeProvider;
 let demo: Served;
 let client: DpopClient;
@@ -46,8 +48,8 @@ const proofFor = (path: string, token: string, claims: Record<string, unknown> =
 function expectDpopRefusal(res: HttpResponse, error: string, description: string, withBearer = true): void {
   expect(res.status).toBe(401);
   expect(res.body).toEqual({ error, error_description: description });
-  const dpop = `${ALGS}, error="${error}", error_description="${description.replace(/"/g, "'")}"`;
-  expect(res.headers['www-authenticate']).toBe(withBearer ? `${dpop}, Bearer realm="myorg"` : dpop);
+  const dpop = `${ALGS}, error="${error}", error_description="${description.replace(/"/g, "'")}", ${METADATA}`;
+  expect(res.headers['www-authenticate']).toBe(withBearer ? `${dpop}, Bearer realm="myorg", ${METADATA}` : dpop);
 }
 
 describe('DPoP on every protected route', () => {
@@ -78,7 +80,7 @@ describe('DPoP on every protected route', () => {
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ error: 'invalid_token' });
     expect(res.headers['www-authenticate']).toBe(
-      'Bearer realm="myorg", error="invalid_token", error_description="token is DPoP-bound: send it as \'Authorization: DPoP\' with a proof"',
+      `Bearer realm="myorg", error="invalid_token", error_description="token is DPoP-bound: send it as 'Authorization: DPoP' with a proof", ${METADATA}`,
     );
   });
 
@@ -168,18 +170,20 @@ describe('DPoP on every protected route', () => {
     const res = await send(`${demo.url}/api/dpop`, { headers: { authorization: `Bearer ${await idp.mint()}` } });
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe(
-      `${ALGS}, error="invalid_token", error_description="this resource accepts only DPoP-bound tokens"`,
+      `${ALGS}, error="invalid_token", error_description="this resource accepts only DPoP-bound tokens", ${METADATA}`,
     );
     const none = await send(`${demo.url}/api/dpop`);
     expect(none.status).toBe(401);
-    expect(none.headers['www-authenticate']).toBe(ALGS);
+    expect(none.headers['www-authenticate']).toBe(`${ALGS}, ${METADATA}`);
   });
 
   test('Bearer routes keep their Bearer answers', async () => {
     expect(
       (await send(`${demo.url}/api/private`, { headers: { authorization: `Bearer ${await idp.mint()}` } })).status,
     ).toBe(200);
-    expect((await send(`${demo.url}/api/private`)).headers['www-authenticate']).toBe('Bearer realm="myorg"');
+    expect((await send(`${demo.url}/api/private`)).headers['www-authenticate']).toBe(
+      `Bearer realm="myorg", ${METADATA}`,
+    );
   });
 });
 

@@ -32,6 +32,12 @@ describe('GET /.well-known/oauth-protected-resource', () => {
     expect([...(body.scopes_supported as string[])].sort()).toEqual(['email', 'test_api_access']);
   });
 
+  test('lists the DPoP proof algorithms the demo accepts, with DPoP not required', async () => {
+    const body = (await send(`${demo.url}/.well-known/oauth-protected-resource`)).body as Record<string, unknown>;
+    expect(body.dpop_signing_alg_values_supported).toEqual(expect.arrayContaining(['ES256']));
+    expect(body.dpop_bound_access_tokens_required).toBe(false);
+  });
+
   test('needs no token and ignores an invalid one', async () => {
     const res = await send(`${demo.url}/.well-known/oauth-protected-resource`, { headers: bearer('garbage') });
     expect(res.status).toBe(200);

@@ -161,7 +161,7 @@ export function createAdmission(
       ...(senders.challenge === undefined ? {} : { dpop: senders.challenge }),
     }),
     resourceMetadata: (sources: Omit<MetadataSources, 'resolved'>, metadataOptions?: ProtectedResourceOptions) =>
-      createResourceMetadata({ ...sources, resolved }, metadataOptions),
+      createResourceMetadata({ ...sources, resolved, dpop: senders.challenge }, metadataOptions),
     gate<R>(policy: GatePolicy, extract: (request: R) => string, view?: (request: R) => SenderRequest): Gate<R> {
       const checks = Object.freeze([...policy.checks]);
       const optional = policy.optional === true;

@@ -1,3 +1,4 @@
+import type { DpopChallenge } from '../bearer/challenge.js';
 import type { ResolvedOptions } from '../options.js';
 import type { GuardRequirement } from '../pipeline/guard-registry.js';
 import { refuseUnknownKeys, type OptionKeys } from '../../shared/option-keys.js';
@@ -32,7 +33,10 @@ export interface ProtectedResourceDocument {
   readonly resource_name?: string;
   readonly resource_documentation?: string;
   // `resource_signing_alg_values_supported` is left out: this library signs no responses.
-  // DPoP (RFC 9449): `dpop_signing_alg_values_supported` and `dpop_bound_access_tokens_required` go here.
+  /** RFC 9728 §2 for DPoP (RFC 9449): the proof algorithms accepted, when DPoP is. */
+  readonly dpop_signing_alg_values_supported?: readonly string[];
+  /** Whether every token must be DPoP-bound (`dpop.mode: 'required'`). */
+  readonly dpop_bound_access_tokens_required?: boolean;
 }
 
 /** The document served as HTTP: any adapter sends exactly this. */
@@ -60,6 +64,8 @@ export interface MetadataSources {
   readonly requirements: () => readonly GuardRequirement[];
   /** The token places the adapter reads besides the header. */
   readonly bearerMethods: { readonly body: boolean; readonly query: boolean };
+  /** DPoP as the guards accept it, if they do. */
+  readonly dpop?: DpopChallenge | undefined;
 }
 
 function optionalString(value: unknown, name: string): string | undefined {
@@ -127,6 +133,12 @@ export function createResourceMetadata(
         bearer_methods_supported: methods,
         ...(resourceName === undefined ? {} : { resource_name: resourceName }),
         ...(documentation === undefined ? {} : { resource_documentation: documentation }),
+        ...(sources.dpop === undefined
+          ? {}
+          : {
+              dpop_signing_alg_values_supported: sources.dpop.algs,
+              dpop_bound_access_tokens_required: sources.dpop.required,
+            }),
       },
     }),
   });
