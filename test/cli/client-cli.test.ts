@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,7 +49,7 @@ describe('client CLI', () => {
   });
 
   describe('help', () => {
-    it.each([[[]], [['token']], [['call']]])(
+    test.each([[[]], [['token']], [['call']]])(
       'prints usage and the exit codes for %j --help, exit 0',
       async (command) => {
         const result = await run([...command, '--help']);
@@ -61,7 +61,7 @@ describe('client CLI', () => {
   });
 
   describe('token', () => {
-    it('prints only the access token, with the secret taken from CLIENT_SECRET', async () => {
+    test('prints only the access token, with the secret taken from CLIENT_SECRET', async () => {
       const result = await run(['token', ...issuerArgs, '--client-id', 'cli_client'], { CLIENT_SECRET: SECRET });
       expect(result).toMatchObject({ code: 0, stderr: '' });
       expect(result.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
@@ -69,7 +69,7 @@ describe('client CLI', () => {
       expect(provider.tokenRequests[0]?.form.get('scope')).toBe('test_api_access');
     });
 
-    it('takes the secret from --client-secret-file and sends it with --auth-method post', async () => {
+    test('takes the secret from --client-secret-file and sends it with --auth-method post', async () => {
       const args = [
         'token',
         ...issuerArgs,
@@ -85,7 +85,7 @@ describe('client CLI', () => {
       expect(provider.tokenRequests[0]?.form.get('client_secret')).toBe(SECRET);
     });
 
-    it('authenticates with private_key_jwt from a PEM file', async () => {
+    test('authenticates with private_key_jwt from a PEM file', async () => {
       const args = [
         'token',
         ...issuerArgs,
@@ -106,7 +106,7 @@ describe('client CLI', () => {
       });
     });
 
-    it('prints the header and claims as JSON with --decode, asking for every --scope given', async () => {
+    test('prints the header and claims as JSON with --decode, asking for every --scope given', async () => {
       const args = [
         'token',
         '--decode',
@@ -126,7 +126,7 @@ describe('client CLI', () => {
       });
     });
 
-    it('prints one JSON document with --json, and asks for no scope with --scope ""', async () => {
+    test('prints one JSON document with --json, and asks for no scope with --scope ""', async () => {
       const result = await run(['token', '--json', ...issuerArgs, '--client-id', 'cli_client', '--scope', ''], {
         CLIENT_SECRET: SECRET,
       });
@@ -135,7 +135,7 @@ describe('client CLI', () => {
       expect(provider.tokenRequests[0]?.form.has('scope')).toBe(false);
     });
 
-    it('asks for the secret on a terminal without echoing it', async () => {
+    test('asks for the secret on a terminal without echoing it', async () => {
       // script(1) (bsdutils, essential on Debian) gives the CLI a pseudo-terminal.
       const command = `${TSX} src/cli/main.ts token --issuer ${provider.issuer} --client-id cli_client`;
       const { CLIENT_SECRET: _ignored, ...env } = process.env;
@@ -155,13 +155,13 @@ describe('client CLI', () => {
       expect(provider.tokenRequests[0]?.authMethod).toBe('client_secret_basic');
     });
 
-    it('uses the documented demo development secret for test_api_client on a loopback issuer', async () => {
+    test('uses the documented demo development secret for test_api_client on a loopback issuer', async () => {
       const result = await run(['token', ...issuerArgs]);
       expect(result.code).toBe(0);
       expect(result.stderr).toBe(`note: using the demo realm's documented development secret for "test_api_client"\n`);
     });
 
-    it('exits 4 with the OAuth error when the credentials are refused, never printing the secret', async () => {
+    test('exits 4 with the OAuth error when the credentials are refused, never printing the secret', async () => {
       const result = await run(['token', ...issuerArgs, '--client-id', 'cli_client'], { CLIENT_SECRET: `${SECRET}!` });
       expect(result.code).toBe(4);
       expect(result.stderr).toBe(
@@ -170,7 +170,7 @@ describe('client CLI', () => {
       expect(result.stdout + result.stderr).not.toContain(SECRET);
     });
 
-    it('exits 4 with invalid_scope as JSON on stderr with --json', async () => {
+    test('exits 4 with invalid_scope as JSON on stderr with --json', async () => {
       const result = await run(['token', '--json', ...issuerArgs, '--client-id', 'cli_client', '--scope', 'admin'], {
         CLIENT_SECRET: SECRET,
       });
@@ -187,7 +187,7 @@ describe('client CLI', () => {
       });
     });
 
-    it('exits 3 when the provider is unreachable', async () => {
+    test('exits 3 when the provider is unreachable', async () => {
       const issuer = `http://127.0.0.1:${await closedPort()}/realms/none`;
       const result = await run(['token', '--issuer', issuer], { CLIENT_SECRET: SECRET });
       expect(result.code).toBe(3);
@@ -201,14 +201,14 @@ describe('client CLI', () => {
   describe('call', () => {
     const common = () => [...issuerArgs, '--client-id', 'cli_client'];
 
-    it('calls the URL with a bearer token and prints the status and body, exit 0', async () => {
+    test('calls the URL with a bearer token and prints the status and body, exit 0', async () => {
       const result = await run(['call', `${provider.origin}/api/echo`, ...common()], { CLIENT_SECRET: SECRET });
       expect(result).toMatchObject({ code: 0, stderr: '' });
       expect(result.stdout).toMatch(/^HTTP 200 OK\n\{\n {2}"message": "hello from the test API"/);
       expect(provider.apiRequests[0]?.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
     });
 
-    it('sends --method, --data and --header, and prints JSON with --json', async () => {
+    test('sends --method, --data and --header, and prints JSON with --json', async () => {
       const args = [
         'call',
         `${provider.origin}/api/echo`,
@@ -230,14 +230,14 @@ describe('client CLI', () => {
       expect(provider.apiRequests[0]?.headers).toMatchObject({ 'x-trace': '42', 'content-type': 'application/json' });
     });
 
-    it('exits 5 when the API refuses, still printing its answer', async () => {
+    test('exits 5 when the API refuses, still printing its answer', async () => {
       const result = await run(['call', `${provider.origin}/api/forbidden`, ...common()], { CLIENT_SECRET: SECRET });
       expect(result.code).toBe(5);
       expect(result.stdout).toMatch(/^HTTP 403 Forbidden\n/);
       expect(result.stderr).toBe('error: the API refused the request (HTTP 403)\n');
     });
 
-    it('exits 6 when the API is unreachable', async () => {
+    test('exits 6 when the API is unreachable', async () => {
       const url = `http://127.0.0.1:${await closedPort()}/api`;
       const result = await run(['call', url, ...common()], { CLIENT_SECRET: SECRET });
       expect(result.code).toBe(6);

@@ -1,5 +1,5 @@
 // `npm run client -- revoke` as a process: where the token comes from, what is printed, and the exit codes.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +49,7 @@ describe('client CLI revoke', () => {
     provider.revocationOverride = undefined;
   });
 
-  it('prints the usage of revoke and the exit codes with --help, exit 0', async () => {
+  test('prints the usage of revoke and the exit codes with --help, exit 0', async () => {
     const result = await run(['revoke', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: bearer-guard revoke \[<token> \| -\] \[options\]/);
@@ -57,11 +57,11 @@ describe('client CLI revoke', () => {
     expect(result.stdout).toContain('4  credentials refused');
   });
 
-  it('lists revoke among the commands of the main --help', async () => {
+  test('lists revoke among the commands of the main --help', async () => {
     expect((await run(['--help'])).stdout).toContain('revoke [<token>]  revoke a token at the provider (RFC 7009)');
   });
 
-  it('revokes the token given as an argument, says where, and warns that argv is visible', async () => {
+  test('revokes the token given as an argument, says where, and warns that argv is visible', async () => {
     const token = await tokenOf();
     const result = await run(['revoke', token, ...common()], { env });
     expect(result).toMatchObject({ code: 0, stdout: `revoked at ${provider.revocationEndpoint}\n` });
@@ -72,7 +72,7 @@ describe('client CLI revoke', () => {
     expect(provider.revocationRequests[0]?.authMethod).toBe('client_secret_basic');
   });
 
-  it('reads the token from --token-file, trailing newline and all', async () => {
+  test('reads the token from --token-file, trailing newline and all', async () => {
     const token = await tokenOf();
     const file = join(dir, 'token.txt');
     await writeFile(file, `${token}\n`, { mode: 0o600 });
@@ -81,14 +81,14 @@ describe('client CLI revoke', () => {
     expect(provider.isRevoked(token)).toBe(true);
   });
 
-  it.each([[['revoke', '-']], [['revoke']]])('reads the token from stdin with %j', async (args) => {
+  test.each([[['revoke', '-']], [['revoke']]])('reads the token from stdin with %j', async (args) => {
     const token = await tokenOf();
     const result = await run([...args, ...common()], { env, stdin: `${token}\n` });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(provider.isRevoked(token)).toBe(true);
   });
 
-  it('prints one JSON document with --json and sends --token-type-hint', async () => {
+  test('prints one JSON document with --json and sends --token-type-hint', async () => {
     const token = await tokenOf();
     const result = await run(['revoke', '--json', '--token-type-hint', 'access_token', ...common()], {
       env,
@@ -99,7 +99,7 @@ describe('client CLI revoke', () => {
     expect(provider.revocationRequests[0]?.form.get('token_type_hint')).toBe('access_token');
   });
 
-  it('uses --revocation-endpoint when discovery names none, and exits 2 without it', async () => {
+  test('uses --revocation-endpoint when discovery names none, and exits 2 without it', async () => {
     delete provider.metadata['revocation_endpoint'];
     const token = await tokenOf();
     const refused = await run(['revoke', ...common()], { env, stdin: token });
@@ -116,7 +116,7 @@ describe('client CLI revoke', () => {
     expect(provider.isRevoked(token)).toBe(true);
   });
 
-  it('exits 4 with the OAuth error when the credentials are refused, printing neither the secret nor the token', async () => {
+  test('exits 4 with the OAuth error when the credentials are refused, printing neither the secret nor the token', async () => {
     const token = await tokenOf();
     const result = await run(['revoke', ...common()], { env: { CLIENT_SECRET: `${SECRET}!` }, stdin: token });
     expect(result).toMatchObject({
@@ -129,7 +129,7 @@ describe('client CLI revoke', () => {
     expect(provider.isRevoked(token)).toBe(false);
   });
 
-  it("exits 4 with unauthorized_client for another client's token, as JSON with --json", async () => {
+  test("exits 4 with unauthorized_client for another client's token, as JSON with --json", async () => {
     const token = await tokenOf('other_client', 'other-secret');
     const result = await run(['revoke', '--json', ...common()], { env, stdin: token });
     expect(result.code).toBe(4);
@@ -138,14 +138,14 @@ describe('client CLI revoke', () => {
     });
   });
 
-  it('exits 3 when the revocation endpoint answers 503', async () => {
+  test('exits 3 when the revocation endpoint answers 503', async () => {
     provider.revocationOverride = () => ({ status: 503, body: '' });
     const result = await run(['revoke', ...common()], { env, stdin: 'some-token' });
     expect(result.code).toBe(3);
     expect(result.stderr).toBe(`error: unexpected HTTP status 503 from "${provider.revocationEndpoint}"\n`);
   });
 
-  it('exits 3 when the provider is unreachable', async () => {
+  test('exits 3 when the provider is unreachable', async () => {
     const issuer = `http://127.0.0.1:${await closedPort()}/realms/none`;
     const result = await run(['revoke', '--issuer', issuer], { env, stdin: 'some-token' });
     expect(result.code).toBe(3);

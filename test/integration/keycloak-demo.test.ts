@@ -1,6 +1,6 @@
 // The demo API and the client against a real Keycloak: every route, every client of the realm,
 // foreign tokens, key rotation through Keycloak's admin API, and Keycloak becoming unreachable.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -60,7 +60,7 @@ describe('the demo API against a real Keycloak', () => {
     await api?.stop();
   });
 
-  it('admits a client-credentials token of test_api_client on /api/private and names the client on /api/me', async () => {
+  test('admits a client-credentials token of test_api_client on /api/private and names the client on /api/me', async () => {
     const token = await tokenFor('test_api_client');
     expect((await get('/api/private', token)).status).toBe(200);
     const me = await get('/api/me', token);
@@ -68,7 +68,7 @@ describe('the demo API against a real Keycloak', () => {
     expect(await me.json()).toMatchObject({ client_id: 'test_api_client', sub: decodeJwt(token).sub });
   });
 
-  it('admits /api/private-scoped only when test_api_access was asked for, else 403 insufficient_scope', async () => {
+  test('admits /api/private-scoped only when test_api_access was asked for, else 403 insufficient_scope', async () => {
     expect((await get('/api/private-scoped', await tokenFor('test_api_client', ['test_api_access']))).status).toBe(200);
     const refused = await get('/api/private-scoped', await tokenFor('test_api_client'));
     expect(refused.status).toBe(403);
@@ -78,7 +78,7 @@ describe('the demo API against a real Keycloak', () => {
     expect(await refused.json()).toMatchObject({ error: 'insufficient_scope' });
   });
 
-  it('admits /api/private-scoped-all with both scopes and refuses it with one', async () => {
+  test('admits /api/private-scoped-all with both scopes and refuses it with one', async () => {
     expect(
       (await get('/api/private-scoped-all', await tokenFor('test_api_client', ['test_api_access', 'email']))).status,
     ).toBe(200);
@@ -87,7 +87,7 @@ describe('the demo API against a real Keycloak', () => {
     );
   });
 
-  it('admits the admin client on /api/admin and refuses test_api_client with 403', async () => {
+  test('admits the admin client on /api/admin and refuses test_api_client with 403', async () => {
     expect((await get('/api/admin', await tokenFor('test_admin_client'))).status).toBe(200);
     const refused = await get('/api/admin', await tokenFor('test_api_client'));
     expect(refused.status).toBe(403);
@@ -97,7 +97,7 @@ describe('the demo API against a real Keycloak', () => {
     });
   });
 
-  it('admits a token that test_signed_jwt_client got with private_key_jwt', async () => {
+  test('admits a token that test_signed_jwt_client got with private_key_jwt', async () => {
     const pem = await readFile(
       new URL('../../keycloak/dev-only/test_signed_jwt_client.key.pem', import.meta.url),
       'utf8',
@@ -113,7 +113,7 @@ describe('the demo API against a real Keycloak', () => {
     expect((await get('/api/private-scoped', token)).status).toBe(200);
   });
 
-  it('refuses a token of the look-alike realm "other" with 401 invalid_token', async () => {
+  test('refuses a token of the look-alike realm "other" with 401 invalid_token', async () => {
     const response = await get('/api/private', await tokenFor('test_api_client', [], 'other'));
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({
@@ -122,7 +122,7 @@ describe('the demo API against a real Keycloak', () => {
     });
   });
 
-  it('refuses a Keycloak ID token and a refresh token sent as access tokens', async () => {
+  test('refuses a Keycloak ID token and a refresh token sent as access tokens', async () => {
     const { id_token, refresh_token } = await passwordGrant();
     const id = await get('/api/private', id_token);
     expect(id.status).toBe(401);
@@ -132,7 +132,7 @@ describe('the demo API against a real Keycloak', () => {
     expect(await refresh.json()).toMatchObject({ error: 'invalid_token' });
   });
 
-  it('picks up a key added through the admin API without restart, and keeps accepting tokens of the old key', async () => {
+  test('picks up a key added through the admin API without restart, and keeps accepting tokens of the old key', async () => {
     const before = await tokenFor('test_api_client');
     expect((await get('/api/private', before)).status).toBe(200);
     const admin = await adminToken();
@@ -162,7 +162,7 @@ describe('the demo API against a real Keycloak', () => {
     }
   });
 
-  it("runs the CLI's call against the running pair", async () => {
+  test("runs the CLI's call against the running pair", async () => {
     const { stdout } = await run(process.execPath, [
       'node_modules/tsx/dist/cli.mjs',
       'src/cli/main.ts',
@@ -189,7 +189,7 @@ describe('the demo API when its Keycloak is stopped', () => {
     await own?.stop();
   });
 
-  it('keeps verifying tokens of known keys, and answers 503 with Retry-After for an unknown key', async () => {
+  test('keeps verifying tokens of known keys, and answers 503 with Retry-After for an unknown key', async () => {
     const grant = async (scopes: string[]) => {
       const config = await discovery({
         issuer: own.issuer(),

@@ -1,7 +1,7 @@
 // Introspection (RFC 7662) and revocation (RFC 7009) against a real Keycloak: a token revoked at
 // Keycloak through the client's revokeToken is refused by a guard in introspection mode within the cache TTL,
 // while a guard trusting the JWT alone still accepts it until it expires.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
@@ -91,17 +91,17 @@ describe('introspection and revocation against a real Keycloak', () => {
     await served?.close();
   });
 
-  it("discovers Keycloak's revocation endpoint for the client", () => {
+  test("discovers Keycloak's revocation endpoint for the client", () => {
     expect(config.revocationEndpoint).toBe(`${keycloak.issuer()}/protocol/openid-connect/revoke`);
   });
 
-  it("admits an active token after confirming it at Keycloak's discovered introspection endpoint", async () => {
+  test("admits an active token after confirming it at Keycloak's discovered introspection endpoint", async () => {
     clock.now = Date.now();
     const res = await get('/introspected', await newToken());
     expect(res).toMatchObject({ status: 200, body: { client: 'test_api_client' } });
   });
 
-  it("gets 'not active' from Keycloak when introspecting as a client outside the token's audience", async () => {
+  test("gets 'not active' from Keycloak when introspecting as a client outside the token's audience", async () => {
     clock.now = Date.now();
     const outsider = introspectingGuard({ clientId: CLIENT.clientId, clientSecret: CLIENT.secret });
     await expect(outsider.verify(await newToken())).rejects.toMatchObject({
@@ -110,7 +110,7 @@ describe('introspection and revocation against a real Keycloak', () => {
     });
   });
 
-  it('refuses a token revoked at Keycloak within the cache TTL, while a plain JWT guard still accepts it', async () => {
+  test('refuses a token revoked at Keycloak within the cache TTL, while a plain JWT guard still accepts it', async () => {
     clock.now = Date.now();
     const token = await newToken();
     expect((await get('/introspected', token)).status).toBe(200); // Keycloak's answer (active) is now cached
@@ -125,7 +125,7 @@ describe('introspection and revocation against a real Keycloak', () => {
     expect((await get('/plain', token)).status).toBe(200); // and still, until it expires
   });
 
-  it('refuses a revoked token at once on a guard that has not cached it', async () => {
+  test('refuses a revoked token at once on a guard that has not cached it', async () => {
     clock.now = Date.now();
     const token = await newToken();
     await revokeToken(config, token);
@@ -135,7 +135,7 @@ describe('introspection and revocation against a real Keycloak', () => {
     });
   });
 
-  it('with everyRoute false, refuses the revoked token on requireActiveToken only', async () => {
+  test('with everyRoute false, refuses the revoked token on requireActiveToken only', async () => {
     clock.now = Date.now();
     const token = await newToken();
     await revokeToken(config, token);
@@ -143,7 +143,7 @@ describe('introspection and revocation against a real Keycloak', () => {
     expectChallenge(await get('/per-route/active', token), 401, 'invalid_token', 'token is not active (introspection)');
   });
 
-  it('revokes a token at Keycloak with npm run client -- revoke, after which introspection says inactive', async () => {
+  test('revokes a token at Keycloak with npm run client -- revoke, after which introspection says inactive', async () => {
     clock.now = Date.now();
     const token = await newToken();
     const result = await cliRevoke(token);
@@ -154,7 +154,7 @@ describe('introspection and revocation against a real Keycloak', () => {
     });
   }, 60_000);
 
-  it("answers 503 when Keycloak refuses the resource server's credentials, never a pass", async () => {
+  test("answers 503 when Keycloak refuses the resource server's credentials, never a pass", async () => {
     clock.now = Date.now();
     const wrong = introspectingGuard({ clientSecret: 'not the secret' });
     const app = express();

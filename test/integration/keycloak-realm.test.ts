@@ -1,6 +1,6 @@
 // Smoke test of keycloak/*-realm.json on a real Keycloak, with plain fetch: every client, scope, mapper, role
 // and user that the guard's integration tests rely on is there and behaves as keycloak/README.md says.
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import {
@@ -73,7 +73,7 @@ async function signedJwtAssertion(key: CryptoKey, audience: string): Promise<str
 }
 
 describe(`realm myorg on Keycloak (${keycloak.source})`, () => {
-  it('signs a test_api_client token that verifies against the realm JWKS with aud test-api, azp test_api_client and typ Bearer', async () => {
+  test('signs a test_api_client token that verifies against the realm JWKS with aud test-api, azp test_api_client and typ Bearer', async () => {
     const answer = await requestToken(
       { grant_type: 'client_credentials' },
       { basic: ['test_api_client', 'test_api_client_dev_secret'] },
@@ -92,32 +92,32 @@ describe(`realm myorg on Keycloak (${keycloak.source})`, () => {
     expect(payload.exp! - payload.iat!).toBe(300);
   });
 
-  it('puts test_api_access in scope only when the client asks for it', async () => {
+  test('puts test_api_access in scope only when the client asks for it', async () => {
     expect(scopes(await clientCredentials('test_api_client'))).not.toContain('test_api_access');
     expect(scopes(await clientCredentials('test_api_client', 'test_api_access'))).toContain('test_api_access');
   });
 
-  it('lets a token carry both test_api_access and email, and email only when asked for', async () => {
+  test('lets a token carry both test_api_access and email, and email only when asked for', async () => {
     expect(scopes(await clientCredentials('test_api_client', 'test_api_access'))).not.toContain('email');
     expect(scopes(await clientCredentials('test_api_client', 'test_api_access email'))).toEqual(
       expect.arrayContaining(['test_api_access', 'email']),
     );
   });
 
-  it('gives test_admin_client the realm role admin, with aud test-api, and test_api_client not', async () => {
+  test('gives test_admin_client the realm role admin, with aud test-api, and test_api_client not', async () => {
     const admin = await clientCredentials('test_admin_client');
     expect(realmRoles(admin)).toContain('admin');
     expect(audiences(admin)).toContain('test-api');
     expect(realmRoles(await clientCredentials('test_api_client'))).not.toContain('admin');
   });
 
-  it('refuses a wrong client secret with 401 unauthorized_client', async () => {
+  test('refuses a wrong client secret with 401 unauthorized_client', async () => {
     const answer = await requestToken({ grant_type: 'client_credentials' }, { basic: ['test_api_client', 'wrong'] });
     expect(answer.status).toBe(401);
     expect(answer.body['error']).toBe('unauthorized_client'); // Keycloak's code for a wrong secret
   });
 
-  it('refuses the password grant for the service-account-only test_api_client', async () => {
+  test('refuses the password grant for the service-account-only test_api_client', async () => {
     const answer = await requestToken(
       { grant_type: 'password', username: 'test_user', password: 'test_user_dev_password' },
       { basic: ['test_api_client', 'test_api_client_dev_secret'] },
@@ -126,7 +126,7 @@ describe(`realm myorg on Keycloak (${keycloak.source})`, () => {
     expect(answer.body['error']).toBe('unauthorized_client');
   });
 
-  it('accepts a private_key_jwt assertion of test_signed_jwt_client signed with the dev key', async () => {
+  test('accepts a private_key_jwt assertion of test_signed_jwt_client signed with the dev key', async () => {
     const key = await importPKCS8(await readFile(SIGNED_JWT_KEY, 'utf8'), 'RS256');
     const answer = await requestToken({
       grant_type: 'client_credentials',
@@ -142,7 +142,7 @@ describe(`realm myorg on Keycloak (${keycloak.source})`, () => {
     expect(scopes(payload)).toContain('test_api_access');
   });
 
-  it('refuses a test_signed_jwt_client assertion signed with another key with 400 invalid_client', async () => {
+  test('refuses a test_signed_jwt_client assertion signed with another key with 400 invalid_client', async () => {
     const { privateKey } = await generateKeyPair('RS256');
     const answer = await requestToken({
       grant_type: 'client_credentials',
@@ -154,7 +154,7 @@ describe(`realm myorg on Keycloak (${keycloak.source})`, () => {
     expect(answer.body['error']).toBe('invalid_client');
   });
 
-  it('gives test_user an access token, an ID token (typ ID) and a refresh token (typ Refresh) by the password grant', async () => {
+  test('gives test_user an access token, an ID token (typ ID) and a refresh token (typ Refresh) by the password grant', async () => {
     const answer = await requestToken({
       grant_type: 'password',
       client_id: 'test_direct_grant_client',
@@ -178,7 +178,7 @@ describe(`realm myorg on Keycloak (${keycloak.source})`, () => {
 });
 
 describe(`realm other on Keycloak (${keycloak.source})`, () => {
-  it('issues look-alike tokens (same client, secret and audience) whose iss names realm other', async () => {
+  test('issues look-alike tokens (same client, secret and audience) whose iss names realm other', async () => {
     const payload = await clientCredentials('test_api_client', 'test_api_access', 'other');
     expect(payload.iss).toBe(keycloak.issuer('other'));
     expect(payload.iss).not.toBe(keycloak.issuer('myorg'));

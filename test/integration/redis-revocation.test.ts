@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/index.js';
 import { startDemoServer, type DemoServerProcess } from '../helpers/demo-server.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -42,7 +42,7 @@ describe('revocation shared through Redis', () => {
     await idp.close();
   });
 
-  it('refuses on instance B a token revoked through instance A, and nothing else', async () => {
+  test('refuses on instance B a token revoked through instance A, and nothing else', async () => {
     const revoked = await idp.mint();
     const other = await idp.mint();
     expect((await get(b, revoked)).status).toBe(200);
@@ -56,7 +56,7 @@ describe('revocation shared through Redis', () => {
     expect((await get(b, other)).status).toBe(200);
   });
 
-  it('keeps a revocation across a restart of the instance', async () => {
+  test('keeps a revocation across a restart of the instance', async () => {
     const token = await idp.mint();
     expect((await logout(a, token)).status).toBe(200);
     await b.stop();
@@ -64,7 +64,7 @@ describe('revocation shared through Redis', () => {
     expect((await get(b, token)).status).toBe(401);
   }, 30_000);
 
-  it('answers 503 while Redis is down when failing closed, and its last view when failing open', async () => {
+  test('answers 503 while Redis is down when failing closed, and its last view when failing open', async () => {
     const revoked = await idp.mint();
     const valid = await idp.mint();
     const open = await start({ REDIS_ON_OUTAGE: 'fail-open' });

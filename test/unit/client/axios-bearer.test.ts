@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import axios, { isAxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { attachBearerToken, createBearerAxios } from '../../../src/client/axios-bearer.js';
 import { createConfiguration } from '../../../src/client/configuration.js';
@@ -28,7 +28,7 @@ describe('axios-bearer', () => {
       (e: unknown) => (isAxiosError(e) ? e.response?.status : e),
     );
 
-  it('sends the token as Authorization: Bearer and reuses it across calls', async () => {
+  test('sends the token as Authorization: Bearer and reuses it across calls', async () => {
     const tokens = source();
     const client = api(tokens);
     await client.get('/api/echo');
@@ -38,7 +38,7 @@ describe('axios-bearer', () => {
     expect(provider.tokenRequests).toHaveLength(1);
   });
 
-  it('retries once with a fresh token after a 401 invalid_token, re-sending the body', async () => {
+  test('retries once with a fresh token after a 401 invalid_token, re-sending the body', async () => {
     const tokens = source();
     const client = api(tokens);
     const { token: revoked } = await tokens.getToken();
@@ -53,27 +53,27 @@ describe('axios-bearer', () => {
     expect(provider.tokenRequests).toHaveLength(2);
   });
 
-  it('never loops: a second 401 invalid_token is returned to the caller', async () => {
+  test('never loops: a second 401 invalid_token is returned to the caller', async () => {
     const client = api();
     await expect(statusOf(client.get('/api/always-invalid'))).resolves.toBe(401);
     expect(provider.apiRequests).toHaveLength(2);
     expect(provider.tokenRequests).toHaveLength(2);
   });
 
-  it('does not retry a 403', async () => {
+  test('does not retry a 403', async () => {
     const client = api();
     await expect(statusOf(client.get('/api/forbidden'))).resolves.toBe(403);
     expect(provider.apiRequests).toHaveLength(1);
     expect(provider.tokenRequests).toHaveLength(1);
   });
 
-  it('does not retry a 401 whose challenge has no invalid_token error', async () => {
+  test('does not retry a 401 whose challenge has no invalid_token error', async () => {
     const client = api();
     await expect(statusOf(client.get('/api/plain-401'))).resolves.toBe(401);
     expect(provider.apiRequests).toHaveLength(1);
   });
 
-  it('retries too when validateStatus accepts every status', async () => {
+  test('retries too when validateStatus accepts every status', async () => {
     const tokens = source();
     const client = createBearerAxios(tokens, { baseURL: provider.origin, validateStatus: () => true });
     provider.revoke((await tokens.getToken()).token);
@@ -82,7 +82,7 @@ describe('axios-bearer', () => {
     expect(provider.apiRequests).toHaveLength(4);
   });
 
-  it('lets concurrent calls refused with the same token share one refresh', async () => {
+  test('lets concurrent calls refused with the same token share one refresh', async () => {
     const tokens = source();
     const client = api(tokens);
     provider.revoke((await tokens.getToken()).token);
@@ -91,7 +91,7 @@ describe('axios-bearer', () => {
     expect(provider.tokenRequests).toHaveLength(2);
   });
 
-  it('rejects with the client error when no token can be had, without calling the API', async () => {
+  test('rejects with the client error when no token can be had, without calling the API', async () => {
     const config = createConfiguration({
       tokenEndpoint: `http://127.0.0.1:${await closedPort()}/token`,
       clientId: 'c',
@@ -102,7 +102,7 @@ describe('axios-bearer', () => {
     expect(provider.apiRequests).toHaveLength(0);
   });
 
-  it('installs on an existing instance and can be detached', async () => {
+  test('installs on an existing instance and can be detached', async () => {
     const client = axios.create({ baseURL: provider.origin });
     const detach = attachBearerToken(client, source());
     await client.get('/api/echo');
@@ -122,7 +122,7 @@ describe('axios-bearer', () => {
       return { sent, adapter };
     };
 
-    it.each([
+    test.each([
       'http://127.0.0.1.nip.io/api',
       'http://127.evil.example/api',
       'http://localhost.evil/api',
@@ -136,7 +136,7 @@ describe('axios-bearer', () => {
       expect(provider.tokenRequests).toHaveLength(0);
     });
 
-    it('names the rule in its TypeError, without repeating the URL', async () => {
+    test('names the rule in its TypeError, without repeating the URL', async () => {
       const client = createBearerAxios(source(), { baseURL: 'http://api.internal' });
       await expect(client.get('/api')).rejects.toThrow(
         new TypeError(
@@ -145,14 +145,14 @@ describe('axios-bearer', () => {
       );
     });
 
-    it('sends it over plain http to another host only with allowInsecureHttp', async () => {
+    test('sends it over plain http to another host only with allowInsecureHttp', async () => {
       const { sent, adapter } = recording();
       const client = createBearerAxios(source(), { adapter }, { allowInsecureHttp: true });
       await client.get('http://api.internal/api');
       expect(sent).toEqual([{ url: 'http://api.internal/api', authorization: expect.stringMatching(/^Bearer /) }]);
     });
 
-    it('refuses a relative URL without a baseURL, and an allowInsecureHttp that is not a boolean', async () => {
+    test('refuses a relative URL without a baseURL, and an allowInsecureHttp that is not a boolean', async () => {
       await expect(createBearerAxios(source()).get('/api')).rejects.toThrow(
         new TypeError('a bearer token is sent only to an absolute URL (set "baseURL" or give a full URL)'),
       );

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { clientSecretBasic, clientSecretPost, privateKeyJwt } from '../../../src/client/client-auth.js';
@@ -23,21 +23,21 @@ describe('client-auth', () => {
   };
 
   describe('clientSecretBasic', () => {
-    it('sends the form-encoded client id and secret in HTTP Basic (RFC 6749 §2.3.1)', async () => {
+    test('sends the form-encoded client id and secret in HTTP Basic (RFC 6749 §2.3.1)', async () => {
       await clientCredentialsGrant(configFor(provider, clientSecretBasic(SECRET)));
       const expected = 'service+client%3A1:s3cr%3At%2Bwith+%2520+spaces%2F%C3%A9%26%3D%22quotes%22';
       expect(lastRequest().authorization).toBe(`Basic ${Buffer.from(expected).toString('base64')}`);
       expect(lastRequest().authMethod).toBe('client_secret_basic');
     });
 
-    it('puts no credentials in the form body', async () => {
+    test('puts no credentials in the form body', async () => {
       await clientCredentialsGrant(configFor(provider, clientSecretBasic(SECRET)));
       expect([...lastRequest().form.keys()]).toEqual(['grant_type']);
     });
   });
 
   describe('clientSecretPost', () => {
-    it('sends client_id and client_secret as form parameters and no Authorization header', async () => {
+    test('sends client_id and client_secret as form parameters and no Authorization header', async () => {
       await clientCredentialsGrant(configFor(provider, clientSecretPost(SECRET)));
       const record = lastRequest();
       expect(record.authMethod).toBe('client_secret_post');
@@ -48,7 +48,7 @@ describe('client-auth', () => {
   });
 
   describe('privateKeyJwt', () => {
-    it('signs an RS256 assertion with iss = sub = client id, the issuer as sole string audience and a 60 s lifetime (RFC 7523)', async () => {
+    test('signs an RS256 assertion with iss = sub = client id, the issuer as sole string audience and a 60 s lifetime (RFC 7523)', async () => {
       const now = 1_700_000_000_000;
       const config = configFor(provider, privateKeyJwt(rsaKeys.privateKey), 'rsa_jwt_client');
       await clientCredentialsGrant(config);
@@ -70,7 +70,7 @@ describe('client-auth', () => {
       expect(claims.exp).toBe(now / 1000 + 60);
     });
 
-    it('uses a fresh jti for every assertion, so the provider sees no replay', async () => {
+    test('uses a fresh jti for every assertion, so the provider sees no replay', async () => {
       const config = configFor(provider, privateKeyJwt(rsaKeys.privateKey), 'rsa_jwt_client');
       await clientCredentialsGrant(config);
       await clientCredentialsGrant(config);
@@ -79,7 +79,7 @@ describe('client-auth', () => {
       expect(first).not.toBe(second);
     });
 
-    it('infers ES256 from a P-256 key and sends the given kid', async () => {
+    test('infers ES256 from a P-256 key and sends the given kid', async () => {
       const config = configFor(provider, privateKeyJwt(ecKeys.privateKey, { kid: 'ec-1' }), 'ec_jwt_client');
       await clientCredentialsGrant(config);
       expect(decodeProtectedHeader(lastRequest().form.get('client_assertion') ?? '')).toEqual({
@@ -88,7 +88,7 @@ describe('client-auth', () => {
       });
     });
 
-    it('accepts a private JWK and takes its kid and alg', async () => {
+    test('accepts a private JWK and takes its kid and alg', async () => {
       const jwk = { ...rsaKeys.privateKey.export({ format: 'jwk' }), kid: 'jwk-kid', alg: 'PS256' };
       await clientCredentialsGrant(configFor(provider, privateKeyJwt(jwk), 'rsa_jwt_client'));
       expect(decodeProtectedHeader(lastRequest().form.get('client_assertion') ?? '')).toEqual({
@@ -97,7 +97,7 @@ describe('client-auth', () => {
       });
     });
 
-    it('accepts a Web Crypto CryptoKey and infers its algorithm', async () => {
+    test('accepts a Web Crypto CryptoKey and infers its algorithm', async () => {
       const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, false, ['sign', 'verify']);
       const body = new URLSearchParams();
       const context = {
@@ -113,14 +113,14 @@ describe('client-auth', () => {
       expect(protectedHeader.alg).toBe('ES384');
     });
 
-    it('uses the token endpoint as audience when the issuer is unknown', async () => {
+    test('uses the token endpoint as audience when the issuer is unknown', async () => {
       const body = new URLSearchParams();
       const context = { clientId: 'c', issuer: undefined, tokenEndpoint: 'https://id.example/token', now: Date.now() };
       await privateKeyJwt(rsaKeys.privateKey)(context, body, new Headers());
       expect(decodeJwt(body.get('client_assertion') ?? '').aud).toBe('https://id.example/token');
     });
 
-    it('is refused by the provider when signed with another key', async () => {
+    test('is refused by the provider when signed with another key', async () => {
       const config = configFor(
         provider,
         privateKeyJwt(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey),
@@ -134,7 +134,7 @@ describe('client-auth', () => {
   });
 
   describe('configuration mistakes', () => {
-    it.each([
+    test.each([
       ['an empty secret for clientSecretBasic', () => clientSecretBasic(''), '"secret" must be a non-empty string'],
       ['an empty secret for clientSecretPost', () => clientSecretPost(''), '"secret" must be a non-empty string'],
       ['a public key', () => privateKeyJwt(rsaKeys.publicKey), '"key" must be a private key'],
@@ -161,7 +161,7 @@ describe('client-auth', () => {
 });
 
 describe('privateKeyJwt options', () => {
-  it('refuses an unknown key, naming the nearest option', () => {
+  test('refuses an unknown key, naming the nearest option', () => {
     expect(() => privateKeyJwt(rsaKeys.privateKey, { lifetime: 30 } as never)).toThrow(
       new TypeError('unknown option "lifetime"; did you mean "lifetimeSeconds"?'),
     );

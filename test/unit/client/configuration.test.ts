@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { clientSecretBasic } from '../../../src/client/client-auth.js';
 import { createConfiguration } from '../../../src/client/configuration.js';
 import type { ConfigurationOptions } from '../../../src/client/configuration.js';
@@ -12,7 +12,7 @@ const base: ConfigurationOptions = {
 };
 
 describe('configuration', () => {
-  it('returns a frozen configuration with a 5 s default timeout', () => {
+  test('returns a frozen configuration with a 5 s default timeout', () => {
     const config = createConfiguration(base);
     expect(config).toEqual({
       issuer: 'https://id.example.com/realms/myorg',
@@ -24,7 +24,7 @@ describe('configuration', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
-  it('reads its options once: changing them afterwards changes nothing', () => {
+  test('reads its options once: changing them afterwards changes nothing', () => {
     const options = { ...base, timeoutMs: 1000 };
     const config = createConfiguration(options);
     options.timeoutMs = 9;
@@ -33,14 +33,14 @@ describe('configuration', () => {
     expect(config.clientId).toBe('test_api_client');
   });
 
-  it.each(['http://localhost:8080/realms/myorg', 'http://127.0.0.1:9/x', 'http://[::1]:8080/'])(
+  test.each(['http://localhost:8080/realms/myorg', 'http://127.0.0.1:9/x', 'http://[::1]:8080/'])(
     'accepts the loopback http issuer must use https unless its host is loopback (127.0.0.0/8, [::1], localhost) or "allowInsecureHttp" is set without an opt-in',
     (issuer) => {
       expect(createConfiguration({ ...base, issuer, tokenEndpoint: `${issuer}/token` }).issuer).toBe(issuer);
     },
   );
 
-  it.each([
+  test.each([
     'http://127.0.0.1.nip.io/token',
     'http://127.evil.example/token',
     'http://localhost.evil/token',
@@ -56,7 +56,7 @@ describe('configuration', () => {
     },
   );
 
-  it('accepts a non-loopback http URL only with allowInsecureHttp', () => {
+  test('accepts a non-loopback http URL only with allowInsecureHttp', () => {
     const options = {
       ...base,
       issuer: 'http://keycloak:8080/realms/myorg',
@@ -116,7 +116,7 @@ describe('configuration', () => {
 });
 
 describe('configuration options', () => {
-  it('refuses an unknown key, naming the nearest option', () => {
+  test('refuses an unknown key, naming the nearest option', () => {
     expect(() => createConfiguration({ ...base, tokenEndpointUrl: 'x' } as ConfigurationOptions)).toThrow(
       new TypeError('unknown option "tokenEndpointUrl"; did you mean "tokenEndpoint"?'),
     );

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { clientSecretBasic } from '../../../src/client/client-auth.js';
 import { discovery } from '../../../src/client/discovery.js';
 import type { TestProvider } from '../../helpers/token-endpoint-server.js';
@@ -19,14 +19,14 @@ describe('discovery', () => {
   const discover = (issuer = provider.issuer) =>
     discovery({ issuer, clientId: CLIENT_ID, clientAuth: clientSecretBasic(SECRET) });
 
-  it("finds the token endpoint in the issuer's discovery document", async () => {
+  test("finds the token endpoint in the issuer's discovery document", async () => {
     const config = await discover();
     expect(config.issuer).toBe(provider.issuer);
     expect(config.tokenEndpoint).toBe(provider.tokenEndpoint);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
-  it('rejects a document whose issuer is not the one asked for (OIDC Discovery §4.3)', async () => {
+  test('rejects a document whose issuer is not the one asked for (OIDC Discovery §4.3)', async () => {
     provider.metadata['issuer'] = 'http://elsewhere.example/realms/test';
     await expect(discover()).rejects.toMatchObject({
       code: 'ERR_UNEXPECTED_RESPONSE',
@@ -34,7 +34,7 @@ describe('discovery', () => {
     });
   });
 
-  it('rejects a document whose token endpoint is plain http on a non-loopback host', async () => {
+  test('rejects a document whose token endpoint is plain http on a non-loopback host', async () => {
     provider.metadata['token_endpoint'] = 'http://keycloak.example/token';
     await expect(discover()).rejects.toMatchObject({
       code: 'ERR_UNEXPECTED_RESPONSE',
@@ -43,7 +43,7 @@ describe('discovery', () => {
     });
   });
 
-  it('rejects a document without a token endpoint', async () => {
+  test('rejects a document without a token endpoint', async () => {
     delete provider.metadata['token_endpoint'];
     await expect(discover()).rejects.toMatchObject({
       code: 'ERR_UNEXPECTED_RESPONSE',
@@ -51,7 +51,7 @@ describe('discovery', () => {
     });
   });
 
-  it('reports the HTTP status when there is no discovery document', async () => {
+  test('reports the HTTP status when there is no discovery document', async () => {
     const issuer = `${provider.origin}/realms/missing`;
     await expect(discover(issuer)).rejects.toMatchObject({
       code: 'ERR_UNEXPECTED_RESPONSE',
@@ -60,7 +60,7 @@ describe('discovery', () => {
     });
   });
 
-  it('throws a TypeError for an issuer that is not a URL, before any request', async () => {
+  test('throws a TypeError for an issuer that is not a URL, before any request', async () => {
     await expect(discover('localhost:8080')).rejects.toThrow(
       new TypeError('"issuer" must be an http(s) URL, not "localhost:"'),
     );
@@ -68,7 +68,7 @@ describe('discovery', () => {
 });
 
 describe('discovery options', () => {
-  it('refuses an unknown key before any request, naming the nearest option', async () => {
+  test('refuses an unknown key before any request, naming the nearest option', async () => {
     const options = {
       issuer: 'https://id.example.com/realms/myorg',
       clientID: 'c',

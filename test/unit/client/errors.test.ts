@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import {
   ClientError,
   OAuthError,
@@ -45,7 +45,7 @@ describe('errors', () => {
     expect({ name: error.name, code: error.code, message: error.message }).toEqual({ name, code, message });
   });
 
-  it('keeps the cause it is given', () => {
+  test('keeps the cause it is given', () => {
     const cause = new Error('connect ECONNREFUSED');
     expect(new TimeoutError('http://x.test', 1, { cause }).cause).toBe(cause);
   });

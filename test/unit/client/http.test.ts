@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { sendToProvider } from '../../../src/client/http.js';
 import type { TestProvider } from '../../helpers/token-endpoint-server.js';
 import { closedPort, startProvider } from './fixtures.js';
@@ -16,7 +16,7 @@ describe('http', () => {
   const post = (url: string, timeoutMs = 2000) =>
     sendToProvider({ method: 'POST', url, headers: {}, body: 'grant_type=client_credentials', timeoutMs });
 
-  it('returns an error status as an answer rather than throwing', async () => {
+  test('returns an error status as an answer rather than throwing', async () => {
     provider.override = () => ({ status: 503, contentType: 'text/plain', body: 'down for maintenance' });
     await expect(post(provider.tokenEndpoint)).resolves.toEqual({
       status: 503,
@@ -25,13 +25,13 @@ describe('http', () => {
     });
   });
 
-  it('does not follow a redirect, so credentials are never replayed to another URL', async () => {
+  test('does not follow a redirect, so credentials are never replayed to another URL', async () => {
     provider.override = () => ({ status: 307, headers: { location: `${provider.origin}/api/echo` }, body: '' });
     await expect(post(provider.tokenEndpoint)).resolves.toMatchObject({ status: 307 });
     expect(provider.apiRequests).toEqual([]);
   });
 
-  it('reports a refused connection as ProviderUnreachableError with the system error code', async () => {
+  test('reports a refused connection as ProviderUnreachableError with the system error code', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/token`;
     const error = await post(url).catch((e: unknown) => e);
     expect(error).toMatchObject({
@@ -44,13 +44,13 @@ describe('http', () => {
     expect((error as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
   });
 
-  it('reports an unknown host as ProviderUnreachableError, not as a timeout', async () => {
+  test('reports an unknown host as ProviderUnreachableError, not as a timeout', async () => {
     const error = await post('http://no-such-host.invalid/token').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_PROVIDER_UNREACHABLE' });
     expect(['ENOTFOUND', 'EAI_AGAIN']).toContain((error as { reason: string }).reason);
   });
 
-  it('reports a provider that accepts but never answers as TimeoutError', async () => {
+  test('reports a provider that accepts but never answers as TimeoutError', async () => {
     provider.override = () => undefined;
     await expect(post(provider.tokenEndpoint, 150)).rejects.toMatchObject({
       name: 'TimeoutError',
@@ -60,7 +60,7 @@ describe('http', () => {
     });
   });
 
-  it('refuses an answer larger than 1 MiB', async () => {
+  test('refuses an answer larger than 1 MiB', async () => {
     provider.override = () => ({ status: 200, body: 'x'.repeat(2 * 1024 * 1024) });
     await expect(post(provider.tokenEndpoint)).rejects.toMatchObject({
       code: 'ERR_UNEXPECTED_RESPONSE',

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { clientSecretBasic } from '../../../src/client/client-auth.js';
 import { createConfiguration } from '../../../src/client/configuration.js';
 import { createTokenCache } from '../../../src/client/token-cache.js';
@@ -25,7 +25,7 @@ describe('token-cache', () => {
 
   const scopes = ['test_api_access'];
 
-  it('reuses a token until skew seconds before it expires, then asks for a new one', async () => {
+  test('reuses a token until skew seconds before it expires, then asks for a new one', async () => {
     const cache = createTokenCache({ now, skewSeconds: 30 });
     const config = configFor(provider);
     const first = await cache.get(config, { scopes });
@@ -38,7 +38,7 @@ describe('token-cache', () => {
     expect(provider.tokenRequests).toHaveLength(2);
   });
 
-  it('refreshes 30 s before expiry by default', async () => {
+  test('refreshes 30 s before expiry by default', async () => {
     const cache = createTokenCache({ now });
     const config = configFor(provider);
     const first = await cache.get(config);
@@ -48,7 +48,7 @@ describe('token-cache', () => {
     expect(await cache.get(config)).not.toBe(first);
   });
 
-  it('caps the skew at half the lifetime, so a short-lived token is still reused', async () => {
+  test('caps the skew at half the lifetime, so a short-lived token is still reused', async () => {
     provider.expiresIn = 40;
     const cache = createTokenCache({ now, skewSeconds: 30 });
     const config = configFor(provider);
@@ -59,7 +59,7 @@ describe('token-cache', () => {
     expect(await cache.get(config)).not.toBe(first);
   });
 
-  it('does not reuse a token whose lifetime is unknown', async () => {
+  test('does not reuse a token whose lifetime is unknown', async () => {
     provider.expiresIn = undefined;
     const cache = createTokenCache({ now });
     const config = configFor(provider);
@@ -68,7 +68,7 @@ describe('token-cache', () => {
     expect(provider.tokenRequests).toHaveLength(2);
   });
 
-  it('shares a token between requests for the same scopes in any order', async () => {
+  test('shares a token between requests for the same scopes in any order', async () => {
     const cache = createTokenCache({ now });
     const config = configFor(provider);
     const first = await cache.get(config, { scopes: ['test_api_access', 'email'] });
@@ -76,7 +76,7 @@ describe('token-cache', () => {
     expect(provider.tokenRequests).toHaveLength(1);
   });
 
-  it('keeps separate tokens per scopes, per client and per credentials', async () => {
+  test('keeps separate tokens per scopes, per client and per credentials', async () => {
     const cache = createTokenCache({ now });
     const config = configFor(provider);
     const tokens = [
@@ -89,7 +89,7 @@ describe('token-cache', () => {
     expect(provider.tokenRequests).toHaveLength(4);
   });
 
-  it('lets concurrent callers share one in-flight request', async () => {
+  test('lets concurrent callers share one in-flight request', async () => {
     const cache = createTokenCache({ now });
     const config = configFor(provider);
     const tokens = await Promise.all(Array.from({ length: 10 }, () => cache.get(config, { scopes })));
@@ -97,7 +97,7 @@ describe('token-cache', () => {
     expect(new Set(tokens).size).toBe(1);
   });
 
-  it('lets concurrent callers share one failure, and does not cache it', async () => {
+  test('lets concurrent callers share one failure, and does not cache it', async () => {
     const cache = createTokenCache({ now });
     const config = configFor(provider);
     provider.override = () => ({ status: 503, body: 'unavailable' });
@@ -109,7 +109,7 @@ describe('token-cache', () => {
     expect(provider.tokenRequests).toHaveLength(2);
   });
 
-  it('forgets a token on invalidate, but not a newer one', async () => {
+  test('forgets a token on invalidate, but not a newer one', async () => {
     const cache = createTokenCache({ now });
     const config = configFor(provider);
     const first = await cache.get(config, { scopes });
@@ -122,7 +122,7 @@ describe('token-cache', () => {
     expect(await cache.get(config, { scopes })).toBe(second);
   });
 
-  it('forgets every token on clear', async () => {
+  test('forgets every token on clear', async () => {
     const cache = createTokenCache({ now });
     const config = configFor(provider);
     const first = await cache.get(config);
@@ -130,7 +130,7 @@ describe('token-cache', () => {
     expect(await cache.get(config)).not.toBe(first);
   });
 
-  it('reads its options once: changing them afterwards changes nothing', async () => {
+  test('reads its options once: changing them afterwards changes nothing', async () => {
     const options: { -readonly [K in keyof TokenCacheOptions]: TokenCacheOptions[K] } = { now, skewSeconds: 30 };
     const cache = createTokenCache(options);
     options.skewSeconds = 0;
@@ -141,7 +141,7 @@ describe('token-cache', () => {
     expect(await cache.get(config)).not.toBe(first);
   });
 
-  it.each([
+  test.each([
     ['a negative skew', { skewSeconds: -1 }, '"skewSeconds" must be a number from 0 to 86400'],
     ['a NaN skew', { skewSeconds: Number.NaN }, '"skewSeconds" must be a number from 0 to 86400'],
     ['a clock that is not a function', { now: 5 }, '"now" must be a function'],
@@ -158,13 +158,13 @@ const offline = () =>
   });
 
 describe('token-cache options', () => {
-  it('refuses an unknown key of its options, naming the nearest option', () => {
+  test('refuses an unknown key of its options, naming the nearest option', () => {
     expect(() => createTokenCache({ skew: 10 } as TokenCacheOptions)).toThrow(
       new TypeError('unknown option "skew"; did you mean "skewSeconds"?'),
     );
   });
 
-  it('refuses an unknown key of a token request before any request', async () => {
+  test('refuses an unknown key of a token request before any request', async () => {
     const cache = createTokenCache();
     await expect(cache.get(offline(), { scope: ['a'] } as never)).rejects.toThrow(
       new TypeError('unknown option "scope"; did you mean "scopes"?'),

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { inspect } from 'node:util';
 import { clientSecretBasic, clientSecretPost } from '../../../src/client/client-auth.js';
 import type { ClientAuth } from '../../../src/client/client-auth.js';
@@ -18,7 +18,7 @@ describe('token-endpoint', () => {
     provider.tokenRequests.length = 0;
   });
 
-  it('asks for a client_credentials grant with the scopes de-duplicated and sorted in one parameter', async () => {
+  test('asks for a client_credentials grant with the scopes de-duplicated and sorted in one parameter', async () => {
     const token = await clientCredentialsGrant(configFor(provider), {
       scopes: ['test_api_access', 'email', 'test_api_access'],
     });
@@ -29,12 +29,12 @@ describe('token-endpoint', () => {
     expect(token.scopes).toEqual(['email', 'test_api_access']);
   });
 
-  it('sends no scope parameter when no scope is asked for', async () => {
+  test('sends no scope parameter when no scope is asked for', async () => {
     await clientCredentialsGrant(configFor(provider));
     expect(provider.tokenRequests[0]?.form.has('scope')).toBe(false);
   });
 
-  it('makes one request per call: reuse is the cache’s job', async () => {
+  test('makes one request per call: reuse is the cache’s job', async () => {
     const config = configFor(provider);
     const first = await clientCredentialsGrant(config);
     const second = await clientCredentialsGrant(config);
@@ -42,14 +42,14 @@ describe('token-endpoint', () => {
     expect(first.token).not.toBe(second.token);
   });
 
-  it('rejects a scope containing a space with a TypeError, before any request', async () => {
+  test('rejects a scope containing a space with a TypeError, before any request', async () => {
     await expect(clientCredentialsGrant(configFor(provider), { scopes: ['a b'] })).rejects.toThrow(
       new TypeError('"scopes" must be an array of scope tokens (no spaces, quotes or backslashes)'),
     );
     expect(provider.tokenRequests).toHaveLength(0);
   });
 
-  it('reports wrong credentials as OAuthError invalid_client from the provider', async () => {
+  test('reports wrong credentials as OAuthError invalid_client from the provider', async () => {
     const config = configFor(provider, clientSecretBasic('wrong secret'));
     await expect(clientCredentialsGrant(config)).rejects.toMatchObject({
       code: 'ERR_OAUTH',
@@ -82,7 +82,7 @@ describe('token-endpoint', () => {
     ];
     for (const [kind, setup] of failures) {
       for (const [method, clientAuth] of strategies) {
-        it(`keeps the secret out of the message, properties and cause for ${kind} with ${method}`, async () => {
+        test(`keeps the secret out of the message, properties and cause for ${kind} with ${method}`, async () => {
           const { url, answer, timeoutMs } = await setup(provider);
           if (url === provider.tokenEndpoint) provider.override = () => answer;
           const config = createConfiguration({
@@ -111,7 +111,7 @@ const offline = () =>
   });
 
 describe('token-endpoint options', () => {
-  it('refuses an unknown key before any request, naming the nearest option', async () => {
+  test('refuses an unknown key before any request, naming the nearest option', async () => {
     await expect(clientCredentialsGrant(offline(), { scope: ['a'] } as never)).rejects.toThrow(
       new TypeError('unknown option "scope"; did you mean "scopes"?'),
     );

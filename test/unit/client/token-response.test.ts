@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { clientCredentialsGrant } from '../../../src/client/token-endpoint.js';
 import type { TestProvider, TokenAnswer } from '../../helpers/token-endpoint-server.js';
 import { configFor, startProvider } from './fixtures.js';
@@ -22,7 +22,7 @@ describe('token-response', () => {
     return clientCredentialsGrant(configFor(provider), { scopes, now: () => 1_000_000 });
   };
 
-  it('returns the token, its lifetime, its expiry by the given clock and the granted scopes', async () => {
+  test('returns the token, its lifetime, its expiry by the given clock and the granted scopes', async () => {
     await expect(grant(ok({ scope: 'email test_api_access' }), ['test_api_access'])).resolves.toEqual({
       token: 'opaque-token',
       tokenType: 'Bearer',
@@ -32,11 +32,11 @@ describe('token-response', () => {
     });
   });
 
-  it('takes the requested scopes when the answer has no scope (RFC 6749 §5.1)', async () => {
+  test('takes the requested scopes when the answer has no scope (RFC 6749 §5.1)', async () => {
     await expect(grant(ok({}), ['test_api_access'])).resolves.toMatchObject({ scopes: ['test_api_access'] });
   });
 
-  it('accepts the token type in any case and an expires_in sent as digits', async () => {
+  test('accepts the token type in any case and an expires_in sent as digits', async () => {
     await expect(grant(ok({ token_type: 'bearer', expires_in: '120' }))).resolves.toMatchObject({
       tokenType: 'Bearer',
       expiresIn: 120,
@@ -44,14 +44,14 @@ describe('token-response', () => {
     });
   });
 
-  it('leaves the expiry unknown when the answer has no expires_in', async () => {
+  test('leaves the expiry unknown when the answer has no expires_in', async () => {
     await expect(grant(ok({ expires_in: undefined }))).resolves.toMatchObject({
       expiresIn: undefined,
       expiresAt: undefined,
     });
   });
 
-  it('turns an OAuth error answer into OAuthError with its description and status', async () => {
+  test('turns an OAuth error answer into OAuthError with its description and status', async () => {
     const answer = json(400, { error: 'invalid_scope', error_description: 'Invalid scopes: admin' });
     await expect(grant(answer)).rejects.toMatchObject({
       name: 'OAuthError',
@@ -63,14 +63,14 @@ describe('token-response', () => {
     });
   });
 
-  it('turns an OAuth error without description into OAuthError without description', async () => {
+  test('turns an OAuth error without description into OAuthError without description', async () => {
     await expect(grant(json(401, { error: 'invalid_client' }))).rejects.toMatchObject({
       errorDescription: undefined,
       message: 'the token endpoint refused the request with "invalid_client"',
     });
   });
 
-  it('neutralises control characters in provider text, so it cannot drive a terminal', async () => {
+  test('neutralises control characters in provider text, so it cannot drive a terminal', async () => {
     const answer = json(400, { error: 'invalid_request', error_description: 'bad\u001b[2J\nrequest' });
     await expect(grant(answer)).rejects.toMatchObject({ errorDescription: 'bad [2J request' });
   });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { createPrivateKey } from 'node:crypto';
 import { clientSecretBasic, clientSecretPost, privateKeyJwt } from '../../../src/client/client-auth.js';
 import type { ClientAuth } from '../../../src/client/client-auth.js';
@@ -30,7 +30,7 @@ describe('token-revocation', () => {
       (error: unknown) => error as Error,
     );
 
-  it("finds the revocation endpoint in the discovery document and revokes the client's own token there", async () => {
+  test("finds the revocation endpoint in the discovery document and revokes the client's own token there", async () => {
     expect(config.revocationEndpoint).toBe(provider.revocationEndpoint);
     const { token } = await clientCredentialsGrant(config);
     await revokeToken(config, token);
@@ -40,7 +40,7 @@ describe('token-revocation', () => {
     expect(provider.revocationRequests[0]?.form.toString()).toBe(new URLSearchParams({ token }).toString());
   });
 
-  it('sends token_type_hint when given', async () => {
+  test('sends token_type_hint when given', async () => {
     const { token } = await clientCredentialsGrant(config);
     await revokeToken(config, token, { tokenTypeHint: 'access_token' });
     expect(Object.fromEntries(provider.revocationRequests[0]?.form ?? [])).toEqual({
@@ -68,11 +68,11 @@ describe('token-revocation', () => {
     expect(provider.isRevoked(token)).toBe(true);
   });
 
-  it('succeeds for a token the provider does not know: RFC 7009 answers 200 either way', async () => {
+  test('succeeds for a token the provider does not know: RFC 7009 answers 200 either way', async () => {
     await expect(revokeToken(config, 'not-a-token-of-this-provider')).resolves.toBeUndefined();
   });
 
-  it('reports wrong credentials as OAuthError invalid_client from the revocation endpoint', async () => {
+  test('reports wrong credentials as OAuthError invalid_client from the revocation endpoint', async () => {
     const wrong = { ...config, clientAuth: clientSecretBasic('wrong') };
     const error = await failure(revokeToken(wrong, 'some-token'));
     expect(error).toBeInstanceOf(OAuthError);
@@ -85,7 +85,7 @@ describe('token-revocation', () => {
     });
   });
 
-  it("refuses another client's token with the provider's unauthorized_client", async () => {
+  test("refuses another client's token with the provider's unauthorized_client", async () => {
     const other = await discovery({
       issuer: provider.issuer,
       clientId: 'other_client',
@@ -96,13 +96,13 @@ describe('token-revocation', () => {
     expect(provider.isRevoked(token)).toBe(false);
   });
 
-  it('reports an unsupported hint as OAuthError unsupported_token_type', async () => {
+  test('reports an unsupported hint as OAuthError unsupported_token_type', async () => {
     await expect(revokeToken(config, 't', { tokenTypeHint: 'id_token' })).rejects.toMatchObject({
       error: 'unsupported_token_type',
     });
   });
 
-  it('reports a 503 (RFC 7009 §2.2.1: retry later) as UnexpectedResponseError with its status', async () => {
+  test('reports a 503 (RFC 7009 §2.2.1: retry later) as UnexpectedResponseError with its status', async () => {
     provider.revocationOverride = () => ({ status: 503, body: '', headers: { 'retry-after': '10' } });
     const error = await failure(revokeToken(config, 't'));
     expect(error).toBeInstanceOf(UnexpectedResponseError);
@@ -112,13 +112,13 @@ describe('token-revocation', () => {
     });
   });
 
-  it('reports a revocation endpoint that never answers as TimeoutError', async () => {
+  test('reports a revocation endpoint that never answers as TimeoutError', async () => {
     provider.revocationOverride = () => undefined;
     const quick = { ...config, timeoutMs: 200 };
     await expect(revokeToken(quick, 't')).rejects.toMatchObject({ code: 'ERR_TIMEOUT', timeoutMs: 200 });
   });
 
-  it('reports an unreachable revocation endpoint as ProviderUnreachableError', async () => {
+  test('reports an unreachable revocation endpoint as ProviderUnreachableError', async () => {
     const gone = { ...config, revocationEndpoint: `http://127.0.0.1:${await closedPort()}/revoke` };
     await expect(revokeToken(gone, 't')).rejects.toMatchObject({
       code: 'ERR_PROVIDER_UNREACHABLE',
@@ -126,14 +126,14 @@ describe('token-revocation', () => {
     });
   });
 
-  it('never puts the token or the secret in an error message', async () => {
+  test('never puts the token or the secret in an error message', async () => {
     provider.revocationOverride = () => ({ status: 500, body: '{"error":"server_error"}' });
     const error = await failure(revokeToken(config, 'secret-token-value'));
     expect(error?.message).not.toContain('secret-token-value');
     expect(error?.message).not.toContain(SECRET);
   });
 
-  it('refuses a configuration without a revocation endpoint with a TypeError, before any request', async () => {
+  test('refuses a configuration without a revocation endpoint with a TypeError, before any request', async () => {
     await expect(revokeToken(configFor(provider), 't')).rejects.toThrow(
       new TypeError(
         '"revocationEndpoint" is unknown: the discovery document names none; pass it to createConfiguration',
@@ -158,7 +158,7 @@ describe('token-revocation', () => {
 });
 
 describe('configuration and discovery of the revocation endpoint', () => {
-  it('takes an explicit revocation endpoint, validated like the token endpoint', () => {
+  test('takes an explicit revocation endpoint, validated like the token endpoint', () => {
     const base = { tokenEndpoint: 'https://id.example.com/token', clientId: 'c', clientAuth: clientSecretBasic('s') };
     expect(
       createConfiguration({ ...base, revocationEndpoint: 'https://id.example.com/revoke' }).revocationEndpoint,
@@ -170,7 +170,7 @@ describe('configuration and discovery of the revocation endpoint', () => {
     );
   });
 
-  it('leaves out a discovered revocation endpoint that is unusable, so tokens can still be had', async () => {
+  test('leaves out a discovered revocation endpoint that is unusable, so tokens can still be had', async () => {
     const provider = await startProvider();
     try {
       provider.metadata['revocation_endpoint'] = 'http://idp.example/revoke';
@@ -188,7 +188,7 @@ describe('configuration and discovery of the revocation endpoint', () => {
 });
 
 describe('token-revocation options', () => {
-  it('refuses an unknown key before any request, naming the nearest option', async () => {
+  test('refuses an unknown key before any request, naming the nearest option', async () => {
     const config = createConfiguration({
       tokenEndpoint: 'https://id.example.com/token',
       revocationEndpoint: 'https://id.example.com/revoke',

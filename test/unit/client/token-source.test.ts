@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { clientSecretBasic } from '../../../src/client/client-auth.js';
 import { createConfiguration } from '../../../src/client/configuration.js';
 import { createTokenCache } from '../../../src/client/token-cache.js';
@@ -16,7 +16,7 @@ describe('token-source', () => {
     provider.tokenRequests.length = 0;
   });
 
-  it('shares a given cache with direct cache users of the same configuration and scopes', async () => {
+  test('shares a given cache with direct cache users of the same configuration and scopes', async () => {
     const cache = createTokenCache();
     const config = configFor(provider);
     const source = createTokenSource(config, { scopes: ['email', 'test_api_access'], cache });
@@ -25,21 +25,21 @@ describe('token-source', () => {
     expect(provider.tokenRequests).toHaveLength(1);
   });
 
-  it('forgets a refused token on invalidate', async () => {
+  test('forgets a refused token on invalidate', async () => {
     const source = createTokenSource(configFor(provider));
     const first = await source.getToken();
     source.invalidate(first.token);
     expect((await source.getToken()).token).not.toBe(first.token);
   });
 
-  it('reads its scopes once: changing the array afterwards changes nothing', async () => {
+  test('reads its scopes once: changing the array afterwards changes nothing', async () => {
     const scopes = ['email'];
     const source = createTokenSource(configFor(provider), { scopes });
     scopes.push('profile');
     expect((await source.getToken()).scopes).toEqual(['email']);
   });
 
-  it('throws a TypeError for scopes that are not scope tokens', () => {
+  test('throws a TypeError for scopes that are not scope tokens', () => {
     expect(() => createTokenSource(configFor(provider), { scopes: ['two words'] })).toThrow(
       new TypeError('"scopes" must be an array of scope tokens (no spaces, quotes or backslashes)'),
     );
@@ -47,7 +47,7 @@ describe('token-source', () => {
 });
 
 describe('token-source options', () => {
-  it('refuses an unknown key, naming the nearest option', () => {
+  test('refuses an unknown key, naming the nearest option', () => {
     const config = createConfiguration({
       tokenEndpoint: 'https://id.example.com/token',
       clientId: 'c',

@@ -1,6 +1,6 @@
 // The test kit's token endpoint, driven by the real client of bearer-guard/client: what an app testing its own
 // client code gets from `startFakeProvider()`.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import express from 'express';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -55,7 +55,7 @@ describe("the fake provider's token endpoint", () => {
     discovery({ issuer: idp.issuer, clientId, clientAuth });
   const auth = (audience = 'test-api') => createAuth({ issuer: idp.issuer, audience });
 
-  it('is advertised by discovery with the authentication methods it takes', async () => {
+  test('is advertised by discovery with the authentication methods it takes', async () => {
     const document = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as Record<
       string,
       unknown
@@ -67,7 +67,7 @@ describe("the fake provider's token endpoint", () => {
     });
   });
 
-  it('grants a token by client_secret_basic that the guard accepts, with the scopes asked for', async () => {
+  test('grants a token by client_secret_basic that the guard accepts, with the scopes asked for', async () => {
     const token = await clientCredentialsGrant(await config('reports', clientSecretBasic('reports secret')), {
       scopes: ['reports:read'],
     });
@@ -77,12 +77,12 @@ describe("the fake provider's token endpoint", () => {
     expect(verified.payload).toMatchObject({ aud: 'test-api', azp: 'reports', iss: idp.issuer });
   });
 
-  it('grants by client_secret_post, and profile email when no scope is asked for', async () => {
+  test('grants by client_secret_post, and profile email when no scope is asked for', async () => {
     const token = await clientCredentialsGrant(await config('reports', clientSecretPost('reports secret')));
     expect((await auth().verify(token.token)).scopes).toEqual(['profile', 'email']);
   });
 
-  it('serves the default client test_api_client with its documented development secret', async () => {
+  test('serves the default client test_api_client with its documented development secret', async () => {
     const defaults = await startFakeProvider();
     try {
       const configuration = await discovery({
@@ -98,7 +98,7 @@ describe("the fake provider's token endpoint", () => {
     }
   });
 
-  it.each([
+  test.each([
     ['a wrong secret by Basic', 'reports', clientSecretBasic('not the secret')],
     ['a wrong secret by post', 'reports', clientSecretPost('not the secret')],
     ['an unknown client', 'nobody', clientSecretBasic('reports secret')],
@@ -111,7 +111,7 @@ describe("the fake provider's token endpoint", () => {
     });
   });
 
-  it('refuses a scope the client may not ask for with invalid_scope', async () => {
+  test('refuses a scope the client may not ask for with invalid_scope', async () => {
     const configuration = await config('reports', clientSecretBasic('reports secret'));
     await expect(clientCredentialsGrant(configuration, { scopes: ['reports:write'] })).rejects.toMatchObject({
       error: 'invalid_scope',
@@ -119,7 +119,7 @@ describe("the fake provider's token endpoint", () => {
     });
   });
 
-  it.each([
+  test.each([
     ['a PEM key object (RS256)', 'rsa-signer', rsa.privateKey],
     ['a key registered as a JWK (ES256)', 'ec-signer', ec.privateKey],
   ])('grants by private_key_jwt with %s', async (_case, clientId, key) => {
@@ -127,13 +127,13 @@ describe("the fake provider's token endpoint", () => {
     expect((await auth().verify(token.token)).clientId).toBe(clientId);
   });
 
-  it('refuses a client assertion signed by a key the client did not register', async () => {
+  test('refuses a client assertion signed by a key the client did not register', async () => {
     await expect(
       clientCredentialsGrant(await config('ec-signer', privateKeyJwt(stranger.privateKey))),
     ).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
   });
 
-  it('refuses a client assertion used twice', async () => {
+  test('refuses a client assertion used twice', async () => {
     let kept: [string, string][] | undefined;
     const replaying: ClientAuth = async (context, body, headers) => {
       if (kept === undefined) {
@@ -147,7 +147,7 @@ describe("the fake provider's token endpoint", () => {
     await expect(clientCredentialsGrant(configuration)).rejects.toMatchObject({ error: 'invalid_client' });
   });
 
-  it("gives the client's audiences and claims, or the one audience asked for", async () => {
+  test("gives the client's audiences and claims, or the one audience asked for", async () => {
     const secret = clientSecretBasic('multi secret');
     const both = await clientCredentialsGrant(await config('multi', secret));
     expect((await auth('orders-api').verify(both.token)).payload.aud).toEqual(['orders-api', 'billing-api']);
@@ -160,7 +160,7 @@ describe("the fake provider's token endpoint", () => {
     ).rejects.toMatchObject({ error: 'invalid_target' });
   });
 
-  it('answers other grant types, a GET and two authentication methods at once as RFC 6749 says', async () => {
+  test('answers other grant types, a GET and two authentication methods at once as RFC 6749 says', async () => {
     const post = (body: string, headers: Record<string, string> = {}) =>
       fetch(idp.tokenEndpoint, {
         method: 'POST',
@@ -183,7 +183,7 @@ describe("the fake provider's token endpoint", () => {
     expect((await fetch(idp.tokenEndpoint)).status).toBe(405);
   });
 
-  it('serves a client made of createTokenSource and createBearerAxios against an API guarded by createAuth', async () => {
+  test('serves a client made of createTokenSource and createBearerAxios against an API guarded by createAuth', async () => {
     const app = express();
     app.get('/reports', auth().requireAuth('reports:read'), (req, res) => {
       res.json({ client: req.auth?.clientId });
