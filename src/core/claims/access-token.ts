@@ -6,8 +6,9 @@ const ACCESS_TOKEN_HEADER_TYPES: ReadonlySet<string> = new Set(['jwt', 'at+jwt',
 
 /**
  * Refuses tokens that are not access tokens: Keycloak marks ID, refresh and logout tokens in the payload's
- * `typ` (`ID`, `Refresh`, `Logout`; access tokens say `Bearer`), RFC 9068 providers in the header's `typ`.
- * A token without either marker (most OIDC providers) passes.
+ * `typ` (`ID`, `Refresh`, `Logout`; access tokens say `Bearer`, or `DPoP` when DPoP-bound, whose binding the
+ * sender-constraint check then demands), RFC 9068 providers in the header's `typ`. A token without either
+ * marker (most OIDC providers) passes.
  */
 export function assertAccessToken({ header, payload }: DecodedJws): void {
   if (header.typ !== undefined) {
@@ -18,10 +19,16 @@ export function assertAccessToken({ header, payload }: DecodedJws): void {
     }
   }
   const typ = (payload as { typ?: unknown }).typ;
-  if (typ !== undefined && typ !== 'Bearer') {
+  if (typ !== undefined && typ !== 'Bearer' && !(typ === 'DPoP' && hasKeyBinding(payload))) {
     const kind = typ === 'ID' ? 'an ID token' : typ === 'Refresh' ? 'a refresh token' : 'not an access token';
     throw new InvalidTokenError(`token is ${kind} ("typ" claim is not Bearer); send an access token`, {
       reason: 'not_access_token',
     });
   }
+}
+
+/** A `DPoP` type claim means an access token only with the key it is bound to (`cnf.jkt`, RFC 9449 §6). */
+function hasKeyBinding(payload: DecodedJws['payload']): boolean {
+  const cnf = (payload as { cnf?: unknown }).cnf;
+  return typeof cnf === 'object' && cnf !== null && typeof (cnf as { jkt?: unknown }).jkt === 'string';
 }

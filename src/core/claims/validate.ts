@@ -99,13 +99,21 @@ const VERIFIABLE_CONFIRMATIONS: ReadonlySet<string> = new Set(['jkt', 'x5t#S256'
  * shape, is refused here rather than taken as a plain bearer token that a thief could replay without the key.
  * Applies to JWT claims and introspection answers alike.
  */
+/** RFC 7800 §3.2-3.5 confirmation methods this guard cannot verify: beside a verifiable one, still refused. */
+const RFC_7800_METHODS: ReadonlySet<string> = new Set(['jwk', 'jwe', 'kid', 'jku']);
+
 export function refuseSenderConstrained(claims: Readonly<Record<string, unknown>>): void {
   const cnf = claims.cnf;
   if (cnf === undefined) return;
+  // A binding this guard verifies (every one present, each a non-empty string) makes the token usable only with
+  // its key; members beside it that are no confirmation method of their own (Keycloak adds "kc-jkt-type") do not
+  // loosen that. A cnf with no verifiable method at all is refused.
   const members = typeof cnf === 'object' && cnf !== null && !Array.isArray(cnf) ? Object.entries(cnf) : [];
+  const methods = members.filter(([name]) => VERIFIABLE_CONFIRMATIONS.has(name));
   const verifiable =
-    members.length > 0 &&
-    members.every(([name, value]) => VERIFIABLE_CONFIRMATIONS.has(name) && typeof value === 'string' && value !== '');
+    methods.length > 0 &&
+    methods.every(([, value]) => typeof value === 'string' && value !== '') &&
+    members.every(([name]) => VERIFIABLE_CONFIRMATIONS.has(name) || !RFC_7800_METHODS.has(name));
   if (!verifiable) {
     throw new InvalidTokenError(
       'token is sender-constrained ("cnf") by a method this guard cannot verify (only DPoP "jkt" and mTLS "x5t#S256")',

@@ -20,6 +20,7 @@ describe('assertAccessToken', () => {
     ['RFC 9068 header typ application/at+jwt', { typ: 'application/at+jwt' }, {}],
     ['header typ in another case (AT+JWT)', { typ: 'AT+JWT' }, {}],
     ['header typ lower-case jwt', { typ: 'jwt' }, { typ: 'Bearer' }],
+    ['Keycloak DPoP-bound access token (typ DPoP with cnf.jkt)', { typ: 'JWT' }, { typ: 'DPoP', cnf: { jkt: 'x' } }],
   ])('accepts a %s', (_what, header, payload) => {
     expect(check(header, payload)).toBeUndefined();
   });
@@ -33,6 +34,13 @@ describe('assertAccessToken', () => {
     const error = check({ typ: 'JWT' }, { typ });
     expect(error).toBeInstanceOf(InvalidTokenError);
     expect(error).toMatchObject({ code: 'invalid_token', message });
+  });
+
+  test('refuses a typ claim DPoP on a token bound to no key', () => {
+    expect(check({ typ: 'JWT' }, { typ: 'DPoP' })).toMatchObject({ reason: 'not_access_token' });
+    expect(check({ typ: 'JWT' }, { typ: 'DPoP', cnf: { 'x5t#S256': 'x' } })).toMatchObject({
+      reason: 'not_access_token',
+    });
   });
 
   test('refuses a typ claim that is not a string', () => {

@@ -283,6 +283,19 @@ describe('checkClaimTypes', () => {
 });
 
 describe('refuseSenderConstrained', () => {
+  test("leaves a verifiable binding to the guard beside a member that is no method (Keycloak's kc-jkt-type)", () => {
+    expect(() => refuseSenderConstrained({ cnf: { jkt: 'abc', 'kc-jkt-type': 'DPoP' } })).not.toThrow();
+  });
+
+  test('refuses a verifiable binding beside a method it cannot verify (jwk, RFC 7800)', () => {
+    expect(() => refuseSenderConstrained({ cnf: { jkt: 'abc', jwk: { kty: 'EC' } } })).toThrow(
+      expect.objectContaining({ reason: 'sender_constrained' }),
+    );
+    expect(() => refuseSenderConstrained({ cnf: { 'kc-jkt-type': 'DPoP' } })).toThrow(
+      expect.objectContaining({ reason: 'sender_constrained' }),
+    );
+  });
+
   test('passes claims without cnf or with a verifiable one, refuses any other cnf', () => {
     expect(() => refuseSenderConstrained({ active: true, scope: 'a' })).not.toThrow();
     expect(() => refuseSenderConstrained({ cnf: { jkt: 'x' } })).not.toThrow();
