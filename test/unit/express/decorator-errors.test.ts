@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import express5, { type Request, type Response } from 'express';
-import express4 from 'express4';
+import type { Request, Response } from 'express';
 import { createAuth, type Auth } from '../../../src/index.js';
 import { startFakeProvider, type FakeProvider } from '../../../src/testing/index.js';
 import { bearer, expectChallenge, send, serve, type Served } from '../../helpers/http.js';
-import { failingRoutes, type ExpressFactory, type FailingRoutes } from './fixtures/failing-routes.js';
+import { EXPRESS_VERSIONS, failingRoutes, type FailingRoutes } from './fixtures/failing-routes.js';
 
 let idp: FakeProvider;
 let auth: Auth;
@@ -16,10 +15,7 @@ afterAll(async () => {
   await idp.close();
 });
 
-const versions: [string, ExpressFactory][] = [
-  ['Express 5', express5],
-  ['Express 4', express4],
-];
+const versions = EXPRESS_VERSIONS;
 
 describe.each(versions)('a decorated method on %s', (_version, express) => {
   let decorated: FailingRoutes;
